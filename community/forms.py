@@ -1,0 +1,51 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from community.images import open_validated_image
+from community.models import User
+from community.notification_kinds import all_kinds
+
+
+class ProfileForm(forms.ModelForm):
+    avatar = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG, GIF or WebP, up to 2 MB. It is cropped to a square.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio"]
+        help_texts = {
+            "display_name": "Shown next to everything you post. Leave empty to use your username.",
+            "bio": "A few words about yourself (up to 1,000 characters).",
+        }
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def clean_avatar(self):
+        upload = self.cleaned_data.get("avatar")
+        if not upload:
+            self.avatar_image = None
+            return upload
+        self.avatar_image = open_validated_image(
+            upload, max_bytes=settings.HEARTH_AVATAR_MAX_BYTES
+        )
+        return upload
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"].strip()
+        if name and not any(ch.isalnum() for ch in name):
+            raise ValidationError("A display name needs at least one letter or digit.")
+        return name
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One checkbox per registered notification kind: email me about this."""
+
+    def __init__(self, *args, current: dict[str, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in all_kinds():
+            self.fields[kind.key] = forms.BooleanField(
+                label=kind.label, required=False, initial=current.get(kind.key, kind.email_by_default)
+            )

@@ -1,0 +1,71 @@
+"""What /healthz reports: whether each component Hearth depends on answers right now."""
+
+import time
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+
+def _check(probe) -> dict:
+    started = time.perf_counter()
+    try:
+        detail = probe()
+    except Exception as exc:  # any failure means "not answering"; say which
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1), **(detail or {})}
+
+
+def _database() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"vendor": connection.vendor}
+
+
+def _cache() -> dict:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", timeout=5)
+    if cache.get(key) != "1":
+        raise RuntimeError("value written was not read back")
+    cache.delete(key)
+    return {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def _channel_layer() -> dict:
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+
+    async def round_trip():
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "healthz.ping"})
+        return await layer.receive(channel)
+
+    message = async_to_sync(round_trip)()
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned the wrong message")
+    return {"backend": type(layer).__name__}
+
+
+def _broker() -> dict:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "in-process"}
+    from community.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return {"mode": "celery"}
+
+
+def health_report() -> dict:
+    components = {
+        "database": _check(_database),
+        "cache": _check(_cache),
+        "channel_layer": _check(_channel_layer),
+        "task_broker": _check(_broker),
+    }
+    return {"ok": all(c["ok"] for c in components.values()), "components": components}

@@ -1,0 +1,53 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+from community.roles import ROLE_CSS, ROLE_LABELS
+
+
+class User(AbstractUser):
+    """A member of the community. Profile fields live here: every page that names an author
+    needs them, and keeping them on the user row saves a join on every list."""
+
+    display_name = models.CharField(max_length=60, blank=True)
+    bio = models.TextField(max_length=1000, blank=True)
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    # Denormalised: read on every page for the bell. Kept by community.services.notifications
+    # with F() updates; `manage.py recompute_counts` rebuilds it from Notification rows.
+    unread_notification_count = models.PositiveIntegerField(default=0)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        permissions = [
+            ("moderate_community", "Can moderate the community"),
+            ("reply_as_brand", "Can reply to reviews and follow up as brand staff"),
+        ]
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:profile", kwargs={"username": self.username})
+
+    @property
+    def role_group(self) -> str | None:
+        """The role group this user shows a label for. Uses ``groups`` as prefetched by the
+        selectors (``with_roles``), so lists never query per author."""
+        if self.is_superuser:
+            return "Community managers"
+        names = {group.name for group in self.groups.all()}
+        for group_name in ROLE_LABELS:
+            if group_name in names:
+                return group_name
+        return None
+
+    @property
+    def role_label(self) -> str:
+        group = self.role_group
+        return ROLE_LABELS[group] if group else ""
+
+    @property
+    def role_css(self) -> str:
+        group = self.role_group
+        return ROLE_CSS[group] if group else ""

@@ -1,0 +1,83 @@
+"""The editorial site and the product catalogue: Wagtail pages staff edit in /admin/."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+
+@register_snippet
+class ProductCategory(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "product categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HomePage(Page):
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["community.ProductIndexPage", "community.StandardPage"]
+    max_count = 1
+
+
+class ProductIndexPage(Page):
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["community.HomePage"]
+    subpage_types = ["community.ProductPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from community.selectors import product_list
+
+        context = super().get_context(request, *args, **kwargs)
+        context["products"] = product_list(index_page=self)
+        return context
+
+
+class ProductPage(Page):
+    sku = models.CharField("SKU", max_length=64, unique=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.CharField(max_length=250, blank=True)
+    description = RichTextField(blank=True)
+    category = models.ForeignKey(
+        ProductCategory, null=True, blank=True, on_delete=models.SET_NULL, related_name="products"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("sku"),
+        FieldPanel("category"),
+        FieldPanel("image"),
+        FieldPanel("summary"),
+        FieldPanel("description"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("sku"),
+    ]
+    parent_page_types = ["community.ProductIndexPage"]
+    subpage_types = []
+
+
+class StandardPage(Page):
+    body = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["community.HomePage", "community.StandardPage"]

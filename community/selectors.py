@@ -1,0 +1,44 @@
+"""Reads for the site shell. Each sets its own select_related/prefetch_related."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.models import Group
+
+from community.models import Notification, ProductIndexPage, ProductPage, User
+
+
+def with_roles(queryset: QuerySet, user_path: str = "") -> QuerySet:
+    """Prefetch the groups behind role labels for the users at ``user_path``
+    (e.g. "author" for posts), so a list renders every label with one extra query."""
+    lookup = f"{user_path}__groups" if user_path else "groups"
+    return queryset.prefetch_related(Prefetch(lookup, queryset=Group.objects.only("id", "name")))
+
+
+def public_profile(*, username: str) -> User:
+    return with_roles(User.objects.filter(is_active=True)).get(username__iexact=username)
+
+
+def inbox(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("actor")
+
+
+def product_list(*, index_page: ProductIndexPage) -> QuerySet[ProductPage]:
+    return (
+        ProductPage.objects.child_of(index_page)
+        .live()
+        .public()
+        .select_related("image", "category")
+        .order_by("title")
+    )
+
+
+def email_preferences(*, user: User) -> dict[str, bool]:
+    """Every registered kind mapped to whether ``user`` gets it by email."""
+    from community.models import NotificationPreference
+    from community.notification_kinds import all_kinds
+
+    stored = dict(
+        NotificationPreference.objects.filter(user=user).values_list("kind", "email")
+    )
+    return {kind.key: stored.get(kind.key, kind.email_by_default) for kind in all_kinds()}

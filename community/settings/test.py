@@ -1,0 +1,34 @@
+"""Settings for the test suite: the mode under test comes from the environment, as in base.
+
+Tests always use a local-memory cache (a shared Redis cache would leak Wagtail's cached site
+root paths between the test database and a running dev server) and run tasks in-process.
+"""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES, REDIS_URL
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+MEDIA_ROOT = BASE_DIR / ".test-media"
+WHITENOISE_AUTOREFRESH = True
+
+# Browser tests serve the site from a thread of the test process: SQLite must then be a file
+# (a shared in-memory database locks under concurrent access), and the name is explicit
+# because Channels' live-server helpers otherwise prefix it twice.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": "test_hearth"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hearth-test:asgi"},
+        }
+    }

@@ -1,0 +1,105 @@
+/* Hearth's small client: live sockets with reconnection, the notification bell, toasts.
+   Pages work without it; it only makes them live. */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  var liveStatus = null;
+  var disconnected = new Set();
+
+  function showLiveStatus() {
+    liveStatus = liveStatus || document.getElementById("live-status");
+    if (!liveStatus) return;
+    if (disconnected.size) {
+      liveStatus.textContent = "Live updates paused: reconnecting…";
+      liveStatus.hidden = false;
+    } else {
+      liveStatus.hidden = true;
+      liveStatus.textContent = "";
+    }
+  }
+
+  /* Open a websocket at `path` that reconnects with backoff. `onMessage` gets parsed JSON.
+     `onReconnect` runs after a reconnection, so a page can fetch what it missed. */
+  function openLiveSocket(path, onMessage, onReconnect) {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + window.location.host + path;
+    var delay = 1000;
+    var wasOpen = false;
+    var socket;
+
+    function connect() {
+      socket = new WebSocket(url);
+      socket.addEventListener("open", function () {
+        delay = 1000;
+        disconnected.delete(path);
+        showLiveStatus();
+        if (wasOpen && onReconnect) onReconnect();
+        wasOpen = true;
+        document.documentElement.dataset["live" + path.replace(/[^a-z]/gi, "")] = "open";
+      });
+      socket.addEventListener("message", function (event) {
+        try { onMessage(JSON.parse(event.data)); } catch (err) { console.error(err); }
+      });
+      socket.addEventListener("close", function (event) {
+        if (event.code === 4401 || event.code === 4403) return; // not allowed: do not retry
+        if (wasOpen) { disconnected.add(path); showLiveStatus(); }
+        setTimeout(connect, delay);
+        delay = Math.min(delay * 2, 30000);
+      });
+    }
+    connect();
+    return { close: function () { socket.close(); } };
+  }
+
+  function toast(message, url) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var item = document.createElement(url ? "a" : "div");
+    item.className = "toast";
+    item.textContent = message;
+    if (url) item.href = url;
+    box.appendChild(item);
+    setTimeout(function () { item.remove(); }, 8000);
+  }
+
+  function setUnread(count) {
+    var badge = document.getElementById("notification-count");
+    var bell = document.getElementById("notification-bell");
+    if (!badge || !bell) return;
+    badge.textContent = String(count);
+    badge.classList.toggle("is-zero", count === 0);
+    bell.setAttribute("aria-label", "Notifications, " + count + " unread");
+  }
+
+  function addToInbox(html) {
+    var list = document.getElementById("notification-list");
+    if (!list) return;
+    var empty = document.getElementById("no-notifications");
+    if (empty) empty.remove();
+    var holder = document.createElement("ul");
+    holder.innerHTML = html;  // rendered and escaped by the server's template
+    var item = holder.firstElementChild;
+    var token = item.querySelector('input[name="csrfmiddlewaretoken"]');
+    if (token) token.value = csrfToken();
+    list.prepend(item);
+  }
+
+  function startNotifications() {
+    if (!document.body.dataset.userId) return;
+    openLiveSocket("/ws/notifications/", function (data) {
+      if (typeof data.unread === "number") setUnread(data.unread);
+      if (data.type === "notification") {
+        addToInbox(data.html);
+        toast(data.message, data.url);
+      }
+    });
+  }
+
+  window.Hearth = { openLiveSocket: openLiveSocket, toast: toast, csrfToken: csrfToken };
+  document.addEventListener("DOMContentLoaded", startNotifications);
+})();

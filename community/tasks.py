@@ -1,0 +1,77 @@
+"""Thin Celery tasks: fetch by id, call a service, own the retries. Each is idempotent."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from community.models import Notification
+
+UNSUBSCRIBE_SALT = "hearth.unsubscribe"
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
+def send_notification_email(self, notification_id: int) -> bool:
+    """Email one notification. Claims it first (emailed_at), so a duplicate run sends
+    nothing; a failed send releases the claim and retries."""
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        return False
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    unsubscribe_url = base_url + reverse(
+        "community:unsubscribe",
+        kwargs={"token": unsubscribe_token(user_id=recipient.pk, kind=notification.kind)},
+    )
+    context = {
+        "notification": notification,
+        "recipient": recipient,
+        "link": base_url + notification.url if notification.url.startswith("/") else "",
+        "unsubscribe_url": unsubscribe_url,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.WAGTAIL_SITE_NAME}] {notification.message[:120]}",
+        body=render_to_string("community/email/notification.txt", context),
+        to=[recipient.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    try:
+        message.send()
+    except Exception as exc:
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise self.retry(exc=exc) from exc
+    return True
+
+
+@shared_task
+def purge_old_notifications() -> int:
+    """Delete read notifications older than the retention period."""
+    cutoff = timezone.now() - timedelta(days=settings.HEARTH_NOTIFICATION_RETENTION_DAYS)
+    deleted, _ = Notification.objects.filter(read_at__lt=cutoff).delete()
+    return deleted
+
+
+@shared_task
+def repair_counters() -> dict[str, int]:
+    """Nightly: rebuild every denormalised counter; returns the drift found per counter."""
+    from community.counters import all_recomputers
+
+    return {name: recompute() for name, recompute in all_recomputers()}
