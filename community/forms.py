@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as BaseLoginForm
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,3 +50,13 @@ class NotificationPreferencesForm(forms.Form):
             self.fields[kind.key] = forms.BooleanField(
                 label=kind.label, required=False, initial=current.get(kind.key, kind.email_by_default)
             )
+
+
+class LoginForm(BaseLoginForm):
+    """allauth's login form with a label that says what can be typed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username or email"
+        self.fields["login"].widget.attrs["placeholder"] = ""
+        self.fields["password"].widget.attrs["placeholder"] = ""

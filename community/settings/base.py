@@ -274,3 +274,5 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+ACCOUNT_FORMS = {"login": "community.forms.LoginForm"}

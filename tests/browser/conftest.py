@@ -1,0 +1,142 @@
+"""Browser journeys: Debian's Chromium driven by Playwright, against Hearth served over ASGI
+(Daphne, websockets included) from a thread of this test process.
+
+One server and one browser serve the whole run (starting either twice in a process fails).
+The server runs in-process so the journeys can read the mail outbox and, in the embedded
+mode, share the in-memory channel layer. Run these in their own pytest process
+(`make test-browser`): sync Playwright leaves an event loop behind that disturbs async tests.
+"""
+
+import asyncio
+import os
+import socket
+import threading
+import time
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from community.site_tree import ensure_site_tree
+
+# Playwright's sync API keeps an event loop in the main thread; the test code around it is
+# still synchronous, so Django's guard against ORM calls from async code does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.e2e)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class ThreadedDaphne:
+    def __init__(self):
+        from daphne.endpoints import build_endpoint_description_strings
+        from daphne.server import Server
+
+        from community.asgi import application
+
+        self.port = _free_port()
+        self.server = Server(
+            application=application,
+            endpoints=build_endpoint_description_strings(host="127.0.0.1", port=self.port),
+            signal_handlers=False,
+            verbosity=0,
+        )
+        self.thread = threading.Thread(target=self.server.run, name="daphne", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("the test server did not start")
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        from twisted.internet import reactor
+
+        return reactor._asyncioEventloop
+
+    def call(self, fn, *args, **kwargs):
+        """Run ``fn`` as the server would: in a worker thread of the server's event loop, so
+        that its live events reach the server's consumers in any channel-layer mode."""
+        coroutine = sync_to_async(fn, thread_sensitive=False)(*args, **kwargs)
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=20)
+
+    def stop(self) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(reactor.stop)
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker):
+    instance = ThreadedDaphne()
+    instance.start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live(server, transactional_db, settings):
+    """The running server, with the site tree restored after the previous test's flush."""
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    ensure_site_tree()
+    return server
+
+
+@pytest.fixture
+def new_page(browser, live):
+    """Open pages in fresh browser contexts (one per member); all closed after the test."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(base_url=live.url, viewport={"width": 1200, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
