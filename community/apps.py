@@ -6,9 +6,8 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self):
-        from community.notification_kinds import register_kind
-
         from community import receivers
+        from community.notification_kinds import register_kind
 
         register_kind("community.welcome", "Welcome and account news", email_by_default=False)
         receivers.connect()

@@ -7,7 +7,7 @@ from community.models import ProductCategory, ProductIndexPage, ProductPage, Use
 from community.roles import BRAND_STAFF, COMMUNITY_MANAGERS
 from community.site_tree import ensure_site_tree
 
-DEMO_PASSWORD = "hearth-demo-password"
+DEMO_PASSWORD = "hearth-demo-password"  # noqa: S105 - published demo logins
 
 MEMBERS = [
     # username, display name, role group, bio
@@ -27,8 +27,9 @@ PRODUCTS = [
     # title, slug, sku, category slug, summary
     ("Ember Kettle", "ember-kettle", "EMB-KET-01", "kitchen", "A 1.7 l kettle that holds any temperature."),
     ("Ember Grinder", "ember-grinder", "EMB-GRI-02", "kitchen", "Conical burr grinder with 40 settings."),
-    ("Ember Pour-Over Set", "ember-pour-over", "EMB-POV-03", "kitchen", "Glass dripper, server and filters."),
-    ("Trail Flask", "trail-flask", "TRL-FLK-01", "outdoor", "Vacuum flask that keeps coffee hot for 12 hours."),
+    ("Ember Pour-Over Set", "ember-pour-over", "EMB-POV-03", "kitchen",
+     "Glass dripper, server and filters."),
+    ("Trail Flask", "trail-flask", "TRL-FLK-01", "outdoor", "Vacuum flask, keeps coffee hot 12 hours."),
     ("Trail Lantern", "trail-lantern", "TRL-LAN-02", "outdoor", "USB-C rechargeable camping lantern."),
     ("Trail Stove", "trail-stove", "TRL-STV-03", "outdoor", "Compact gas stove for two."),
     ("Hearth Speaker", "hearth-speaker", "AUD-SPK-01", "audio", "Bluetooth speaker with a warm sound."),

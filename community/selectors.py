@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
 from django.contrib.auth.models import Group
+from django.db.models import Prefetch, QuerySet
 
 from community.models import Notification, ProductIndexPage, ProductPage, User
 

@@ -17,7 +17,7 @@ import dj_database_url
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # The key used when none is configured. Production settings refuse to start with it.
-INSECURE_DEFAULT_SECRET_KEY = "django-insecure-hearth-embedded-mode-only"
+INSECURE_DEFAULT_SECRET_KEY = "django-insecure-hearth-embedded-mode-only"  # noqa: S105
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -119,7 +119,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
+            "NAME": os.environ.get("HEARTH_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
         }
     }

@@ -1,0 +1,52 @@
+# Hearth: `make run` serves the demo site, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run run-stack test test-unit test-browser browser-deps lint smoke clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[ml,test]"
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+## The embedded demo: SQLite, in-process tasks and channel layer, demo data, ASGI on :8000.
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+## The real stack: needs DATABASE_URL and REDIS_URL; web, Celery worker and beat.
+run-stack: install
+	bin/run-stack
+
+browser-deps:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## Unit and integration tests, then the browser journeys in their own process.
+test: install browser-deps
+	$(BIN)/pytest -m "not e2e" -q
+	$(BIN)/pytest tests/browser -q
+
+test-unit: install
+	$(BIN)/pytest -m "not e2e" -q
+
+test-browser: install browser-deps
+	$(BIN)/pytest tests/browser -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+smoke: install
+	bin/smoke-embedded
+
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 .test-media staticfiles
