@@ -4,6 +4,8 @@ Tests always use a local-memory cache (a shared Redis cache would leak Wagtail's
 root paths between the test database and a running dev server) and run tasks in-process.
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, REDIS_URL
 
@@ -22,7 +24,7 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 else:
-    DATABASES["default"]["TEST"] = {"NAME": "test_hearth"}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HEARTH_TEST_DB_NAME", "test_hearth")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 if REDIS_URL:
