@@ -29,9 +29,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+BROWSER_DIR = os.path.dirname(__file__)
+
+
 def pytest_collection_modifyitems(items):
+    # Hooks in a conftest see the whole session's items: mark only this folder's.
     for item in items:
-        item.add_marker(pytest.mark.e2e)
+        if str(item.path).startswith(BROWSER_DIR):
+            item.add_marker(pytest.mark.e2e)
 
 
 def _free_port() -> int:
