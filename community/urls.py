@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -17,8 +16,8 @@ urlpatterns = [
     path("", include("community.urls_site")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.HEARTH_SERVE_MEDIA:
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.media, name="media")]
 
 # Wagtail's page tree (home, products, guidelines) comes last: it matches every other path.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -113,3 +113,14 @@ def healthz(request: HttpRequest):
 
     report = health_report()
     return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+def media(request: HttpRequest, path: str) -> HttpResponse:
+    """Serve uploads when no proxy or object store does (HEARTH_SERVE_MEDIA). Everything under
+    MEDIA_ROOT was re-encoded by Hearth, and responses carry nosniff."""
+    from django.conf import settings
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -241,6 +241,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Hearth serves /media/ itself unless a reverse proxy or object storage does it.
+HEARTH_SERVE_MEDIA = env_bool("HEARTH_SERVE_MEDIA", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 

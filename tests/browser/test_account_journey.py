@@ -63,11 +63,11 @@ def test_new_member_signs_up_confirms_logs_in_edits_profile_and_sees_a_live_noti
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_role("heading", name="Juniper Hale")).to_be_visible()
     expect(page.get_by_text("Owns a kettle and opinions.")).to_be_visible()
-    expect(page.locator(".profile-head img.avatar")).to_be_visible()
+    expect(page.locator(".profile-head img.avatar")).to_have_js_property("naturalWidth", 256)
 
     # A notification created elsewhere on the site reaches the open page without a reload.
     page.goto("/notifications/")
-    page.wait_for_function("document.documentElement.dataset.livewsnotifications === 'open'")
+    expect(page.locator("html")).to_have_attribute("data-livewsnotifications", "open")
     member = User.objects.get(username="juniper")
     live.call(lambda: notify(recipient=member, kind="community.welcome",
                              message="Maya mentioned you in a topic", url="/u/maya/"))

@@ -98,3 +98,14 @@ def test_a_display_name_without_letters_is_refused(client):
     response = client.post(EDIT, {"display_name": "!!!", "bio": ""})
     assert "at least one letter or digit" in response.content.decode()
     assert User.objects.get(pk=member.pk).display_name != "!!!"
+
+
+def test_uploaded_avatars_are_served_with_nosniff(client):
+    member = UserFactory()
+    client.force_login(member)
+    client.post(EDIT, {"display_name": "Ivy", "bio": "", "avatar": image_upload()})
+    member.refresh_from_db()
+    response = client.get(member.avatar.url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["X-Content-Type-Options"] == "nosniff"
