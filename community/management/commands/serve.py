@@ -1,28 +1,77 @@
+import os
+import signal
+import socket
+import subprocess
+import sys
+
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
     help = (
-        "Serve Hearth over ASGI (HTTP and websockets) with Daphne. Without a task broker it "
-        "also runs the periodic jobs in-process."
+        "Serve Hearth over ASGI (HTTP and websockets) with Daphne. --workers N runs N Daphne "
+        "processes sharing one listening socket. Without a task broker (embedded mode) this "
+        "process also runs the periodic jobs."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=1,
+                            help="Daphne processes sharing the socket (one per core is typical).")
         parser.add_argument("--no-scheduler", action="store_true",
                             help="Do not run periodic jobs in this process.")
 
-    def handle(self, *args, host, port, no_scheduler, **options):
-        from daphne.cli import CommandLineInterface
-
+    def handle(self, *args, host, port, workers, no_scheduler, **options):
+        if workers > 1 and not settings.REDIS_URL:
+            # Each process would have its own in-memory channel layer: live updates posted
+            # through one process would never reach readers connected to another.
+            raise CommandError("--workers above 1 needs REDIS_URL (a shared channel layer).")
         if settings.CELERY_TASK_ALWAYS_EAGER and not no_scheduler:
             from community.scheduler import EmbeddedScheduler
 
             EmbeddedScheduler().start()
             self.stdout.write("Periodic jobs run in-process (embedded mode).")
-        self.stdout.write(f"Serving Hearth at http://{host}:{port}/")
-        CommandLineInterface().run(
-            ["--bind", host, "--port", str(port), "--proxy-headers", "community.asgi:application"]
-        )
+        self.stdout.write(f"Serving Hearth at http://{host}:{port}/ with {workers} process(es)")
+        self.stdout.flush()
+        if workers <= 1:
+            from daphne.cli import CommandLineInterface
+
+            CommandLineInterface().run(
+                ["--bind", host, "--port", str(port), "--proxy-headers", "community.asgi:application"]
+            )
+            return
+        self._run_workers(host, port, workers)
+
+    def _run_workers(self, host: str, port: int, workers: int) -> None:
+        """Bind once here and hand the socket to each Daphne child, so the kernel spreads
+        connections across processes (the same model as gunicorn's pre-fork workers)."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+        listener.listen(1024)
+        listener.set_inheritable(True)
+        fd = listener.fileno()
+        command = [sys.executable, "-m", "daphne", "--fd", str(fd), "--proxy-headers",
+                   "community.asgi:application"]
+        children = [subprocess.Popen(command, pass_fds=(fd,), env=os.environ.copy())  # noqa: S603
+                    for _ in range(workers)]
+
+        def stop(signum, frame):
+            for child in children:
+                child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
+            os.wait()  # if any child dies, stop them all rather than serve at reduced capacity
+        except ChildProcessError:
+            pass
+        finally:
+            stop(None, None)
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
