@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run run-stack test test-unit test-browser browser-deps lint smoke clean
+.PHONY: install run run-stack test test-unit test-browser browser-deps lint smoke bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ lint: install
 smoke: install
 	bin/smoke-embedded
 
+
+## Benchmarks on the real stack (PostgreSQL + Redis on this machine): see bench/README.md.
+bench: install
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3 .test-media staticfiles

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-scheduler", action="store_true",
                             help="Do not run periodic jobs in this process.")
 
-    def handle(self, *args, host, port, workers, no_scheduler, **options):
+    def handle(self, *args, host, port, workers, no_scheduler, verbosity, **options):
         if workers > 1 and not settings.REDIS_URL:
             # Each process would have its own in-memory channel layer: live updates posted
             # through one process would never reach readers connected to another.
@@ -39,12 +39,13 @@ class Command(BaseCommand):
             from daphne.cli import CommandLineInterface
 
             CommandLineInterface().run(
-                ["--bind", host, "--port", str(port), "--proxy-headers", "community.asgi:application"]
+                ["--bind", host, "--port", str(port), "--proxy-headers", "-v", str(verbosity),
+                 "community.asgi:application"]
             )
             return
-        self._run_workers(host, port, workers)
+        self._run_workers(host, port, workers, verbosity)
 
-    def _run_workers(self, host: str, port: int, workers: int) -> None:
+    def _run_workers(self, host: str, port: int, workers: int, verbosity: int) -> None:
         """Bind once here and hand the socket to each Daphne child, so the kernel spreads
         connections across processes (the same model as gunicorn's pre-fork workers)."""
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         listener.set_inheritable(True)
         fd = listener.fileno()
         command = [sys.executable, "-m", "daphne", "--fd", str(fd), "--proxy-headers",
-                   "community.asgi:application"]
+                   "-v", str(verbosity), "community.asgi:application"]
         children = [subprocess.Popen(command, pass_fds=(fd,), env=os.environ.copy())  # noqa: S603
                     for _ in range(workers)]
 

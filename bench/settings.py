@@ -1,0 +1,18 @@
+"""Settings the benchmark serves Hearth with: production settings (DEBUG off, manifest
+static files) over plain HTTP on 127.0.0.1, plus the bare baseline view."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + "k" * 60)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+
+from community.settings.production import *  # noqa: E402, F403
+
+# wrk speaks plain HTTP: cookies must not be HTTPS-only here.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ROOT_URLCONF = "bench.urls"
+LOGGING = {"version": 1, "disable_existing_loggers": False,
+           "root": {"handlers": [], "level": "WARNING"}}
