@@ -154,3 +154,11 @@ def test_check_deploy_leaves_only_the_hsts_preload_choice():
     )
     output = result.stdout + result.stderr
     assert sorted(set(re.findall(r"\(security\.W\d+\)", output))) == ["(security.W021)"], output
+
+
+def test_serve_refuses_several_processes_without_a_shared_channel_layer(settings):
+    from django.core.management.base import CommandError
+
+    settings.REDIS_URL = ""
+    with pytest.raises(CommandError, match="needs REDIS_URL"):
+        call_command("serve", workers=2, no_scheduler=True)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from community.demo import DEMO_PASSWORD, MEMBERS
+from community.roles import ROLE_LABELS
 
 # Each app may have a `demo` module with `seed(log, context)`; they run in this order so
 # later apps can use what earlier ones created (members, products, topics...).
@@ -26,5 +27,6 @@ class Command(BaseCommand):
                 context.update(module.seed(self.stdout.write, context) or {})
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in with:"))
         for username, _name, role, _bio in MEMBERS:
-            label = {"superuser": "superuser (Wagtail admin at /admin/)"}.get(role, role or "customer")
+            label = "superuser (Wagtail admin at /admin/)" if role == "superuser" else (
+                ROLE_LABELS[role].lower() if role else "customer")
             self.stdout.write(f"  {username:<8} / {DEMO_PASSWORD}   {label}")
