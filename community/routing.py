@@ -3,7 +3,10 @@
 from django.urls import path
 
 from community.consumers import NotificationConsumer
+from ideas.consumers import IdeaLiveConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
+    path("ws/ideas/", IdeaLiveConsumer.as_asgi()),
+    path("ws/ideas/<int:idea_id>/", IdeaLiveConsumer.as_asgi()),
 ]

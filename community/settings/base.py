@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.repair_counters",
         "schedule": timedelta(hours=24),
     },
+    "ideas.run_lifecycle": {"task": "ideas.tasks.run_lifecycle", "schedule": timedelta(minutes=1)},
+    "ideas.refresh_trending": {"task": "ideas.tasks.refresh_trending", "schedule": timedelta(minutes=10)},
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 
@@ -266,6 +268,11 @@ HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 HEARTH_AVATAR_SIZE = 256
 HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180
+# Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
+HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
+HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a status change
+HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
 
 LOGGING = {
     "version": 1,

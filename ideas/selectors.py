@@ -1,0 +1,135 @@
+"""Reads for ideas. Each sets its own select_related/prefetch_related so a page costs a fixed
+number of queries whatever the number of ideas, supporters or comments."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.fields import BooleanField
+
+from community.selectors import with_roles
+from ideas import clock, rules
+from ideas.models import (
+    Idea,
+    IdeaComment,
+    IdeaImage,
+    Milestone,
+    MilestoneReached,
+    Status,
+    StatusChange,
+    Support,
+)
+
+SORTS = {
+    "trending": "Trending",
+    "top": "Most supported",
+    "new": "Newest",
+    "ending": "Ending soon",
+}
+# Filter choices on the list; "gathering_support" and "expired" follow the effective status.
+LIST_STATUSES = [s for s in Status if s not in (Status.IN_REVIEW, Status.NEEDS_WORK)]
+STAFF_STATUSES = [Status.IN_REVIEW, Status.NEEDS_WORK]
+
+
+def _supported_by(user):
+    if user and user.is_authenticated:
+        return Exists(Support.objects.filter(idea=OuterRef("pk"), user=user))
+    return Value(False, output_field=BooleanField())
+
+
+def idea_list(*, user, sort: str = "trending", status: str = "", category: str = "") -> QuerySet[Idea]:
+    """Ideas for the list page: published ones for everyone; staff may also list those in
+    review or needing work. Merged ideas only appear when asked for."""
+    now = clock.now()
+    ideas = Idea.objects.with_effective_status()
+    if status in STAFF_STATUSES and rules.can_review(user):
+        ideas = ideas.filter(status=status)
+    else:
+        ideas = ideas.published()
+        if status in Status.values:
+            ideas = ideas.filter(shown_status=status)
+        else:
+            ideas = ideas.exclude(status=Status.MERGED)
+    if category:
+        ideas = ideas.filter(category__slug=category)
+    if sort == "top":
+        ideas = ideas.order_by("-support_count", "-published_at", "-pk")
+    elif sort == "new":
+        ideas = ideas.order_by("-published_at", "-created_at", "-pk")
+    elif sort == "ending":
+        ideas = ideas.filter(status=Status.GATHERING_SUPPORT, deadline__gt=now).order_by("deadline", "pk")
+    else:
+        ideas = ideas.order_by("-trending_score", "-published_at", "-pk")
+    return (
+        ideas.select_related("creator", "category", "next_milestone")
+        .prefetch_related(Prefetch("images", queryset=IdeaImage.objects.order_by("position", "pk")))
+        .annotate(supported=_supported_by(user))
+    )
+
+
+def idea_for_page(*, user, idea_id: int) -> Idea | None:
+    """The idea with everything its page shows, or None if ``user`` may not see it."""
+    idea = (
+        Idea.objects.filter(pk=idea_id)
+        .select_related("creator", "category", "product", "next_milestone", "merged_into")
+        .prefetch_related(
+            "images",
+            Prefetch("status_changes",
+                     queryset=StatusChange.objects.select_related("actor").order_by("created_at", "pk")),
+            Prefetch("milestones_reached", queryset=MilestoneReached.objects.order_by("supporters")),
+            Prefetch("duplicates", queryset=Idea.objects.only("pk", "title", "slug", "merged_into_id")),
+        )
+        .annotate(supported=_supported_by(user))
+        .first()
+    )
+    if idea is None or not rules.can_view(user, idea):
+        return None
+    return idea
+
+
+def recent_supporters(*, idea: Idea, limit: int = 12) -> list[Support]:
+    supports = Support.objects.filter(idea=idea).select_related("user").order_by("-created_at", "-pk")
+    return list(supports[:limit])
+
+
+def comments_for(*, idea: Idea) -> QuerySet[IdeaComment]:
+    return with_roles(IdeaComment.objects.filter(idea=idea).select_related("author"), "author").order_by(
+        "created_at", "pk"
+    )
+
+
+def milestone_ladder() -> list[Milestone]:
+    return list(Milestone.objects.order_by("supporters"))
+
+
+def timeline(*, idea: Idea, ladder: list[Milestone]) -> list[dict]:
+    """The milestone timeline: each step with when it was reached, or its deadline if it is
+    the one being worked towards."""
+    reached = {m.supporters: m.reached_at for m in idea.milestones_reached.all()}
+    steps = []
+    for milestone in ladder:
+        steps.append({
+            "supporters": milestone.supporters,
+            "window_days": milestone.window_days,
+            "reached_at": reached.get(milestone.supporters),
+            "is_next": idea.next_milestone_id == milestone.pk and idea.is_gathering_support,
+            "deadline": idea.deadline if idea.next_milestone_id == milestone.pk else None,
+        })
+    return steps
+
+
+def status_change_recipients(*, status_change_id: int) -> list[int]:
+    """The creator and every supporter of the changed idea, except whoever made the change."""
+    change = StatusChange.objects.filter(pk=status_change_id).select_related("idea").first()
+    if change is None:
+        return []
+    # Supports a merge moved to the original still belong to this idea's audience.
+    supporters = (
+        Support.objects.filter(Q(idea_id=change.idea_id) | Q(moved_from_id=change.idea_id))
+        .order_by("pk").values_list("user_id", flat=True)
+    )
+    recipients = [change.idea.creator_id, *supporters]
+    seen: dict[int, None] = {}
+    for user_id in recipients:
+        if user_id != change.actor_id:
+            seen.setdefault(user_id, None)
+    return list(seen)

@@ -1,0 +1,71 @@
+"""Comments on ideas, rendered with the site's shared Markdown renderer."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+
+from community.markdown import extract_mentions, render_markdown
+from community.models import User
+from community.services.notifications import notify
+from ideas import clock, rules
+from ideas.models import Idea, IdeaComment, Status
+from ideas.services._core import IdeaActionRefused
+
+CLOSED_TO_COMMENTS = {Status.MERGED, Status.ARCHIVED}
+
+
+def add_comment(*, author: User, idea_id: int, body: str) -> IdeaComment:
+    """Add ``author``'s comment to a published idea (or, before publication, a discussion
+    between its creator and staff). Guarantees: the HTML stored is sanitized; the counter
+    moves with the row; the creator and mentioned members are notified after commit."""
+    if not (author and author.is_authenticated and author.is_active):
+        raise IdeaActionRefused("Log in to comment.")
+    body = (body or "").strip()
+    if not body:
+        raise IdeaActionRefused("Write something before posting your comment.")
+    now = clock.now()
+    with transaction.atomic():
+        idea = Idea.objects.select_related("creator").get(pk=idea_id)
+        if not rules.can_view(author, idea):
+            raise IdeaActionRefused("That idea does not exist.")
+        if idea.status in CLOSED_TO_COMMENTS:
+            raise IdeaActionRefused(f"This idea is {idea.get_status_display().lower()}: comments are closed.")
+        names = extract_mentions(body)
+        members = {
+            user.username.lower(): user
+            for user in User.objects.filter(username__in=names, is_active=True)
+        } if names else {}
+        comment = IdeaComment.objects.create(
+            idea=idea, author=author, body=body,
+            body_html=render_markdown(body, mentionable=set(members)), created_at=now,
+        )
+        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        url = f"{idea.get_absolute_url()}#comment-{comment.pk}"
+        if idea.creator_id != author.pk:
+            notify(recipient=idea.creator, kind="ideas.comment", actor=author, url=url,
+                   message=f'{author.name} commented on your idea "{idea.title}".',
+                   dedupe_key=f"ideas.comment:{comment.pk}")
+        for member in members.values():
+            if member.pk in (author.pk, idea.creator_id) or not rules.can_view(member, idea):
+                continue
+            notify(recipient=member, kind="ideas.mention", actor=author, url=url,
+                   message=f'{author.name} mentioned you on the idea "{idea.title}".',
+                   dedupe_key=f"ideas.comment:{comment.pk}")
+    return comment
+
+
+def recompute_comment_counts() -> int:
+    from django.db.models import Count, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    actual = Coalesce(
+        Subquery(
+            IdeaComment.objects.filter(idea=OuterRef("pk")).values("idea").annotate(n=Count("id")).values("n")
+        ),
+        Value(0),
+    )
+    drifted = Idea.objects.annotate(actual=actual).exclude(comment_count=F("actual")).count()
+    if drifted:
+        Idea.objects.update(comment_count=actual)
+    return drifted
