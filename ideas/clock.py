@@ -7,7 +7,7 @@ Deadlines, milestone windows and trending all read the time from here, so tests 
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ def now() -> datetime:
 def set_frozen(moment: datetime | None) -> None:
     """Stop the clock at ``moment`` (process-wide); ``None`` lets it run again."""
     if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.utc)
+        moment = timezone.make_aware(moment, UTC)
     _global["frozen"] = moment
 
 

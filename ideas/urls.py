@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("similar/", views.similar, name="similar"),
     path("<int:idea_id>-<slug:slug>/", views.detail, name="detail"),
+    path("<int:idea_id>/", views.detail, {"slug": ""}, name="short"),
     path("<int:idea_id>/edit/", views.edit, name="edit"),
     path("<int:idea_id>/support/", views.support, name="support"),
     path("<int:idea_id>/withdraw/", views.withdraw, name="withdraw"),

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--at must be an ISO date-time, e.g. 2027-01-01T00:00: {exc}") from exc
             if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment, timezone.utc)
+                moment = timezone.make_aware(moment, UTC)
         if moment is not None:
             with clock.frozen_at(moment):
                 report = run_lifecycle(now=moment)

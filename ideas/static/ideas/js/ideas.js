@@ -15,7 +15,7 @@
       setText(root, "support_count", data.support_count);
       setText(root, "supporters_word", data.support_count === 1 ? "supporter" : "supporters");
       setText(root, "status", data.status_label);
-      if (data.goal !== null) setText(root, "goal", data.goal);
+      if (data.goal !== null) setText(root, "goal", data.goal.toLocaleString("en-US"));
       if (data.days_left !== null) setText(root, "days_left", data.days_left);
       root.querySelectorAll('progress[data-field="progress"]').forEach(function (bar) {
         if (data.goal !== null) bar.max = data.goal;
