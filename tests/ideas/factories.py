@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from ideas import services
-from ideas.models import Idea
+from ideas.models import Idea, Milestone
 from tests.factories import BrandStaffFactory, UserFactory
+
+LEGO_LADDER = [(100, 60), (1_000, 365), (5_000, 180), (10_000, 180)]
+
+
+def ensure_default_ladder() -> None:
+    """The data migration's ladder, restored after a transactional test flushed it."""
+    if not Milestone.objects.exists():
+        Milestone.objects.bulk_create(Milestone(supporters=s, window_days=d) for s, d in LEGO_LADDER)
 
 
 def submitted_idea(*, creator=None, title: str = "A travel lid for the flask", **fields) -> Idea:
@@ -17,6 +25,7 @@ def submitted_idea(*, creator=None, title: str = "A travel lid for the flask", *
 
 
 def published_idea(*, staff=None, **fields) -> Idea:
+    ensure_default_ladder()
     idea = submitted_idea(**fields)
     services.decide_idea(actor=staff or BrandStaffFactory(), idea_id=idea.pk, to_status="gathering_support")
     idea.refresh_from_db()

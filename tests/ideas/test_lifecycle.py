@@ -48,8 +48,9 @@ def test_default_ladder_is_lego_ideas(db):
     ]
 
 
-def test_approval_publishes_with_the_first_milestone_deadline(frozen_clock, django_capture_on_commit_callbacks,
-                                                             received):
+def test_approval_publishes_with_the_first_milestone_deadline(
+    frozen_clock, django_capture_on_commit_callbacks, received
+):
     idea = submitted_idea()
     with django_capture_on_commit_callbacks(execute=True):
         services.decide_idea(actor=BrandStaffFactory(), idea_id=idea.pk, to_status="gathering_support")
@@ -174,8 +175,9 @@ def test_needs_work_with_a_reason_then_revision_goes_back_to_review(frozen_clock
     assert [c.comment for c in idea.status_changes.all()][1] == "Add a sketch."
 
 
-def test_staff_decisions_follow_the_allowed_path_each_with_a_public_comment(frozen_clock, small_ladder,
-                                                                            django_capture_on_commit_callbacks):
+def test_staff_decisions_follow_the_allowed_path_each_with_a_public_comment(
+    frozen_clock, small_ladder, django_capture_on_commit_callbacks
+):
     staff = BrandStaffFactory()
     idea = published_idea(staff=staff)
     fans = support_from(idea, 7)
@@ -184,7 +186,8 @@ def test_staff_decisions_follow_the_allowed_path_each_with_a_public_comment(froz
         services.decide_idea(actor=staff, idea_id=idea.pk, to_status="shipped", comment="Early!")
     for to_status in ["approved", "in_development", "shipped", "archived"]:
         with django_capture_on_commit_callbacks(execute=True):
-            services.decide_idea(actor=staff, idea_id=idea.pk, to_status=to_status, comment=f"Now {to_status}.")
+            services.decide_idea(actor=staff, idea_id=idea.pk, to_status=to_status,
+                                 comment=f"Now {to_status}.")
     idea.refresh_from_db()
     assert idea.status == Status.ARCHIVED
     shipped = StatusChange.objects.get(idea=idea, to_status="shipped")
@@ -202,8 +205,9 @@ def test_customers_cannot_make_staff_decisions(frozen_clock):
         services.decide_idea(actor=idea.creator, idea_id=idea.pk, to_status="gathering_support")
 
 
-def test_status_change_fan_out_runs_in_batches_and_twice_creates_nothing_new(frozen_clock, small_ladder, settings,
-                                                                           django_capture_on_commit_callbacks):
+def test_status_change_fan_out_runs_in_batches_and_twice_creates_nothing_new(
+    frozen_clock, small_ladder, settings, django_capture_on_commit_callbacks
+):
     from ideas.tasks import notify_status_change
 
     settings.HEARTH_IDEAS_NOTIFY_BATCH = 2
