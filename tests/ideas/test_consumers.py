@@ -10,7 +10,7 @@ from ideas import services
 from tests.factories import UserFactory
 from tests.ideas.factories import published_idea, submitted_idea
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio]
 
 
 def _router():
