@@ -107,6 +107,7 @@ class IdeaFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False, label="Sort by")
     status = forms.ChoiceField(required=False, label="Status")
     category = forms.ChoiceField(required=False, label="Category")
+    mine = forms.BooleanField(required=False, label="Only my ideas")
 
     def __init__(self, *args, sorts: dict, statuses: list, categories: list, **kwargs):
         super().__init__(*args, **kwargs)

@@ -36,12 +36,18 @@ def _supported_by(user):
     return Value(False, output_field=BooleanField())
 
 
-def idea_list(*, user, sort: str = "trending", status: str = "", category: str = "") -> QuerySet[Idea]:
+def idea_list(*, user, sort: str = "trending", status: str = "", category: str = "",
+              mine: bool = False) -> QuerySet[Idea]:
     """Ideas for the list page: published ones for everyone; staff may also list those in
-    review or needing work. Merged ideas only appear when asked for."""
+    review or needing work, and members list all of their own with ``mine``. Merged ideas
+    only appear when asked for."""
     now = clock.now()
     ideas = Idea.objects.with_effective_status()
-    if status in STAFF_STATUSES and rules.can_review(user):
+    if mine and user.is_authenticated:
+        ideas = ideas.filter(creator=user)
+        if status in Status.values:
+            ideas = ideas.filter(shown_status=status)
+    elif status in STAFF_STATUSES and rules.can_review(user):
         ideas = ideas.filter(status=status)
     else:
         ideas = ideas.published()

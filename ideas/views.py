@@ -25,7 +25,7 @@ def _plural(count: int) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     statuses = list(selectors.LIST_STATUSES)
-    if rules.can_review(request.user):
+    if request.user.is_authenticated:
         statuses = selectors.STAFF_STATUSES + statuses
     categories = list(ProductCategory.objects.order_by("name").values_list("slug", "name"))
     form = IdeaFilterForm(request.GET or None, sorts=selectors.SORTS, statuses=statuses,
@@ -33,7 +33,8 @@ def index(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or "trending"
     ideas = selectors.idea_list(
-        user=request.user, sort=sort, status=filters.get("status", ""), category=filters.get("category", "")
+        user=request.user, sort=sort, status=filters.get("status", ""), category=filters.get("category", ""),
+        mine=bool(filters.get("mine")),
     )
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -126,8 +127,11 @@ def edit(request: HttpRequest, idea_id: int) -> HttpResponse:
                 " and the idea is back in review." if idea.status == Status.NEEDS_WORK else "."))
             return redirect(reverse("ideas:detail", kwargs={"idea_id": idea.pk, "slug": Idea.slug_for(
                 form.cleaned_data["title"])}))
-    return render(request, "ideas/form.html", {"form": form, "editing": idea, "removed": remove},
-                  status=400 if form.errors else 200)
+    changes = list(idea.status_changes.all())  # prefetched by the selector
+    return render(request, "ideas/form.html", {
+        "form": form, "editing": idea, "removed": remove,
+        "staff_request": changes[-1].comment if changes else "",
+    }, status=400 if form.errors else 200)
 
 
 @require_GET

@@ -265,3 +265,61 @@ def test_detail_page_query_count_is_exact_and_does_not_grow_with_supporters_or_c
     with django_assert_num_queries(expected):
         response = client.get(idea.get_absolute_url())
     assert response.content.decode().count('class="comment"') == 6
+
+
+def test_members_list_their_own_ideas_in_any_status(client, frozen_clock):
+    mine = submitted_idea(title="My idea still in review here")
+    published_idea(title="Someone else's public idea")
+    client.force_login(mine.creator)
+    body = client.get(reverse("ideas:index"), {"mine": "on"}).content.decode()
+    assert mine.title in body and "Someone else" not in body
+    client.force_login(UserFactory())
+    others = client.get(reverse("ideas:index"), {"mine": "on", "status": "in_review"}).content.decode()
+    assert mine.title not in others
+
+
+def test_ending_soon_lists_only_ideas_gathering_support_nearest_deadline_first(client, frozen_clock):
+    from datetime import timedelta
+
+    first = published_idea(title="Published first, ends first")
+    frozen_clock.advance(timedelta(days=5))
+    second = published_idea(title="Published later, ends later")
+    staff = BrandStaffFactory()
+    closed = published_idea(title="Archived idea is not ending", staff=staff)
+    services.decide_idea(actor=staff, idea_id=closed.pk, to_status="archived", comment="Done.")
+    body = client.get(reverse("ideas:index"), {"sort": "ending"}).content.decode()
+    assert body.index(first.title) < body.index(second.title)
+    assert closed.title not in body
+
+
+def test_creator_revises_an_idea_that_needs_work_and_others_cannot(client, frozen_clock):
+    idea = submitted_idea()
+    services.decide_idea(actor=BrandStaffFactory(), idea_id=idea.pk, to_status="needs_work",
+                         comment="Please add how the lid seals.")
+    client.force_login(UserFactory())
+    assert client.get(reverse("ideas:edit", args=[idea.pk])).status_code == 404
+    client.force_login(idea.creator)
+    form = client.get(reverse("ideas:edit", args=[idea.pk])).content.decode()
+    assert "Please add how the lid seals." in form and 'value="A travel lid for the flask"' in form
+    response = client.post(reverse("ideas:edit", args=[idea.pk]), valid_post(
+        description="A silicone ring seals the lid; it clicks shut with one hand."))
+    idea.refresh_from_db()
+    assert response.status_code == 302 and idea.status == Status.IN_REVIEW
+    assert idea.title == "A travel lid for the Trail Flask"
+
+
+def test_community_managers_edit_the_milestone_ladder_in_the_wagtail_admin(client, db):
+    from ideas.models import Milestone
+
+    customer = UserFactory()
+    client.force_login(customer)
+    assert client.get("/admin/snippets/ideas/milestone/").status_code == 302
+    client.force_login(CommunityManagerFactory())
+    listing = client.get("/admin/snippets/ideas/milestone/")
+    assert listing.status_code == 200 and "10000" in listing.content.decode().replace(",", "")
+    first = Milestone.objects.get(supporters=100)
+    response = client.post(f"/admin/snippets/ideas/milestone/edit/{first.pk}/",
+                           {"supporters": 100, "window_days": 90})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.window_days == 90
