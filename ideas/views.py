@@ -41,6 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "ideas/index.html", {
         "page": page, "form": form, "sort": sort, "query_prefix": query.urlencode(),
+        "ladder": selectors.milestone_ladder(),
     })
 
 

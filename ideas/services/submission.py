@@ -164,15 +164,13 @@ def decide_idea(*, actor: User, idea_id: int, to_status: str, comment: str = "")
         elif to_status != Status.GATHERING_SUPPORT:
             idea.deadline = None
             idea.next_milestone = None
-        change = change_status(idea, to_status=to_status, actor=actor, comment=comment, now=now,
-                               extra_fields=extra)
+        change_status(idea, to_status=to_status, actor=actor, comment=comment, now=now, extra_fields=extra)
         if to_status == Status.GATHERING_SUPPORT:
             signals.send_on_commit(signals.idea_published, idea_id=idea.pk, creator_id=idea.creator_id,
                                    actor_id=actor.pk)
             from ideas.tasks import embed_idea
 
             enqueue_on_commit(embed_idea, idea.pk)
-        idea.last_change = change
     return idea
 
 

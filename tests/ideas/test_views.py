@@ -19,8 +19,8 @@ from tests.ideas.factories import published_idea, submitted_idea, support_from
 pytestmark = pytest.mark.django_db
 
 # Queries per page, whatever the number of ideas, supporters, comments or images.
-LIST_QUERIES_ANONYMOUS = 4
-LIST_QUERIES_MEMBER = 7
+LIST_QUERIES_ANONYMOUS = 5
+LIST_QUERIES_MEMBER = 8
 DETAIL_QUERIES_ANONYMOUS = 10
 DETAIL_QUERIES_MEMBER = 13
 
