@@ -9,13 +9,12 @@ from ideas.models import Status, StatusChange
 
 def status_message(change: StatusChange, *, is_creator: bool) -> str:
     idea = change.idea
-    whose = "Your idea" if is_creator else "An idea you support,"
+    subject = f'Your idea "{idea.title}"' if is_creator else f'An idea you support, "{idea.title}",'
     if change.to_status == Status.MERGED and idea.merged_into_id:
-        return (f'{whose} "{idea.title}" was merged into "{idea.merged_into.title}"; '
-                "supports now count there.")
+        return f'{subject} was merged into "{idea.merged_into.title}"; supports now count there.'
     if change.from_status == Status.MERGED:
-        return f'{whose} "{idea.title}" is no longer merged and is {change.to_label.lower()} again.'
-    return f'{whose} "{idea.title}" is now {change.to_label.lower()}.'
+        return f"{subject} is no longer merged and is {change.to_label.lower()} again."
+    return f"{subject} is now {change.to_label.lower()}."
 
 
 def notify_of_status_change(*, status_change_id: int, user_ids: list[int]) -> int:
