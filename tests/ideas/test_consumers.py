@@ -4,6 +4,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from community.routing import websocket_urlpatterns
 from ideas import services
@@ -11,6 +12,14 @@ from tests.factories import UserFactory
 from tests.ideas.factories import published_idea, submitted_idea
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio]
+
+
+@pytest.fixture(autouse=True)
+async def _close_thread_connections():
+    """The ORM calls of these tests run in asgiref's worker thread; close its connection so
+    the test database can be dropped at the end of the run."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 def _router():
