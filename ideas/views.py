@@ -95,7 +95,7 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, "Thanks! Your idea is in review: staff check every idea before it "
-                             "goes public, usually within two working days.")
+                             "goes public, and you will be notified of their decision.")
             return redirect(idea)
     return render(request, "ideas/form.html", {"form": form, "editing": None},
                   status=400 if form.errors else 200)
