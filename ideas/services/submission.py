@@ -39,6 +39,17 @@ def _store_images(idea: Idea, images: list, *, start: int = 0) -> None:
         )
 
 
+def _delete_files_on_commit(names: list[str]) -> None:
+    storage = IdeaImage._meta.get_field("image").storage
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete, robust=True)
+
+
 def submit_idea(*, creator: User, title: str, description: str, category: ProductCategory | None = None,
                 product: ProductPage | None = None, images: list | None = None) -> Idea:
     """Create an idea in review. ``images`` are decoded, validated PIL images
@@ -80,7 +91,9 @@ def revise_idea(*, user: User, idea_id: int, title: str, description: str,
             raise IdeaActionRefused("Only the member who submitted this idea can edit it.")
         if idea.status not in (Status.IN_REVIEW, Status.NEEDS_WORK):
             raise IdeaActionRefused("This idea can no longer be edited.")
-        idea.images.filter(pk__in=remove_image_ids or []).delete()
+        removed = idea.images.filter(pk__in=remove_image_ids or [])
+        _delete_files_on_commit([image.image.name for image in removed])
+        removed.delete()
         kept = idea.images.count()
         images = images or []
         if kept + len(images) > MAX_IMAGES:

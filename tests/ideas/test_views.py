@@ -323,3 +323,26 @@ def test_community_managers_edit_the_milestone_ladder_in_the_wagtail_admin(clien
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.window_days == 90
+
+
+def test_creator_removes_an_image_and_its_file_is_deleted(
+    client, frozen_clock, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    member = UserFactory()
+    client.force_login(member)
+    client.post(reverse("ideas:new"), valid_post(images=[image_upload("a.png"), image_upload("b.png")]))
+    idea = Idea.objects.get()
+    first, second = idea.images.all()
+    assert default_storage.exists(first.image.name)
+    new_images = [image_upload(f"n{n}.png") for n in range(4)]
+    with_removal = valid_post(remove_image=[str(first.pk)], images=new_images)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("ideas:edit", args=[idea.pk]), with_removal)
+    assert response.status_code == 302
+    assert not default_storage.exists(first.image.name) and default_storage.exists(second.image.name)
+    assert idea.images.count() == 5 and not idea.images.filter(pk=first.pk).exists()
+    too_many = client.post(reverse("ideas:edit", args=[idea.pk]), valid_post(images=[image_upload("x.png")]))
+    assert too_many.status_code == 400
+    assert "An idea can have at most 5 images; you chose 1 and it already has 5." in too_many.content.decode()
