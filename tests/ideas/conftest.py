@@ -32,3 +32,17 @@ def small_ladder(db):
     3 supporters in 10 days, then 5 within 20 more, then 7 within 30 more."""
     Milestone.objects.all().delete()
     return [Milestone.objects.create(supporters=s, window_days=d) for s, d in [(3, 10), (5, 20), (7, 30)]]
+
+
+@pytest.fixture
+def migrated_rows(transactional_db):
+    """Transactional tests start from a database another test may have flushed: restore the
+    rows migrations create that ideas need (role groups, the default milestone ladder)."""
+    import importlib
+
+    from django.apps import apps
+
+    from tests.ideas.factories import ensure_default_ladder
+
+    importlib.import_module("community.migrations.0003_create_role_groups").create_role_groups(apps, None)
+    ensure_default_ladder()

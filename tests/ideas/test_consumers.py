@@ -11,7 +11,8 @@ from ideas import services
 from tests.factories import UserFactory
 from tests.ideas.factories import published_idea, submitted_idea
 
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.asyncio]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migrated_rows"),
+              pytest.mark.asyncio]
 
 
 @pytest.fixture(autouse=True)

@@ -126,13 +126,13 @@ def _concurrent_supports_are_all_counted(count: int) -> None:
     assert Support.objects.filter(idea=idea).count() == count
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_concurrent_supports_from_sixteen_threads_are_all_counted():
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_supports_from_sixteen_threads_are_all_counted(migrated_rows):
     _concurrent_supports_are_all_counted(16)
 
 
 @pytest.mark.stack
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_sixty_four_members_supporting_at_once_yield_exactly_sixty_four():
+@pytest.mark.django_db(transaction=True)
+def test_sixty_four_members_supporting_at_once_yield_exactly_sixty_four(migrated_rows):
     assert connection.vendor == "postgresql"
     _concurrent_supports_are_all_counted(64)

@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page, whatever the number of ideas, supporters, comments or images.
 LIST_QUERIES_ANONYMOUS = 5
-LIST_QUERIES_MEMBER = 8
+LIST_QUERIES_MEMBER = 7
 DETAIL_QUERIES_ANONYMOUS = 10
-DETAIL_QUERIES_MEMBER = 13
+DETAIL_QUERIES_MEMBER = 14
 
 
 def valid_post(**overrides):
