@@ -50,6 +50,10 @@ class EmbeddedScheduler(threading.Thread):
         return ran
 
     def run(self) -> None:
+        from community.celery import app
+
+        # Beat only names tasks; make sure every app's tasks module is registered.
+        app.loader.import_default_modules()
         while not self.stopping.is_set():
             self.run_due()
             self.stopping.wait(self.tick_seconds)

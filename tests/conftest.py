@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from community.site_tree import ensure_site_tree
+from tests.base_data import base_data_missing, restore_base_data
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -41,6 +42,20 @@ def _fresh_cache():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(request):
+    """Puts back what migrations created if an earlier transactional test flushed it."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "live", "django_db_setup"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        if base_data_missing():
+            restore_base_data()
 
 
 @pytest.fixture

@@ -16,8 +16,6 @@ import time
 import pytest
 from asgiref.sync import sync_to_async
 
-from community.site_tree import ensure_site_tree
-
 # Playwright's sync API keeps an event loop in the main thread; the test code around it is
 # still synchronous, so Django's guard against ORM calls from async code does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -113,10 +111,8 @@ def browser():
 
 
 @pytest.fixture
-def live(server, transactional_db, settings):
-    """The running server, with the site tree restored after the previous test's flush."""
-    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-    ensure_site_tree()
+def live(server, transactional_db):
+    """The running server (migrated rows are restored by tests/conftest.py)."""
     return server
 
 

@@ -1,26 +1,9 @@
-import pytest
 from playwright.sync_api import expect
 
 from ideas.models import Idea
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, CommunityManagerFactory, UserFactory
 from tests.ideas.factories import ensure_default_ladder, published_idea
-
-
-@pytest.fixture(autouse=True)
-def _default_locale(transactional_db):
-    """A previous journey's flush removed what migrations created: Wagtail's default locale
-    (the site tree restored by the ``live`` fixture needs it) and the role groups."""
-    import importlib
-
-    from django.apps import apps
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale
-
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    roles = importlib.import_module("community.migrations.0003_create_role_groups")
-    roles.create_role_groups(apps, None)
 
 
 def test_customer_submits_staff_approves_others_support_live_and_supporters_hear_of_the_decision(

@@ -36,13 +36,5 @@ def small_ladder(db):
 
 @pytest.fixture
 def migrated_rows(transactional_db):
-    """Transactional tests start from a database another test may have flushed: restore the
-    rows migrations create that ideas need (role groups, the default milestone ladder)."""
-    import importlib
-
-    from django.apps import apps
-
-    from tests.ideas.factories import ensure_default_ladder
-
-    importlib.import_module("community.migrations.0003_create_role_groups").create_role_groups(apps, None)
-    ensure_default_ladder()
+    """Transactional tests run on the migrated rows tests/conftest.py restores after flushes."""
+    return transactional_db

@@ -1,0 +1,36 @@
+"""Rows the migrations create that the code relies on (Wagtail's default locale, the role
+groups, the site tree, app defaults). A transactional test flushes every table when it ends,
+and serialized rollback does not survive the in-process browser server, so the suite puts
+these rows back before any database test that finds them missing."""
+
+import importlib
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale
+
+from community.roles import BRAND_STAFF, COMMUNITY_MANAGERS
+from community.site_tree import ensure_site_tree
+
+
+def _app_defaults():
+    from tests.ideas.factories import ensure_default_ladder
+
+    return [ensure_default_ladder]
+
+
+def base_data_missing() -> bool:
+    return Group.objects.filter(name__in=[COMMUNITY_MANAGERS, BRAND_STAFF]).count() < 2
+
+
+def restore_base_data() -> None:
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    roles = importlib.import_module("community.migrations.0003_create_role_groups")
+    roles.create_role_groups(apps, None)
+    ensure_site_tree()
+    for ensure in _app_defaults():
+        ensure()
