@@ -3,7 +3,9 @@
 from django.urls import path
 
 from community.consumers import NotificationConsumer
+from forum.consumers import TopicConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
+    path("ws/forum/t/<int:topic_id>/", TopicConsumer.as_asgi()),
 ]
