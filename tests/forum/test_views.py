@@ -362,3 +362,16 @@ def test_mention_candidates_list_members_by_prefix(client, alice, bob):
     client.force_login(alice)
     names = [m["username"] for m in client.get("/forum/members/?q=@bo").json()["members"]]
     assert names == ["bob", "bobby"]
+
+
+def test_anonymous_readers_pages_cost_fixed_queries(
+    client, alice, members, category, django_assert_num_queries
+):
+    topic = make_topic(author=alice, category=category)
+    fill_topic(topic, 25, members)
+    with django_assert_num_queries(2):
+        client.get("/forum/")
+    with django_assert_num_queries(3):
+        client.get(f"/forum/c/{category.slug}/")
+    with django_assert_num_queries(3):
+        client.get(topic.get_absolute_url() + "?page=2")
