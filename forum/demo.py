@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 
-from community.services.notifications import set_email_preferences
+from community.models import Notification
+from community.services.notifications import recompute_unread_counts, set_email_preferences
 from forum import services
 from forum.models import Category, Post, Topic
 
@@ -173,6 +176,8 @@ def seed(log, context) -> dict:
             services.accept_answer(actor=members[author], post=posts[1])
         _date_back(topic, posts, started, rng)
         topics.append(topic)
+    # Runs after the notification tasks the writes above enqueued for after commit.
+    transaction.on_commit(partial(_leave_a_few_unread, list(members.values())))
     services.pin_topic(actor=members["maya"], topic=topics[0], pinned=True)
     services.lock_topic(actor=members["maya"], topic=topics[2], locked=True)
     log(f"forum: {len(categories)} categories, {len(topics)} topics, "
@@ -189,3 +194,15 @@ def _date_back(topic: Topic, posts: list[Post], started, rng) -> None:
     last_at = moment - timedelta(hours=1) if len(posts) > 1 else started
     Post.objects.filter(pk=last.pk).update(created_at=last_at)
     Topic.objects.filter(pk=topic.pk).update(created_at=started, last_post_at=last_at)
+
+
+def _leave_a_few_unread(members) -> None:
+    """A demo inbox with a hundred unread forum notifications looks broken: keep the latest
+    three of each member unread and mark the rest read."""
+    now = timezone.now()
+    for member in members:
+        unread = Notification.objects.filter(recipient=member, kind__startswith="forum.",
+                                             read_at__isnull=True)
+        keep = list(unread.order_by("-created_at", "-id").values_list("pk", flat=True)[:3])
+        unread.exclude(pk__in=keep).update(read_at=now)
+    recompute_unread_counts()

@@ -103,6 +103,7 @@ def _topic_page(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = 
         "can_reply": rules.can_reply(request.user, topic),
         "can_accept": rules.can_accept(request.user, topic),
         "is_last_page": page_number == topic.page_count,
+        "page_end": page_number * POSTS_PER_PAGE,
         "locked_message": rules.LOCKED_MESSAGE,
     }, status=status)
 

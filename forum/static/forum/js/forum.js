@@ -47,6 +47,7 @@
     var notice = document.getElementById("new-replies");
     var topicId = root.dataset.topicId;
     var onLastPage = root.dataset.pageLast === "1";
+    var pageEnd = parseInt(root.dataset.pageEnd, 10) || Infinity;
     var waiting = 0;
 
     function showNotice(postId) {
@@ -61,7 +62,8 @@
 
     function onCreated(data) {
       if (posts.querySelector('[data-post-id="' + data.post_id + '"]')) return;
-      if (!onLastPage) { showNotice(data.post_id); return; }
+      // A reply that belongs on a later page is announced, not appended out of place.
+      if (!onLastPage || data.post_number > pageEnd) { showNotice(data.post_id); return; }
       fetchPost(root, data.post_id).then(function (element) {
         if (!element || posts.querySelector('[data-post-id="' + data.post_id + '"]')) return;
         element.classList.add("is-new");
