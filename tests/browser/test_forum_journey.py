@@ -118,3 +118,84 @@ def test_a_locked_topic_says_so_and_offers_no_reply_form(new_page, live):
     expect(page.get_by_label("Your reply")).to_have_count(0)
     page.goto("/forum/c/outdoor/")
     expect(page.locator(".tag-locked")).to_have_text("Locked")
+
+
+def test_quote_edit_history_delete_deep_link_and_unread(new_page, live):
+    from forum import services
+
+    author = UserFactory(username="carol", display_name="Carol Nguyen")
+    reader = UserFactory(username="dan", display_name="Dan Ferreira")
+    category = Category.objects.create(name="Audio", slug="audio")
+    topic = services.start_topic(author=author, category=category, title="Buds battery life after a year",
+                                 body="Mine went from 30 h to 22 h.")
+    for n in range(21):
+        services.post_reply(author=author if n % 2 else reader, topic=topic, body=f"Measurement {n + 2}")
+
+    # Dan reads page 1 only; later the topic list offers him the unread posts.
+    dan = new_page()
+    log_in(dan, "dan", PASSWORD)
+    dan.goto(topic.get_absolute_url())
+    expect(dan.locator("#post-20")).to_be_visible()
+    expect(dan.locator("#post-21")).to_have_count(0)
+    dan.goto("/forum/c/audio/")
+    dan.get_by_role("link", name="2 new").click()
+    expect(dan).to_have_url(re.compile(r"\?page=2#post-21$"))
+    expect(dan.locator("#post-21")).to_be_visible()
+
+    # Carol follows a deep link to Dan's post 22, quotes it in a reply, then edits her reply
+    # and reads its history.
+    carol = new_page()
+    log_in(carol, "carol", PASSWORD)
+    post_22 = Post.objects.get(topic=topic, post_number=22)
+    carol.goto(f"/forum/p/{post_22.pk}/")
+    expect(carol).to_have_url(re.compile(r"\?page=2#post-22$"))
+    carol.locator("#post-22").get_by_role("link", name="Quote").click()
+    expect(carol.locator("#reply")).to_contain_text("Quoting Dan Ferreira (#22)")
+    carol.get_by_label("Your reply").fill("Mine is at 24 h after a year")
+    carol.get_by_role("button", name="Post reply").click()
+    expect(carol.locator("#post-23 .forum-quote")).to_contain_text("Dan Ferreira wrote (#22)")
+    carol.locator("#post-23").get_by_role("link", name="Edit").click()
+    carol.get_by_label("Text").fill("Mine is at 25 h after a year")
+    carol.get_by_role("button", name="Save changes").click()
+    expect(carol.locator("#post-23")).to_contain_text("25 h")
+    carol.locator("#post-23").get_by_role("link", name="edited").click()
+    expect(carol.get_by_role("heading", name="Version 2 (current)")).to_be_visible()
+    expect(carol.locator(".diff-del")).to_contain_text("24 h")
+    expect(carol.locator(".diff-add")).to_contain_text("25 h")
+
+    # Dan watches page 2 while Carol deletes her reply: the placeholder replaces it live.
+    dan.goto(topic.get_absolute_url() + "?page=2")
+    wait_for_live_topic(dan)
+    expect(dan.locator("#post-23")).to_contain_text("25 h")
+    carol.goto(topic.get_absolute_url() + "?page=2")
+    carol.locator("#post-23").get_by_role("link", name="Delete").click()
+    carol.get_by_role("button", name="Delete").click()
+    expect(carol.locator("#post-23")).to_have_text(re.compile("Post #23 was deleted"))
+    expect(dan.locator("#post-23")).to_have_text(re.compile("Post #23 was deleted"))
+    expect(dan.locator("#posts")).not_to_contain_text("25 h")
+    assert dan.errors == [] and carol.errors == []
+
+
+def test_reading_replying_and_liking_work_without_javascript(browser, live):
+    from forum import services
+
+    author = UserFactory(username="erin")
+    UserFactory(username="bob")
+    outdoor = Category.objects.create(name="Outdoor", slug="outdoor")
+    topic = services.start_topic(author=author, category=outdoor, title="Stove in strong wind",
+                                 body="The flame goes out.")
+    context = browser.new_context(base_url=live.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        log_in(page, "bob", PASSWORD)
+        page.goto(topic.get_absolute_url())
+        page.get_by_label("Your reply").fill("Use a windscreen.")
+        page.get_by_role("button", name="Post reply").click()
+        expect(page.locator("#post-2")).to_contain_text("Use a windscreen.")
+        page.locator("#post-1").get_by_role("button", name=re.compile("Like this post")).click()
+        withdraw = page.locator("#post-1").get_by_role("button", name=re.compile("Withdraw your like"))
+        expect(withdraw).to_be_visible()
+        page.get_by_role("button", name="Watching · stop").click()
+        expect(page.get_by_text("You stopped watching this topic.")).to_be_visible()
+    finally:
+        context.close()
