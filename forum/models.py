@@ -8,10 +8,13 @@ source rows by ``forum.services.recompute_forum_counters`` (run by ``recompute_c
 
 from __future__ import annotations
 
+import html
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -248,6 +251,12 @@ class Post(index.Indexed, models.Model):
     @property
     def anchor(self) -> str:
         return f"post-{self.post_number}"
+
+    @property
+    def plain_text(self) -> str:
+        """The rendered text without markup, entities decoded: for excerpts, which the
+        templates escape again when they show them."""
+        return " ".join(html.unescape(strip_tags(self.body_html)).split())
 
 
 class PostRevision(models.Model):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from community.selectors import with_roles
@@ -199,7 +199,7 @@ def search_forum(*, user, query: str) -> SearchResults:
     for topic in ranked_topics:
         topic.highlighted_title = highlight(topic.title, terms)
     for post in ranked_posts:
-        post.highlighted_excerpt = highlight(excerpt(strip_tags(post.body_html), terms), terms)
+        post.highlighted_excerpt = highlight(excerpt(post.plain_text, terms), terms)
         post.highlighted_title = highlight(post.topic.title, terms)
     return SearchResults(query=query, topics=ranked_topics, posts=ranked_posts)
 

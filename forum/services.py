@@ -147,7 +147,9 @@ def post_reply(
     """
     rules.check_reply(author, topic)
     body = rules.clean_body(body)
-    if reply_to is not None and (reply_to.topic_id != topic.pk or not rules.can_see_post(author, reply_to)):
+    if reply_to is not None and (
+        reply_to.topic_id != topic.pk or reply_to.is_deleted or not rules.can_see_post(author, reply_to)
+    ):
         raise rules.ValidationError("You can only quote a post of this topic.", code="reply_to")
     body_html = render_body(body)
     try:

@@ -375,3 +375,16 @@ def test_anonymous_readers_pages_cost_fixed_queries(
         client.get(f"/forum/c/{category.slug}/")
     with django_assert_num_queries(3):
         client.get(topic.get_absolute_url() + "?page=2")
+
+
+def test_quotes_and_search_excerpts_show_special_characters_once_escaped(client, alice, bob, category):
+    topic = make_topic(author=alice, category=category, title="Tom & Jerry's kettle <b>",
+                       body="Tom & Jerry's kettle <b>boils</b>")
+    first = topic.posts.get()
+    make_reply(topic, author=bob, body="Agreed", reply_to=first)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "Tom &amp; Jerry&#x27;s kettle &lt;b&gt;boils&lt;/b&gt;" in page
+    assert "&amp;amp;" not in page and "&amp;lt;" not in page
+    results = client.get("/forum/search/?q=kettle").content.decode()
+    assert "&amp;amp;" not in results and "&amp;lt;" not in results
+    assert "Tom &amp; Jerry&#x27;s <mark>kettle</mark>" in results
