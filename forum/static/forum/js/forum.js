@@ -50,6 +50,14 @@
     var pageEnd = parseInt(root.dataset.pageEnd, 10) || Infinity;
     var waiting = 0;
 
+    var announcer = document.createElement("p");
+    announcer.className = "visually-hidden";
+    announcer.setAttribute("role", "status");
+    root.appendChild(announcer);
+
+    // Screen readers hear that a reply arrived without the focus moving.
+    function announce(text) { announcer.textContent = text; }
+
     function showNotice(postId) {
       waiting += 1;
       notice.textContent = "";
@@ -69,6 +77,7 @@
         element.classList.add("is-new");
         posts.appendChild(element);
         activate(element);
+        announce("New reply #" + data.post_number + " added below.");
         root.dataset.lastLivePost = String(data.post_number);
       });
     }
