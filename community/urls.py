@@ -13,6 +13,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("forum/", include("forum.urls")),
     path("", include("community.urls_site")),
     path("ideas/", include("ideas.urls")),
 ]

@@ -3,3 +3,15 @@ from django.apps import AppConfig
 
 class ForumConfig(AppConfig):
     name = "forum"
+    verbose_name = "Forum"
+
+    def ready(self):
+        from community.counters import register_recomputer
+        from community.notification_kinds import register_kind
+        from forum.services import recompute_forum_counters
+
+        register_kind("forum.reply", "Replies in topics you watch", email_by_default=True)
+        register_kind("forum.mention", "Mentions of you in the forum", email_by_default=True)
+        register_kind("forum.like", "Likes on your forum posts", email_by_default=False)
+        register_kind("forum.accepted", "Your reply accepted as the answer", email_by_default=False)
+        register_recomputer("forum.counters", recompute_forum_counters)

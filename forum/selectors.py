@@ -1,0 +1,237 @@
+"""Reads for the forum pages. Each sets its own select_related/prefetch_related so that a
+page costs the same number of queries however many rows it shows."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from community.selectors import with_roles
+from forum import rules
+from forum.models import POSTS_PER_PAGE, Category, Post, PostRevision, Topic, page_of
+
+SORTS = {
+    "latest": ("Latest", ["-is_pinned", "-last_post_at", "-pk"]),
+    "newest": ("Newest", ["-created_at", "-pk"]),
+    "top": ("Top", ["-like_count", "-last_post_at", "-pk"]),
+    "unanswered": ("Unanswered", ["-created_at", "-pk"]),
+    "solved": ("Solved", ["-last_post_at", "-pk"]),
+}
+
+
+def category_list(*, user) -> list[Category]:
+    """Every category with its latest visible topic (``latest_topic``, or None) attached:
+    two queries."""
+    latest = Topic.objects.visible_to(user).filter(category=OuterRef("pk")).order_by("-last_post_at", "-pk")
+    categories = list(Category.objects.annotate(latest_topic_id=Subquery(latest.values("pk")[:1])))
+    ids = [c.latest_topic_id for c in categories if c.latest_topic_id]
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in=ids).select_related("last_post_author")}
+    for category in categories:
+        category.latest_topic = topics.get(category.latest_topic_id)
+    return categories
+
+
+def topic_list(*, user, category: Category, sort: str = "latest") -> QuerySet[Topic]:
+    """Topics of ``category`` that ``user`` may see, in the order ``sort`` names, with authors
+    and the reader's read position."""
+    topics = Topic.objects.visible_to(user).filter(category=category)
+    if sort == "unanswered":
+        topics = topics.filter(reply_count=0)
+    elif sort == "solved":
+        topics = topics.filter(accepted_answer__isnull=False)
+    return (
+        topics.select_related("author", "last_post_author")
+        .with_read_state(user)
+        .order_by(*SORTS.get(sort, SORTS["latest"])[1])
+    )
+
+
+def topic_for_reader(*, user, topic_id: int) -> Topic | None:
+    """The topic if ``user`` may open it, with what its page header needs (category, the
+    accepted answer and its author, whether the reader watches it)."""
+    topic = (
+        Topic.objects.visible_to(user)
+        .filter(pk=topic_id)
+        .select_related("category", "author", "accepted_answer__author")
+        .with_watching(user)
+        .with_read_state(user)
+        .first()
+    )
+    return topic
+
+
+def topic_page_posts(*, user, topic: Topic, page: int) -> list[Post]:
+    """The posts on ``page`` of ``topic`` that ``user`` may see, each with author, role
+    labels, the quoted post, whether the reader liked it and which actions they may take.
+    Pages are fixed ranges of post numbers (see ``forum.models.page_of``): two queries."""
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    posts = list(
+        with_roles(
+            Post.objects.visible_to(user)
+            .filter(topic=topic, post_number__gte=first, post_number__lt=first + POSTS_PER_PAGE)
+            .select_related("author", "reply_to__author")
+            .with_liked(user)
+            .order_by("post_number"),
+            "author",
+        )
+    )
+    decorate_posts(user=user, topic=topic, posts=posts)
+    return posts
+
+
+def decorate_posts(*, user, topic: Topic, posts: list[Post]) -> None:
+    """Attach what the templates need to decide which actions to show (no queries)."""
+    may_accept = rules.can_accept(user, topic)
+    for post in posts:
+        post.topic = topic
+        post.can_edit = rules.can_edit(user, post)
+        post.can_like = rules.can_like(user, post)
+        post.can_accept = may_accept and post.post_number > 1 and not post.is_deleted and not post.is_hidden
+        post.is_answer = topic.accepted_answer_id == post.pk
+        quoted = post.reply_to
+        post.quote_visible = bool(
+            quoted and quoted.topic_id == topic.pk and not quoted.is_deleted
+            and (not quoted.is_hidden or rules.can_see_post(user, quoted))
+        )
+
+
+def post_for_reader(*, user, post_id: int) -> Post | None:
+    """One post ``user`` may see (for deep links and live fragments), decorated like the
+    posts of a page."""
+    post = (
+        with_roles(Post.objects.visible_to(user).filter(pk=post_id), "author")
+        .select_related("author", "reply_to__author", "topic__category", "topic__accepted_answer")
+        .with_liked(user)
+        .first()
+    )
+    if post is None or not rules.can_see_topic(user, post.topic):
+        return None
+    decorate_posts(user=user, topic=post.topic, posts=[post])
+    return post
+
+
+@dataclass
+class PostVersion:
+    number: int
+    body: str
+    author: object
+    written_at: object
+    diff: list[tuple[str, str]]  # (" ", "+" or "-", line) against the previous version
+    is_current: bool
+
+
+def post_versions(*, post: Post) -> list[PostVersion]:
+    """Every text ``post`` has had, oldest first, each with who wrote it, when, and a line
+    diff against the version before: one query."""
+    revisions = list(PostRevision.objects.filter(post=post).select_related("editor").order_by("number"))
+    texts = [r.body for r in revisions] + [post.body]
+    writers = [post.author] + [r.editor for r in revisions]
+    times = [post.created_at] + [r.replaced_at for r in revisions]
+    versions = []
+    for index, text in enumerate(texts):
+        diff = []
+        if index:
+            for line in difflib.ndiff(texts[index - 1].splitlines(), text.splitlines()):
+                if line[:1] in {" ", "+", "-"}:
+                    diff.append((line[:1], line[2:]))
+        versions.append(PostVersion(number=index + 1, body=text, author=writers[index],
+                                    written_at=times[index], diff=diff,
+                                    is_current=index == len(texts) - 1))
+    return versions
+
+
+def mention_candidates(*, prefix: str, limit: int = 8):
+    from community.models import User
+
+    prefix = prefix.strip().lstrip("@")
+    if len(prefix) < 1:
+        return []
+    return list(
+        User.objects.filter(is_active=True, username__istartswith=prefix)
+        .order_by("username")
+        .values("username", "display_name")[:limit]
+    )
+
+
+# --- Search --------------------------------------------------------------------------------
+
+@dataclass
+class SearchResults:
+    query: str
+    topics: list[Topic]
+    posts: list[Post]
+
+
+SEARCH_CANDIDATES = 200
+SEARCH_SHOWN = 20
+
+
+def search_forum(*, user, query: str) -> SearchResults:
+    """Topics (by title) and posts (by text) matching ``query`` that ``user`` may read.
+
+    The search backend ranks candidates; visibility is then applied in SQL with the same
+    rules as the pages (hidden and deleted posts, hidden and deleted topics never appear)."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return SearchResults(query="", topics=[], posts=[])
+    topic_ids = [t.pk for t in Topic.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
+    post_ids = [p.pk for p in Post.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
+    topics = {
+        t.pk: t
+        for t in Topic.objects.visible_to(user)
+        .filter(pk__in=topic_ids, is_hidden=False, deleted_at__isnull=True)
+        .select_related("category", "author")
+    }
+    posts = {
+        p.pk: p
+        for p in Post.objects.readable()
+        .filter(pk__in=post_ids, topic__is_hidden=False, topic__deleted_at__isnull=True)
+        .select_related("topic__category", "author")
+    }
+    ranked_topics = [topics[pk] for pk in topic_ids if pk in topics][:SEARCH_SHOWN]
+    ranked_posts = [posts[pk] for pk in post_ids if pk in posts][:SEARCH_SHOWN]
+    terms = search_terms(query)
+    for topic in ranked_topics:
+        topic.highlighted_title = highlight(topic.title, terms)
+    for post in ranked_posts:
+        post.highlighted_excerpt = highlight(excerpt(post.plain_text, terms), terms)
+        post.highlighted_title = highlight(post.topic.title, terms)
+    return SearchResults(query=query, topics=ranked_topics, posts=ranked_posts)
+
+
+def search_terms(query: str) -> list[str]:
+    words = re.findall(r"\w+", query.lower())
+    return sorted({w for w in words if len(w) >= 2}, key=len, reverse=True)
+
+
+def excerpt(text: str, terms: list[str], width: int = 240) -> str:
+    """About ``width`` characters of ``text`` around the first matched term."""
+    text = " ".join(text.split())
+    lowered = text.lower()
+    positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
+    start = max(0, min(positions) - width // 3) if positions else 0
+    snippet = text[start:start + width]
+    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """Escape ``text``, then wrap each match of ``terms`` (matched word starts, so "kettle"
+    also marks "kettles") in <mark>. Escaping first means no member text is ever markup."""
+    escaped = escape(text)
+    if not terms:
+        return mark_safe(escaped)  # noqa: S308 - escaped above
+    pattern = re.compile(r"(?<![\w&#])(" + "|".join(re.escape(escape(t)) for t in terms) + r")",
+                         re.IGNORECASE)
+    return mark_safe(pattern.sub(r"<mark>\1</mark>", escaped))  # noqa: S308 - escaped above
+
+
+__all__ = [
+    "SORTS", "category_list", "decorate_posts", "highlight", "mention_candidates", "page_of",
+    "post_for_reader", "post_versions", "search_forum", "topic_for_reader", "topic_list",
+    "topic_page_posts",
+]

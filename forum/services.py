@@ -1,0 +1,457 @@
+"""Writes for the forum. Each service checks permission and validity (forum.rules), writes
+inside one transaction, and announces its effects only after commit: the domain signal
+(forum.signals), the live event to readers of the topic, and Celery tasks for notifications.
+
+Counters move with F() under a lock on the topic row; rare operations that can change many
+counters at once (delete, hide) rebuild the topic's and category's counters from source rows
+instead of adjusting them, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from functools import partial
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from community.deferred import enqueue_on_commit
+from community.markdown import extract_mentions, render_markdown
+from community.models import User
+from community.realtime import send_now, send_to_group_on_commit
+from forum import rules, signals
+from forum.counters import recompute_category, recompute_forum_counters, recompute_topic
+from forum.models import Category, Like, Post, PostRevision, Topic, TopicReadState, TopicSubscription
+
+__all__ = [
+    "accept_answer", "delete_post", "edit_post", "hide_post", "like_post", "lock_topic",
+    "mark_topic_read", "pin_topic", "post_reply", "recompute_forum_counters", "start_topic",
+    "topic_group", "unaccept_answer", "unhide_post", "unlike_post", "watch_topic",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def topic_group(topic_id: int) -> str:
+    """The channel-layer group of readers of one topic."""
+    return f"forum.topic.{topic_id}"
+
+
+def _announce(signal, sender, **payload) -> None:
+    """Send a forum signal once the transaction commits. A failing receiver is logged and
+    never turns the committed write into an error."""
+
+    def send() -> None:
+        for receiver, result in signal.send_robust(sender=sender, **payload):
+            if isinstance(result, Exception):
+                logger.error("forum signal receiver %r failed", receiver, exc_info=result)
+
+    transaction.on_commit(send, robust=True)
+
+
+def render_body(body: str) -> str:
+    """Markdown to sanitized HTML, linking @mentions of members who exist."""
+    names = extract_mentions(body)
+    mentionable: set[str] = set()
+    if names:
+        mentionable = {
+            name.lower()
+            for name in User.objects.filter(username__in=names, is_active=True).values_list(
+                "username", flat=True
+            )
+        }
+    return render_markdown(body, mentionable=mentionable)
+
+
+def _live(post_or_topic) -> bool:
+    return not post_or_topic.is_hidden and post_or_topic.deleted_at is None
+
+
+def _watch_automatically(*, user: User, topic_id: int) -> None:
+    # ignore_conflicts keeps an explicit "stop watching" (is_watching=False) as it is.
+    TopicSubscription.objects.bulk_create(
+        [TopicSubscription(topic_id=topic_id, user=user, is_watching=True)], ignore_conflicts=True
+    )
+
+
+def start_topic(
+    *, author: User, category: Category, title: str, body: str, client_token: uuid.UUID | None = None
+) -> Topic:
+    """Open a topic in ``category`` with its first post.
+
+    Guarantees: only members allowed in the category start topics (restricted categories:
+    community managers and brand staff); title and body are validated; a resubmitted form
+    (same ``client_token``) returns the topic it already created; the author watches the
+    topic; ``topic_created`` is sent after commit.
+    """
+    rules.check_start_topic(author, category)
+    title = rules.clean_title(title)
+    body = rules.clean_body(body)
+    if client_token is not None:
+        existing = _post_by_token(author=author, client_token=client_token)
+        if existing is not None:
+            return existing.topic
+    body_html = render_body(body)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            topic = Topic.objects.create(
+                category=category, author=author, title=title, created_at=now,
+                last_post_at=now, last_post_author=author, last_post_number=1,
+            )
+            post = Post.objects.create(
+                topic=topic, author=author, post_number=1, body=body, body_html=body_html,
+                created_at=now, client_token=client_token,
+            )
+            Category.objects.filter(pk=category.pk).update(
+                topic_count=F("topic_count") + 1, post_count=F("post_count") + 1
+            )
+            _watch_automatically(user=author, topic_id=topic.pk)
+            _announce(signals.topic_created, Topic, topic_id=topic.pk, post_id=post.pk,
+                      category_id=category.pk, author_id=author.pk)
+            _enqueue_post_notifications(post)
+    except IntegrityError:
+        existing = _post_by_token(author=author, client_token=client_token) if client_token else None
+        if existing is None:
+            raise
+        return existing.topic
+    return topic
+
+
+def _post_by_token(*, author: User, client_token: uuid.UUID) -> Post | None:
+    return (
+        Post.objects.select_related("topic")
+        .filter(author=author, client_token=client_token)
+        .first()
+    )
+
+
+def post_reply(
+    *,
+    author: User,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None = None,
+    client_token: uuid.UUID | None = None,
+) -> Post:
+    """Add a reply to ``topic`` (optionally quoting ``reply_to``).
+
+    Guarantees: refused on a locked topic (except for community managers), on a topic the
+    author may not see, and for empty or too long text; one post per ``client_token`` however
+    often the form is submitted; post numbers are gap-free and unique per topic (assigned
+    under a lock on the topic row); counters move with F(); the author watches the topic;
+    after commit: ``post_created``, a live event to the topic's readers, notifications to
+    watchers and mentioned members (in a task).
+    """
+    rules.check_reply(author, topic)
+    body = rules.clean_body(body)
+    if reply_to is not None and (
+        reply_to.topic_id != topic.pk or reply_to.is_deleted or not rules.can_see_post(author, reply_to)
+    ):
+        raise rules.ValidationError("You can only quote a post of this topic.", code="reply_to")
+    body_html = render_body(body)
+    try:
+        with transaction.atomic():
+            locked = Topic.objects.select_for_update().get(pk=topic.pk)
+            if client_token is not None:
+                # Checked under the lock: a concurrent submit of the same form waits here and
+                # then finds the post the first one created.
+                existing = _post_by_token(author=author, client_token=client_token)
+                if existing is not None:
+                    return existing
+            rules.check_reply(author, locked)
+            number = locked.last_post_number + 1
+            post = Post.objects.create(
+                topic=locked, author=author, post_number=number, reply_to=reply_to, body=body,
+                body_html=body_html, created_at=timezone.now(), client_token=client_token,
+            )
+            Topic.objects.filter(pk=locked.pk).update(
+                last_post_number=number,
+                reply_count=F("reply_count") + 1,
+                last_post_at=post.created_at,
+                last_post_author=author,
+            )
+            if _live(locked):
+                Category.objects.filter(pk=locked.category_id).update(post_count=F("post_count") + 1)
+            _watch_automatically(user=author, topic_id=locked.pk)
+            _announce(signals.post_created, Post, post_id=post.pk, topic_id=locked.pk,
+                      author_id=author.pk, post_number=number,
+                      reply_to_id=reply_to.pk if reply_to else None)
+            send_to_group_on_commit(
+                topic_group(locked.pk),
+                {"type": "topic.post_created", "post_id": post.pk, "post_number": number},
+            )
+            _enqueue_post_notifications(post)
+    except IntegrityError:
+        existing = _post_by_token(author=author, client_token=client_token) if client_token else None
+        if existing is None:
+            raise
+        return existing
+    return post
+
+
+def _enqueue_post_notifications(post: Post) -> None:
+    from forum import tasks
+
+    if post.post_number > 1:
+        enqueue_on_commit(tasks.notify_watchers, post.pk)
+    if extract_mentions(post.body):
+        enqueue_on_commit(tasks.notify_mentions, post.pk)
+
+
+def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) -> Post:
+    """Replace the text of ``post`` (and the topic's title, when editing the opening post).
+
+    Guarantees: only the author or a community manager edits, never a deleted post; the
+    earlier text is kept as a numbered PostRevision (the visible edit history); an unchanged
+    text records nothing; members newly mentioned are notified; after commit: ``post_edited``
+    and a live refresh of the post for the topic's readers.
+    """
+    rules.check_edit(editor, post)
+    body = rules.clean_body(body)
+    title = rules.clean_title(title) if title is not None and post.post_number == 1 else None
+    body_html = render_body(body)
+    with transaction.atomic():
+        current = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+        rules.check_edit(editor, current)
+        title_changed = title is not None and title != current.topic.title
+        if current.body == body and not title_changed:
+            return current
+        now = timezone.now()
+        revision_number = current.edit_count + 1
+        if current.body != body:
+            PostRevision.objects.create(
+                post=current, number=revision_number, body=current.body, editor=editor, replaced_at=now
+            )
+            current.body = body
+            current.body_html = body_html
+            current.edit_count = revision_number
+            current.edited_at = now
+            # save() (not update()) so the search index picks up the new text.
+            current.save(update_fields=["body", "body_html", "edit_count", "edited_at"])
+        if title_changed:
+            current.topic.title = title
+            current.topic.save(update_fields=["title"])
+        _announce(signals.post_edited, Post, post_id=current.pk, topic_id=current.topic_id,
+                  author_id=current.author_id, editor_id=editor.pk,
+                  revision_number=current.edit_count)
+        send_to_group_on_commit(
+            topic_group(current.topic_id), {"type": "topic.post_changed", "post_id": current.pk}
+        )
+        if extract_mentions(body):
+            from forum import tasks
+
+            enqueue_on_commit(tasks.notify_mentions, current.pk)
+    return current
+
+
+def delete_post(*, actor: User, post: Post) -> Post:
+    """Soft-delete ``post``: its body is never shown again, a placeholder keeps its place so
+    replies that quote it still make sense. Deleting the opening post deletes the topic.
+
+    Guarantees: only the author or a community manager deletes; deleting twice changes
+    nothing; an accepted answer that is deleted stops being the answer; topic and category
+    counters are rebuilt from source rows; after commit: ``post_deleted`` and a live refresh.
+    """
+    rules.check_delete(actor, post)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+        current = Post.objects.select_for_update().get(pk=post.pk)
+        if current.deleted_at is not None:
+            return current
+        now = timezone.now()
+        current.deleted_at = now
+        current.deleted_by = actor
+        current.save(update_fields=["deleted_at", "deleted_by"])
+        if current.post_number == 1:
+            topic.deleted_at = now
+            topic.save(update_fields=["deleted_at"])
+        if topic.accepted_answer_id == current.pk:
+            Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
+        recompute_topic(topic.pk)
+        recompute_category(topic.category_id)
+        _announce(signals.post_deleted, Post, post_id=current.pk, topic_id=topic.pk,
+                  author_id=current.author_id, actor_id=actor.pk,
+                  was_first_post=current.post_number == 1)
+        send_to_group_on_commit(
+            topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
+        )
+    return current
+
+
+def _set_hidden(*, actor: User, post: Post, hidden: bool, reason: str) -> Post:
+    rules.check_moderate(actor)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+        current = Post.objects.select_for_update().get(pk=post.pk)
+        if current.is_hidden == hidden:
+            return current
+        current.is_hidden = hidden
+        current.hidden_reason = reason[:200] if hidden else ""
+        current.save(update_fields=["is_hidden", "hidden_reason"])
+        if current.post_number == 1:
+            topic.is_hidden = hidden
+            topic.save(update_fields=["is_hidden"])
+        recompute_topic(topic.pk)
+        recompute_category(topic.category_id)
+        send_to_group_on_commit(
+            topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
+        )
+    return current
+
+
+def hide_post(*, actor: User, post: Post, reason: str) -> Post:
+    """Hide ``post`` from everyone but community managers and its author (who sees why).
+    Hiding the opening post hides the topic. Community managers only; the moderation app
+    drives this from flags."""
+    return _set_hidden(actor=actor, post=post, hidden=True, reason=reason)
+
+
+def unhide_post(*, actor: User, post: Post) -> Post:
+    """Show a hidden post again. Community managers only."""
+    return _set_hidden(actor=actor, post=post, hidden=False, reason="")
+
+
+def like_post(*, user: User, post: Post) -> bool:
+    """Like ``post`` as ``user``. Returns False if they already did.
+
+    Guarantees: one like per member per post (a unique constraint, so concurrent clicks
+    cannot double count); never one's own, a hidden or a deleted post; counters move with
+    F(); after commit: ``post_liked``, the new count to the topic's readers, and a
+    notification to the author.
+    """
+    rules.check_like(user, post)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Like.objects.create(post=post, user=user)
+        except IntegrityError:
+            return False
+        Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+        Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + 1)
+        _announce(signals.post_liked, Post, post_id=post.pk, topic_id=post.topic_id,
+                  author_id=post.author_id, actor_id=user.pk)
+        _push_like_count(post)
+        from forum import tasks
+
+        enqueue_on_commit(tasks.notify_like, post.pk, user.pk)
+    return True
+
+
+def unlike_post(*, user: User, post: Post) -> bool:
+    """Withdraw ``user``'s like of ``post``. Returns False if there was none. Counters drop
+    exactly once however many times it is called."""
+    if not user.is_authenticated:
+        raise rules.PermissionDenied("Log in to like posts.")
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(post=post, user=user).delete()
+        if not deleted:
+            return False
+        Post.objects.filter(pk=post.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
+        if _live(post):
+            Topic.objects.filter(pk=post.topic_id, like_count__gt=0).update(
+                like_count=F("like_count") - 1
+            )
+        _announce(signals.post_unliked, Post, post_id=post.pk, topic_id=post.topic_id,
+                  author_id=post.author_id, actor_id=user.pk)
+        _push_like_count(post)
+    return True
+
+
+def _push_like_count(post: Post) -> None:
+    """Tell the topic's readers the like count, read after commit so that concurrent likes
+    each push the latest total."""
+
+    def send(post_id: int, topic_id: int) -> None:
+        count = Post.objects.filter(pk=post_id).values_list("like_count", flat=True).first()
+        if count is not None:
+            send_now(topic_group(topic_id),
+                     {"type": "topic.post_liked", "post_id": post_id, "like_count": count})
+
+    transaction.on_commit(partial(send, post.pk, post.topic_id), robust=True)
+
+
+def accept_answer(*, actor: User, post: Post) -> bool:
+    """Mark ``post`` as the accepted answer of its topic (replacing any earlier one).
+    Returns False if it already was.
+
+    Guarantees: only the topic's author or a community manager; only a visible reply of the
+    topic (not the opening post); after commit: ``answer_accepted``, a live event, and a
+    notification to the answer's author.
+    """
+    rules.check_accept(actor, post)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=post.topic_id)
+        if topic.accepted_answer_id == post.pk:
+            return False
+        previous = topic.accepted_answer_id
+        topic.accepted_answer = post
+        topic.save(update_fields=["accepted_answer"])
+        _announce(signals.answer_accepted, Topic, topic_id=topic.pk, post_id=post.pk,
+                  answer_author_id=post.author_id, topic_author_id=topic.author_id,
+                  actor_id=actor.pk, previous_post_id=previous)
+        send_to_group_on_commit(
+            topic_group(topic.pk), {"type": "topic.answer_changed", "post_id": post.pk}
+        )
+        from forum import tasks
+
+        enqueue_on_commit(tasks.notify_accepted, post.pk, actor.pk)
+    return True
+
+
+def unaccept_answer(*, actor: User, topic: Topic) -> bool:
+    """Clear the accepted answer of ``topic``. Same permission as accepting."""
+    if not rules.can_accept(actor, topic):
+        raise rules.PermissionDenied("Only the topic's author or a community manager can do this.")
+    with transaction.atomic():
+        changed = Topic.objects.filter(pk=topic.pk, accepted_answer__isnull=False).update(
+            accepted_answer=None
+        )
+        if changed:
+            send_to_group_on_commit(
+                topic_group(topic.pk), {"type": "topic.answer_changed", "post_id": None}
+            )
+    return bool(changed)
+
+
+def watch_topic(*, user: User, topic: Topic, watching: bool) -> None:
+    """Start or stop watching ``topic``. Stopping is remembered: replying later does not
+    re-subscribe the member."""
+    if not user.is_authenticated:
+        raise rules.PermissionDenied("Log in to watch topics.")
+    if not rules.can_see_topic(user, topic):
+        raise rules.PermissionDenied("This topic is not available.")
+    TopicSubscription.objects.update_or_create(
+        topic=topic, user=user, defaults={"is_watching": watching}
+    )
+
+
+def mark_topic_read(*, user: User, topic: Topic, post_number: int) -> None:
+    """Record that ``user`` has read ``topic`` up to ``post_number``. One upsert; the read
+    position only ever moves forward (reading page 1 again keeps the place on page 3)."""
+    if not user.is_authenticated or post_number < 1:
+        return
+    table = connection.ops.quote_name(TopicReadState._meta.db_table)
+    # Raw SQL because the ORM's upsert cannot keep the larger of the old and new values.
+    sql = (
+        f"INSERT INTO {table} (user_id, topic_id, last_read_post_number) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (user_id, topic_id) DO UPDATE SET last_read_post_number = CASE "
+        f"WHEN excluded.last_read_post_number > {table}.last_read_post_number "
+        f"THEN excluded.last_read_post_number ELSE {table}.last_read_post_number END"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, topic.pk, post_number])
+
+
+def lock_topic(*, actor: User, topic: Topic, locked: bool) -> None:
+    """Lock (no more replies) or unlock ``topic``. Community managers only."""
+    rules.check_moderate(actor)
+    Topic.objects.filter(pk=topic.pk).update(is_locked=locked)
+
+
+def pin_topic(*, actor: User, topic: Topic, pinned: bool) -> None:
+    """Pin ``topic`` to the top of its category's latest list. Community managers only."""
+    rules.check_moderate(actor)
+    Topic.objects.filter(pk=topic.pk).update(is_pinned=pinned)

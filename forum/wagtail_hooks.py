@@ -1,0 +1,23 @@
+"""Staff manage forum categories in the Wagtail admin (drag to reorder)."""
+
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from forum.models import Category
+
+
+class CategoryViewSet(ModelViewSet):
+    model = Category
+    icon = "folder-open-inverse"
+    menu_label = "Forum categories"
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["name", "slug", "is_restricted", "topic_count", "post_count"]
+    form_fields = ["name", "slug", "description", "is_restricted"]
+    search_fields = ["name", "description"]
+    sort_order_field = "sort_order"
+
+
+@hooks.register("register_admin_viewset")
+def register_category_viewset():
+    return CategoryViewSet("forum_categories")

@@ -1,0 +1,74 @@
+"""The live topic socket: who may listen, and that it carries ids and counts, never content."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+
+from community.routing import websocket_urlpatterns
+from forum import services
+from tests.factories import UserFactory
+from tests.forum.factories import CategoryFactory, make_reply, make_topic
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def connect(topic_id: int, user):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), f"/ws/forum/t/{topic_id}/")
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@database_sync_to_async
+def setup_topic():
+    author, reader = UserFactory(username="author"), UserFactory(username="reader")
+    topic = make_topic(author=author, category=CategoryFactory(slug="kitchen"))
+    return author, reader, topic
+
+
+async def test_a_reader_is_told_of_a_new_reply_by_id_only():
+    author, reader, topic = await setup_topic()
+    communicator, connected, _ = await connect(topic.pk, reader)
+    assert connected
+    reply = await database_sync_to_async(make_reply)(topic, author=author, body="Secret sauce recipe")
+    message = await communicator.receive_json_from(timeout=5)
+    assert message == {"type": "post_created", "post_id": reply.pk, "post_number": 2}
+    await communicator.disconnect()
+
+
+async def test_like_counts_reach_readers():
+    author, reader, topic = await setup_topic()
+    reply = await database_sync_to_async(make_reply)(topic, author=reader)
+    communicator, connected, _ = await connect(topic.pk, AnonymousUser())
+    assert connected  # public topics may be followed without an account
+    await database_sync_to_async(services.like_post)(user=author, post=reply)
+    message = await communicator.receive_json_from(timeout=5)
+    assert message == {"type": "like_count", "post_id": reply.pk, "like_count": 1}
+    await communicator.disconnect()
+
+
+async def test_a_hidden_topic_refuses_other_readers_but_admits_managers():
+    author, reader, topic = await setup_topic()
+
+    @database_sync_to_async
+    def hide():
+        # A superuser: transactional tests flush the role groups the migrations created.
+        manager = UserFactory(username="boss", is_superuser=True)
+        services.hide_post(actor=manager, post=topic.posts.get(), reason="Spam")
+        return manager
+
+    manager = await hide()
+    communicator, connected, code = await connect(topic.pk, reader)
+    assert not connected and code == 4403
+    communicator, connected, code = await connect(topic.pk, AnonymousUser())
+    assert not connected
+    communicator, connected, _ = await connect(topic.pk, manager)
+    assert connected
+    await communicator.disconnect()
+
+
+async def test_an_unknown_topic_is_refused():
+    communicator, connected, code = await connect(999_999, AnonymousUser())
+    assert not connected and code == 4403
