@@ -1,0 +1,20 @@
+"""Helpers for moderation tests."""
+
+from moderation.models import MemberTrust
+from moderation.services.flags import flag_content
+from tests.factories import UserFactory
+
+
+def at_level(user, level: int):
+    """Give ``user`` a computed trust level (no override)."""
+    MemberTrust.objects.update_or_create(user=user, defaults={"level": level})
+    return user
+
+
+def member_at(level: int, **fields):
+    return at_level(UserFactory(**fields), level)
+
+
+def flag_profile(target, *, by=None, reason: str = "spam", note: str = ""):
+    flagger = by or UserFactory()
+    return flag_content(flagger=flagger, obj=target, reason=reason, note=note)
