@@ -181,6 +181,8 @@ class MemberTrust(models.Model):
     level = models.PositiveSmallIntegerField(choices=TrustLevel.choices, default=TrustLevel.NEW)
     # Set by staff; while set it wins over the computed level (TL4 is only ever given so).
     override_level = models.PositiveSmallIntegerField(choices=TrustLevel.choices, null=True, blank=True)
+    # The highest of TL1/TL2 earned by activity: kept for good, unlike levels set by staff.
+    earned_level = models.PositiveSmallIntegerField(default=0)
     topics_entered = models.PositiveIntegerField(default=0)
     posts_read = models.PositiveIntegerField(default=0)
     seconds_reading = models.PositiveIntegerField(default=0)

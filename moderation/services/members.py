@@ -31,6 +31,13 @@ def _check_target(*, actor, user) -> None:
         raise ActionRefused("Community managers cannot be warned or suspended here; ask a site admin.")
 
 
+def _forget_now_and_after_commit(user_id: int) -> None:
+    # Now, for this request; again after commit, in case another request cached the old
+    # state in between.
+    forget_suspension(user_id)
+    transaction.on_commit(lambda: forget_suspension(user_id))
+
+
 def warn_member(*, actor, user, reason: str, item: QueueItem | None = None, checked: bool = False) -> None:
     """Send the member a warning they see in their notifications; recorded in the log."""
     if not checked:
@@ -86,7 +93,7 @@ def suspend_member(
             message=f"Your account is suspended {until}: {reason}",
             url=user.get_absolute_url(), dedupe_key=f"moderation.suspend.{suspension.pk}",
         )
-        transaction.on_commit(lambda: forget_suspension(user.pk))
+        _forget_now_and_after_commit(user.pk)
         send_on_commit(user_suspended, suspension_id=suspension.pk, user_id=user.pk, actor_id=actor.pk,
                        ends_at=ends_at)
     return suspension
@@ -114,5 +121,5 @@ def lift_suspension(*, actor, suspension_id: int, reason: str) -> Suspension:
             message="Your suspension was lifted. Welcome back.",
             url=suspension.user.get_absolute_url(), dedupe_key=f"moderation.lift.{suspension.pk}",
         )
-        transaction.on_commit(lambda: forget_suspension(suspension.user_id))
+        _forget_now_and_after_commit(suspension.user_id)
     return suspension

@@ -99,7 +99,7 @@ def computed_level(trust: MemberTrust, *, now=None) -> int:
     if level >= TrustLevel.BASIC and _meets(totals, settings.HEARTH_TRUST_TL2):
         level = TrustLevel.MEMBER
     # Earned levels below TL3 are never taken away by inactivity.
-    level = max(level, min(trust.level, TrustLevel.MEMBER))
+    level = max(level, min(trust.earned_level, TrustLevel.MEMBER))
     if level >= TrustLevel.MEMBER:
         tl3 = dict(settings.HEARTH_TRUST_TL3)
         tl3.pop("window_days")
@@ -121,7 +121,12 @@ def refresh_trust_level(*, user_id: int, actor=None, announce: bool = True) -> i
         _trust_row(user_id)
         trust = MemberTrust.objects.select_for_update().get(user_id=user_id)
         old = trust.level
-        new = trust.override_level if trust.override_level is not None else computed_level(trust)
+        computed = computed_level(trust)
+        new = trust.override_level if trust.override_level is not None else computed
+        earned = max(trust.earned_level, min(computed, TrustLevel.MEMBER))
+        if earned != trust.earned_level:
+            trust.earned_level = earned
+            trust.save(update_fields=["earned_level"])
         if new == old:
             return old
         trust.level = new

@@ -7,7 +7,7 @@ from tests.factories import UserFactory
 
 def at_level(user, level: int):
     """Give ``user`` a computed trust level (no override)."""
-    MemberTrust.objects.update_or_create(user=user, defaults={"level": level})
+    MemberTrust.objects.update_or_create(user=user, defaults={"level": level, "earned_level": min(level, 2)})
     return user
 
 

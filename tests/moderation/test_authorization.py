@@ -54,7 +54,8 @@ def all_urls(world):
         names = list(pattern.pattern.converters)
         missing = [name for name in names if name not in world]
         assert not missing, f"add {missing} to the authorization test's world for {pattern.name}"
-        urls.append((pattern.name, reverse(f"moderation:{pattern.name}", kwargs={n: world[n] for n in names})))
+        kwargs = {name: world[name] for name in names}
+        urls.append((pattern.name, reverse(f"moderation:{pattern.name}", kwargs=kwargs)))
     return urls
 
 
