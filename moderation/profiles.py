@@ -6,6 +6,8 @@ clears them; the audit log keeps the text that was there.
 """
 
 from django import forms
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from community.models import User
@@ -18,9 +20,11 @@ def _excerpt(user: User) -> str:
 
 
 def _hide(user: User, *, reason: str, actor) -> None:
-    # Conditional update: hiding an already hidden profile keeps its first reason and time.
-    User.objects.filter(pk=user.pk, profile_hidden_at__isnull=True).update(
-        profile_hidden_at=timezone.now(), profile_hidden_reason=reason[:300]
+    # A moderator's decision replaces the automatic "pending review" reason; the time it was
+    # first hidden is kept.
+    User.objects.filter(pk=user.pk).update(
+        profile_hidden_at=Coalesce(F("profile_hidden_at"), Value(timezone.now())),
+        profile_hidden_reason=reason[:300],
     )
 
 

@@ -215,10 +215,12 @@ def _member_page(request, member, status=200, **forms) -> HttpResponse:
         "member": member,
         **history,
         "level_label": TrustLevel(trust.level).label,
-        "trust_form": forms.get("trust_form") or TrustOverrideForm(initial={"level": trust.override_level}),
-        "suspend_form": forms.get("suspend_form") or SuspendForm(),
-        "warn_form": forms.get("warn_form") or WarnForm(),
-        "lift_form": forms.get("lift_form") or LiftForm(),
+        "trust_form": forms.get("trust_form") or TrustOverrideForm(
+            initial={"level": trust.override_level}, prefix="trust"
+        ),
+        "suspend_form": forms.get("suspend_form") or SuspendForm(prefix="suspend"),
+        "warn_form": forms.get("warn_form") or WarnForm(prefix="warn"),
+        "lift_form": forms.get("lift_form") or LiftForm(prefix="lift"),
     }
     return render(request, "moderation/member.html", context, status=status)
 
@@ -232,7 +234,7 @@ def member(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 def member_trust(request: HttpRequest, username: str) -> HttpResponse:
     target = _member(username)
-    form = TrustOverrideForm(request.POST)
+    form = TrustOverrideForm(request.POST, prefix="trust")
     if not form.is_valid():
         return _member_page(request, target, 400, trust_form=form)
     level = trust_services.set_trust_override(
@@ -246,7 +248,7 @@ def member_trust(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 def member_suspend(request: HttpRequest, username: str) -> HttpResponse:
     target = _member(username)
-    form = SuspendForm(request.POST)
+    form = SuspendForm(request.POST, prefix="suspend")
     if form.is_valid():
         try:
             member_services.suspend_member(actor=request.user, user=target, days=form.cleaned_data["days"],
@@ -263,7 +265,7 @@ def member_suspend(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 def member_warn(request: HttpRequest, username: str) -> HttpResponse:
     target = _member(username)
-    form = WarnForm(request.POST)
+    form = WarnForm(request.POST, prefix="warn")
     if form.is_valid():
         try:
             member_services.warn_member(actor=request.user, user=target, reason=form.cleaned_data["reason"])
@@ -281,7 +283,7 @@ def suspension_lift(request: HttpRequest, suspension_id: int) -> HttpResponse:
     from moderation.models import Suspension
 
     suspension = get_object_or_404(Suspension.objects.select_related("user"), pk=suspension_id)
-    form = LiftForm(request.POST)
+    form = LiftForm(request.POST, prefix="lift")
     if form.is_valid():
         try:
             member_services.lift_suspension(actor=request.user, suspension_id=suspension.pk,

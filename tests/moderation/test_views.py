@@ -162,11 +162,12 @@ def test_the_dashboard_query_count_does_not_grow_with_rings(manager_client, djan
 
 def test_the_member_page_sets_a_trust_override_and_suspends(manager_client):
     member = member_at(1, username="subject")
-    manager_client.post("/moderation/members/subject/trust/", {"level": "4", "reason": "Trusted helper"})
+    url = "/moderation/members/subject/"
+    manager_client.post(url + "trust/", {"trust-level": "4", "trust-reason": "Trusted helper"})
     assert member.trust.__class__.objects.get(user=member).level == 4
-    response = manager_client.post("/moderation/members/subject/suspend/", {"days": "", "reason": ""})
+    response = manager_client.post(url + "suspend/", {"suspend-days": "", "suspend-reason": ""})
     assert response.status_code == 400
-    manager_client.post("/moderation/members/subject/suspend/", {"days": "2", "reason": "Cool off"})
+    manager_client.post(url + "suspend/", {"suspend-days": "2", "suspend-reason": "Cool off"})
     assert Suspension.objects.get(user=member).reason == "Cool off"
     assert ModerationAction.objects.filter(action__in=["trust", "suspend"]).count() == 2
 
