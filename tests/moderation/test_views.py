@@ -57,8 +57,9 @@ def test_the_queue_sorts_by_score_or_by_age(manager_client):
 def test_the_queue_page_query_count_does_not_grow_with_items(manager_client, django_assert_num_queries, rows):
     flagged_profiles(rows)
     manager_client.get("/moderation/")  # warms the content-type and suspension caches
-    # session, user, role groups (menu), permission check (groups + perms), pending count,
-    # items with author history, their flags, the flagged profiles
+    # user, permission check (2), pending count, items with author history, their flags, the
+    # flagged profiles (one query per content type), groups for the menu. The session comes
+    # from the cache.
     with django_assert_num_queries(8):
         manager_client.get("/moderation/")
 
@@ -135,7 +136,7 @@ def test_the_log_page_query_count_does_not_grow_with_rows(manager_client, django
     for index in range(rows):
         suspend_member(actor=manager_client.manager, user=UserFactory(), days=1, reason=f"r{index}")
     manager_client.get("/moderation/log/")
-    with django_assert_num_queries(6):  # session, user, groups (menu), permission, count, actions
+    with django_assert_num_queries(6):  # user, permission check (2), count, actions, menu groups
         manager_client.get("/moderation/log/")
 
 
@@ -154,8 +155,8 @@ def test_the_dashboard_query_count_does_not_grow_with_rings(manager_client, djan
     for _ in range(rings):
         report_suspected_ring(user_ids=[UserFactory().pk, UserFactory().pk], evidence={"n": 1})
     manager_client.get("/moderation/dashboard/")
-    # session, user, groups (menu), permission, open flags, pending count, oldest, stalled,
-    # actions per day, trust levels, members, rings, ring members
+    # user, permission check (2), oldest wait, actions per day, trust levels, members, open
+    # flags, pending count, stalled, rings, ring members, menu groups
     with django_assert_num_queries(13):
         manager_client.get("/moderation/dashboard/")
 
@@ -226,3 +227,39 @@ def test_a_suspended_member_sees_why_and_until_when_on_every_page(client):
     client.force_login(member)
     html = client.get("/notifications/").content.decode()
     assert "Your account is suspended until" in html and "Repeated insults" in html
+
+
+@pytest.mark.parametrize("flags", [1, 5])
+def test_the_item_page_query_count_does_not_grow_with_flags(manager_client, django_assert_num_queries, flags):
+    target = UserFactory()
+    for _ in range(flags):
+        flag_profile(target, by=member_at(1))
+    item = QueueItem.objects.get()
+    url = reverse("moderation:item", args=[item.pk])
+    manager_client.get(url)
+    # user, permission check (2), item, the profile, author history (trust, suspensions,
+    # actions, upheld flags), menu groups, flags with flaggers
+    with django_assert_num_queries(11):
+        manager_client.get(url)
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_the_member_page_query_count_does_not_grow_with_history(manager_client, django_assert_num_queries,
+                                                               rows):
+    member = UserFactory(username="history")
+    for index in range(rows):
+        suspension = suspend_member(actor=manager_client.manager, user=member, days=1, reason=f"r{index}")
+        Suspension.objects.filter(pk=suspension.pk).update(lifted_at=suspension.starts_at)
+    manager_client.get("/moderation/members/history/")
+    # user, permission check (2), member, trust, suspensions, actions, upheld flags, menu
+    # groups (the active suspension is cached)
+    with django_assert_num_queries(9):
+        manager_client.get("/moderation/members/history/")
+
+
+def test_the_flag_page_query_count(client, django_assert_num_queries):
+    client.force_login(UserFactory())
+    target = UserFactory()
+    client.get(flag_url(target))
+    with django_assert_num_queries(3):  # user, the profile, menu groups
+        client.get(flag_url(target))
