@@ -1,7 +1,6 @@
 from django import forms
 
 from moderation.models import FlagReason, ModerationAction, TrustLevel
-from moderation.services.queue import BULK_ACTIONS
 
 
 class FlagForm(forms.Form):
@@ -40,7 +39,9 @@ class ItemActionForm(forms.Form):
 
 class BulkActionForm(forms.Form):
     action = forms.ChoiceField(
-        label="With selected", choices=[(a, a.capitalize()) for a in sorted(BULK_ACTIONS)]
+        label="With selected",
+        choices=[("", "Choose an action"), ("dismiss", "Dismiss flags"), ("restore", "Restore or approve"),
+                 ("hide", "Hide"), ("delete", "Delete")],
     )
     reason = forms.CharField(label="Reason shown to the authors", required=False, max_length=500)
 

@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from community.models import User
+from community.roles import MODERATE
 from moderation.models import (
     Flag,
     MemberTrust,
@@ -61,6 +62,17 @@ def active_suspension(user) -> Suspension | None:
 
 def forget_suspension(user_id: int) -> None:
     cache.delete(_suspension_cache_key(user_id))
+
+
+def community_managers() -> QuerySet[User]:
+    """Active members holding the moderation permission (through a group or directly), and
+    superusers, in one query."""
+    app_label, codename = MODERATE.split(".")
+    through_group = Q(groups__permissions__codename=codename,
+                      groups__permissions__content_type__app_label=app_label)
+    direct = Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+    holds = through_group | direct
+    return User.objects.filter(Q(is_superuser=True) | holds, is_active=True).distinct()
 
 
 def is_suspended(user) -> bool:

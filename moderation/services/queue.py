@@ -18,6 +18,7 @@ from community.roles import is_community_manager
 from community.services.notifications import notify
 from moderation.models import Flag, ModerationAction, QueueItem
 from moderation.registry import NotModeratable, adapter_for_content_type, load_object
+from moderation.selectors import community_managers
 from moderation.services.audit import record_action
 from moderation.services.limits import ActionRefused
 from moderation.services.members import suspend_member, warn_member
@@ -280,8 +281,7 @@ def notify_stalled_items(*, now=None) -> int:
     )
     if not stalled:
         return 0
-    managers = [user for user in User.objects.filter(is_active=True).prefetch_related("groups")
-                if is_community_manager(user)]
+    managers = list(community_managers())
     sent = 0
     for item_id in stalled:
         with transaction.atomic():

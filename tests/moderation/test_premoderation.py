@@ -61,3 +61,21 @@ def test_resolved_items_do_not_raise_the_stall_alarm(settings):
     flag_profile(UserFactory())
     QueueItem.objects.update(created_at=timezone.now() - timedelta(hours=3), status="ignored")
     assert notify_stalled_items() == 0
+
+
+def test_the_stall_alarm_reaches_managers_by_group_superusers_and_nobody_else(settings):
+    from community.models import User
+    from moderation.selectors import community_managers
+
+    settings.HEARTH_MODERATION_STALL_MINUTES = 1
+    manager = CommunityManagerFactory()
+    admin = UserFactory(is_superuser=True)
+    customer, inactive = UserFactory(), CommunityManagerFactory(is_active=False)
+    assert set(community_managers()) == {manager, User.objects.get(pk=admin.pk)}
+    flag_profile(UserFactory())
+    QueueItem.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    notify_stalled_items()
+    stalled = Notification.objects.filter(kind="moderation.stalled")
+    recipients = set(stalled.values_list("recipient", flat=True))
+    assert recipients == {manager.pk, admin.pk}
+    assert customer.pk not in recipients and inactive.pk not in recipients
