@@ -92,6 +92,18 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "moderation/item.html", _item_context(item))
 
 
+def _queue_item_fragment(request: HttpRequest, item_id: int, notice: str, level: str,
+                         typed_reason: str = "") -> HttpResponse:
+    """The queue entry as it is now (for htmx): the live item with a notice, or a line saying
+    what became of it."""
+    entries = selectors.attach_objects(selectors.pending_items().filter(pk=item_id))
+    context = {"notice": notice, "notice_level": level, "typed_reason": typed_reason}
+    if entries:
+        return render(request, "moderation/includes/queue_item.html", {**context, "entry": entries[0]})
+    item = get_object_or_404(QueueItem, pk=item_id)
+    return render(request, "moderation/includes/queue_item_done.html", {**context, "item": item})
+
+
 @manager_required
 @require_POST
 def item_action(request: HttpRequest, item_id: int) -> HttpResponse:
@@ -109,6 +121,9 @@ def item_action(request: HttpRequest, item_id: int) -> HttpResponse:
                 return render(request, "moderation/item.html", _item_context(item, **forms), status=400)
             data = extra_form.cleaned_data
     if not form.is_valid():
+        if request.htmx:
+            errors = "; ".join(error for errors in form.errors.values() for error in errors)
+            return _queue_item_fragment(request, item.pk, errors, "error", request.POST.get("reason", ""))
         return render(request, "moderation/item.html", _item_context(item, **forms), status=400)
     if form.cleaned_data["action"] == "suspend":
         data = {"days": form.cleaned_data["days"]}
@@ -119,11 +134,18 @@ def item_action(request: HttpRequest, item_id: int) -> HttpResponse:
             extra_name=form.cleaned_data["extra"],
         )
     except queue_services.ModerationConflict as conflict:
+        if request.htmx:
+            return _queue_item_fragment(request, item.pk, conflict.message, "warning")
         messages.warning(request, conflict.message)
         return redirect("moderation:queue")
     except ActionRefused as refusal:
+        if request.htmx:
+            return _queue_item_fragment(request, item.pk, refusal.message, "error",
+                                        form.cleaned_data["reason"])
         form.add_error(None, refusal.message)
         return render(request, "moderation/item.html", _item_context(item, **forms), status=400)
+    if request.htmx:
+        return _queue_item_fragment(request, item.pk, outcome.message, "success")
     messages.success(request, outcome.message)
     if outcome.item.status == QueueItem.Status.PENDING:
         return redirect("moderation:item", item_id=item.pk)

@@ -89,6 +89,8 @@ def test_two_flags_hide_a_profile_and_a_manager_decides_from_the_queue(new_page,
     else:
         item.get_by_role("button", name="Restore").click()
         expect(manager.get_by_text("Restored: it is visible again.")).to_be_visible()
+    # The page is not reloaded (htmx); on the next visit the queue is empty.
+    manager.reload()
     expect(manager.locator("#queue-empty")).to_be_visible()
 
     # Author and both flaggers are told, live.

@@ -263,3 +263,22 @@ def test_the_flag_page_query_count(client, django_assert_num_queries):
     client.get(flag_url(target))
     with django_assert_num_queries(3):  # user, the profile, menu groups
         client.get(flag_url(target))
+
+
+def test_with_htmx_an_action_replaces_only_its_queue_entry(manager_client):
+    flagged_profiles(1)
+    item = QueueItem.objects.get()
+    url = reverse("moderation:item_action", args=[item.pk])
+    response = manager_client.post(url, {"action": "hide", "version": item.version, "reason": ""},
+                                   HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert f'id="item-{item.pk}"' in html and "Give the reason the member will see." in html
+    response = manager_client.post(url, {"action": "hide", "version": item.version, "reason": "Ads"},
+                                   HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "Hidden. The author has been told why." in html and "See the item" in html
+    response = manager_client.post(url, {"action": "restore", "version": item.version},
+                                   HTTP_HX_REQUEST="true")
+    assert "already handled this item" in response.content.decode()
+    assert QueueItem.objects.get().resolution == "hidden"
