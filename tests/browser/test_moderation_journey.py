@@ -6,26 +6,12 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, CommunityManagerFactory, UserFactory
-from tests.moderation.factories import at_level
+from tests.moderation.factories import at_level, restore_migration_data
 
 
 @pytest.fixture(autouse=True)
-def _data_from_migrations(transactional_db, settings):
-    # Browser tests flush the database between cases, and with it the rows data migrations
-    # made: Wagtail's default locale (the `live` fixture's site tree needs it) and the role
-    # groups. Put them back when this is not the first browser test of the run.
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.models import Permission
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Locale
-
-    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])
-    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    Permission.objects.get_or_create(content_type=admin_type, codename="access_admin",
-                                     defaults={"name": "Can access Wagtail admin"})
-    importlib.import_module("community.migrations.0003_create_role_groups").create_role_groups(apps, None)
+def _data_from_migrations(transactional_db):
+    restore_migration_data()
 
 
 def flag_from_profile(page, username: str, reason: str, note: str = "") -> None:

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from moderation.models import Flag, QueueItem
 from moderation.services.limits import ActionRefused, check_can_act
 from tests.factories import UserFactory
-from tests.moderation.factories import flag_profile, member_at
+from tests.moderation.factories import flag_profile, member_at, restore_migration_data
 
 
 def run_together(functions):
@@ -34,6 +34,7 @@ def run_together(functions):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_never_take_more_than_the_rate_limit(settings):
+    restore_migration_data()
     settings.HEARTH_TRUST_RATE_LIMITS = {2: {"reply": (3, 3600)}}
     member = member_at(2)
     results = run_together([lambda: check_can_act(user=member, action="reply")] * 10)
@@ -45,6 +46,7 @@ def test_concurrent_requests_never_take_more_than_the_rate_limit(settings):
 @pytest.mark.django_db(transaction=True)
 def test_members_flagging_at_the_same_moment_share_one_item_and_hide_it_once():
     assert connection.vendor == "postgresql"
+    restore_migration_data()
     target = UserFactory()
     flaggers = [member_at(1) for _ in range(4)]
     results = run_together([lambda f=f: flag_profile(target, by=f) for f in flaggers])

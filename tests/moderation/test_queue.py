@@ -10,7 +10,7 @@ from moderation.models import Flag, ModerationAction, QueueItem, Suspension
 from moderation.services.limits import ActionRefused
 from moderation.services.queue import ModerationConflict, act_on_item, bulk_act
 from tests.factories import CommunityManagerFactory, UserFactory
-from tests.moderation.factories import flag_profile, member_at
+from tests.moderation.factories import flag_profile, member_at, restore_migration_data
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +163,7 @@ def test_bulk_hide_needs_a_reason():
 @pytest.mark.django_db(transaction=True)
 def test_two_moderators_acting_at_the_same_moment_apply_one_action_on_postgresql():
     assert connection.vendor == "postgresql"
+    restore_migration_data()
     alice = member_at(1)
     target, item = hidden_profile_item(alice, member_at(1))
     moderators = [CommunityManagerFactory(), CommunityManagerFactory()]
