@@ -16,6 +16,7 @@ urlpatterns = [
     path("forum/", include("forum.urls")),
     path("", include("community.urls_site")),
     path("ideas/", include("ideas.urls")),
+    path("", include("moderation.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

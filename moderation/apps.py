@@ -3,3 +3,22 @@ from django.apps import AppConfig
 
 class ModerationConfig(AppConfig):
     name = "moderation"
+    verbose_name = "Moderation"
+
+    def ready(self):
+        from community.counters import register_recomputer
+        from community.models import User
+        from community.notification_kinds import register_kind
+        from moderation.profiles import PROFILE_ADAPTER
+        from moderation.registry import register
+        from moderation.services.queue import recompute_queue_scores
+
+        register(User, PROFILE_ADAPTER)
+        register_kind("moderation.flag_outcome", "Outcome of content you flagged")
+        register_kind("moderation.content_actioned", "Moderation of your content", email_by_default=True)
+        register_kind("moderation.warning", "Warnings from community managers", email_by_default=True)
+        register_kind("moderation.suspension", "Suspension of your account", email_by_default=True)
+        register_kind("moderation.trust_level", "Your trust level")
+        register_kind("moderation.stalled", "Moderation queue waiting (community managers)",
+                      email_by_default=True)
+        register_recomputer("moderation.queue_scores", recompute_queue_scores)

@@ -15,6 +15,10 @@ class User(AbstractUser):
     # Denormalised: read on every page for the bell. Kept by community.services.notifications
     # with F() updates; `manage.py recompute_counts` rebuilds it from Notification rows.
     unread_notification_count = models.PositiveIntegerField(default=0)
+    # Set by moderation (through its profile adapter): while set, others do not see the bio,
+    # display name or photo; the member sees the reason.
+    profile_hidden_at = models.DateTimeField(null=True, blank=True)
+    profile_hidden_reason = models.CharField(max_length=300, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -288,3 +288,57 @@ LOGGING = {
 }
 
 ACCOUNT_FORMS = {"login": "community.forms.LoginForm"}
+
+# --- Moderation and trust ------------------------------------------------------------------
+
+# Content is hidden pending review once the weights of its pending flags reach this.
+HEARTH_MODERATION_HIDE_THRESHOLD = 2.0
+# Base flag weight per trust level (scaled by the flagger's accuracy: see moderation.services.flags).
+HEARTH_MODERATION_TRUST_WEIGHTS = {0: 1.0, 1: 1.0, 2: 1.25, 3: 1.5, 4: 1.75}
+HEARTH_MODERATION_STAFF_FLAG_WEIGHT = 2.0
+# Items pending longer than this notify every community manager (once per item).
+HEARTH_MODERATION_STALL_MINUTES = 120
+# Pre-moderation per content type: "off", "new_members" (below the level below) or "everyone".
+HEARTH_PREMODERATE = {"forum.topic": "new_members", "forum.post": "new_members", "ideas.idea": "off"}
+HEARTH_PREMODERATE_UNTIL_LEVEL = 1
+# Trust promotion (Discourse's defaults). TL4 is only set by staff.
+HEARTH_TRUST_TL1 = {"topics_entered": 5, "posts_read": 30, "seconds_reading": 600}
+HEARTH_TRUST_TL2 = {"days_visited": 15, "likes_given": 1, "likes_received": 1, "topics_replied": 3}
+HEARTH_TRUST_TL3 = {"window_days": 100, "days_visited": 50, "topics_replied": 10, "topics_entered": 50,
+                    "posts_read": 500, "likes_given": 30, "likes_received": 20, "max_upheld_flags_against": 5}
+HEARTH_TRUST_LINKS_MIN_LEVEL = 1
+HEARTH_TRUST_FIRST_DAY_CAPS = {"topic": 3, "reply": 10}
+# Per trust level: action -> (how many, per seconds).
+HEARTH_TRUST_RATE_LIMITS = {
+    0: {"topic": (3, 3600), "reply": (10, 3600), "support": (20, 3600), "review": (2, 86400),
+        "flag": (5, 86400), "like": (50, 86400), "idea": (2, 86400), "comment": (10, 3600)},
+    1: {"topic": (10, 3600), "reply": (30, 3600), "support": (60, 3600), "review": (5, 86400),
+        "flag": (10, 86400), "like": (100, 86400), "idea": (5, 86400), "comment": (30, 3600)},
+    2: {"topic": (20, 3600), "reply": (60, 3600), "support": (120, 3600), "review": (10, 86400),
+        "flag": (20, 86400), "like": (200, 86400), "idea": (10, 86400), "comment": (60, 3600)},
+    3: {"topic": (40, 3600), "reply": (120, 3600), "support": (240, 3600), "review": (20, 86400),
+        "flag": (40, 86400), "like": (400, 86400), "idea": (20, 86400), "comment": (120, 3600)},
+    4: {"topic": (60, 3600), "reply": (200, 3600), "support": (400, 3600), "review": (30, 86400),
+        "flag": (60, 86400), "like": (600, 86400), "idea": (30, 86400), "comment": (200, 3600)},
+}
+# Spam signals raise automatic flags of this weight.
+HEARTH_SPAM_FLAG_WEIGHT = 1.0
+HEARTH_SPAM_MAX_LINKS = 3
+HEARTH_SPAM_LINKS_UNTIL_LEVEL = 2
+HEARTH_SPAM_REPEAT_COUNT = 3
+HEARTH_SPAM_REPEAT_WINDOW_MINUTES = 60
+HEARTH_SPAM_MIN_REPEAT_LENGTH = 20
+HEARTH_SPAM_MAX_CHARS_PER_SECOND = 20
+HEARTH_SPAM_MIN_FAST_LENGTH = 200
+
+CELERY_BEAT_SCHEDULE |= {
+    "moderation.refresh_trust_levels": {
+        "task": "moderation.tasks.refresh_trust_levels", "schedule": timedelta(hours=1),
+    },
+    "moderation.notify_stalled_items": {
+        "task": "moderation.tasks.notify_stalled_items", "schedule": timedelta(minutes=10),
+    },
+    "moderation.purge_old_fingerprints": {
+        "task": "moderation.tasks.purge_old_fingerprints", "schedule": timedelta(hours=24),
+    },
+}

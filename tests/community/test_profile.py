@@ -26,7 +26,7 @@ def test_profile_of_unknown_member_is_404(client):
 
 def test_profile_page_query_count_is_constant(client, django_assert_num_queries):
     member = CommunityManagerFactory()
-    with django_assert_num_queries(2):  # the member, their groups (role label)
+    with django_assert_num_queries(3):  # the member, their groups (role label), trust level
         client.get(f"/u/{member.username}/")
 
 

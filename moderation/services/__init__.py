@@ -1,0 +1,20 @@
+"""Writes for moderation. Content apps use the public API re-exported here:
+
+- ``check_can_act(user=, action=, text=)`` before a member writes (raises ``ActionRefused``);
+- ``scan_for_spam(user=, text=, obj=)`` after saving a member's text;
+- ``needs_approval(user=, obj_or_model=)`` / ``hold_for_approval(obj=)`` for pre-moderation;
+- ``record_activity(user=, kind=, amount=)`` for trust levels;
+- ``flag_content(flagger=, obj=, reason=, note=)``;
+- ``report_suspected_ring(user_ids=, evidence=)`` (badges).
+"""
+
+from moderation.services.flags import flag_content, hold_for_approval, needs_approval
+from moderation.services.limits import ActionRefused, check_can_act
+from moderation.services.rings import report_suspected_ring
+from moderation.services.spam import scan_for_spam
+from moderation.services.trust import record_activity
+
+__all__ = [
+    "ActionRefused", "check_can_act", "flag_content", "hold_for_approval", "needs_approval",
+    "record_activity", "report_suspected_ring", "scan_for_spam",
+]
