@@ -67,20 +67,83 @@ class SentenceEncoder:
         self.torch = torch
         self.max_length = max_length
 
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
     def embed(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
         """L2-normalised mean-pooled sentence embeddings, shape (len(texts), dim)."""
-        chunks = [self._embed_batch(texts[i:i + batch_size]) for i in range(0, len(texts), batch_size)]
-        if not chunks:
-            return np.zeros((0, self.model.config.hidden_size), dtype=np.float32)
-        return np.concatenate(chunks)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for positions in self.length_sorted_batches(texts, batch_size=batch_size):
+            out[positions] = self._embed_batch([texts[i] for i in positions])
+        return out
+
+    def embed_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int = 32
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Whole-text embeddings plus one embedding per character span of each text (e.g.
+        its clauses), all from a single forward pass: a span is the mean of its tokens'
+        contextual states, so scoring clauses costs no extra encoder work."""
+        full = np.zeros((len(texts), self.dim), dtype=np.float32)
+        parts: list[np.ndarray] = [np.zeros((0, self.dim), dtype=np.float32)] * len(texts)
+        for positions in self.length_sorted_batches(texts, batch_size=batch_size):
+            batch_full, batch_parts = self._embed_batch_spans(
+                [texts[i] for i in positions], [spans[i] for i in positions]
+            )
+            full[positions] = batch_full
+            for row, i in enumerate(positions):
+                parts[i] = batch_parts[row]
+        return full, parts
+
+    @staticmethod
+    def length_sorted_batches(texts: list[str], *, batch_size: int) -> list[list[int]]:
+        """Positions of ``texts`` grouped into batches of similar length: padding every
+        text in a batch to the longest one is most of the waste in batched inference."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+    def tokenize(self, texts: list[str], *, offsets: bool = False):
+        return self.tokenizer(
+            texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt",
+            return_offsets_mapping=offsets,
+        )
+
+    def forward(self, batch):
+        """The raw encoder forward pass (last hidden state) of a tokenized batch."""
+        with self.torch.inference_mode():
+            return self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                              token_type_ids=batch.get("token_type_ids")).last_hidden_state
+
+    def _embed_batch_spans(self, texts, spans):
+        torch = self.torch
+        batch = self.tokenize(texts, offsets=True)
+        hidden = self.forward(batch)
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        full = torch.nn.functional.normalize(pooled, p=2, dim=1).numpy().astype(np.float32)
+        offsets = batch["offset_mapping"].numpy()
+        starts, ends = offsets[..., 0], offsets[..., 1]
+        real = (ends > starts) & (batch["attention_mask"].numpy() > 0)
+        hidden_np = hidden.numpy()
+        parts = []
+        for row, text_spans in enumerate(spans):
+            vectors = []
+            for start, end in text_spans:
+                token_mask = real[row] & (starts[row] >= start) & (ends[row] <= end)
+                if not token_mask.any():
+                    vectors.append(full[row])
+                    continue
+                vector = hidden_np[row][token_mask].mean(axis=0)
+                vectors.append(vector / max(float(np.linalg.norm(vector)), 1e-9))
+            parts.append(np.asarray(vectors, dtype=np.float32).reshape(len(text_spans), self.dim))
+        return full, parts
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         torch = self.torch
-        batch = self.tokenizer(
-            texts, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
-        )
-        with torch.inference_mode():
-            hidden = self.model(**batch).last_hidden_state
+        batch = self.tokenize(texts)
+        hidden = self.forward(batch)
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
         pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)

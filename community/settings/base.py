@@ -342,3 +342,18 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "moderation.tasks.purge_old_fingerprints", "schedule": timedelta(hours=24),
     },
 }
+# --- Reviews: sentiment and follow-ups -------------------------------------------------------
+
+# "auto": the MiniLM encoder + committed head when torch is installed, else the lexicon.
+HEARTH_SENTIMENT_BACKEND = os.environ.get("HEARTH_SENTIMENT_BACKEND", "auto")
+HEARTH_SENTIMENT_THRESHOLD = float(os.environ.get("HEARTH_SENTIMENT_THRESHOLD", "0.5"))
+# A single clause this negative flags the text ("great design, cracked within a week").
+HEARTH_SENTIMENT_CLAUSE_GATE = float(os.environ.get("HEARTH_SENTIMENT_CLAUSE_GATE", "0.9"))
+HEARTH_SENTIMENT_HEAD = os.environ.get("HEARTH_SENTIMENT_HEAD", "")
+HEARTH_SENTIMENT_TRAIN_FILE = os.environ.get("HEARTH_SENTIMENT_TRAIN_FILE", "")
+# For HEARTH_SENTIMENT_BACKEND="transformers": a local text-classification model folder and
+# how negative each of its labels is.
+HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")
+HEARTH_SENTIMENT_LABEL_MAP = {"1 star": 1.0, "2 stars": 1.0, "3 stars": 0.5,
+                              "negative": 1.0, "NEGATIVE": 1.0, "LABEL_0": 1.0}
+HEARTH_FOLLOWUP_RESPONSE_HOURS = int(os.environ.get("HEARTH_FOLLOWUP_RESPONSE_HOURS", "24"))

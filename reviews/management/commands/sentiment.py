@@ -1,0 +1,101 @@
+"""``manage.py sentiment train|evaluate|score|rescore``: the review sentiment model's tools."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reviews import sentiment
+from reviews.sentiment import training
+
+
+class Command(BaseCommand):
+    help = "Train, evaluate and run the review sentiment model."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        train = sub.add_parser("train", help="Re-derive the committed head from train.tsv.")
+        train.add_argument("--file", help="training TSV (default: the shared train.tsv)")
+        train.add_argument("--output", help="where to write the head (default: the configured head)")
+        train.add_argument("--include-feedback", action="store_true",
+                           help="also learn from reviews staff marked 'not negative'")
+        evaluate = sub.add_parser("evaluate", help="Accuracy and negative-class P/R/F1 on a TSV.")
+        evaluate.add_argument("--file", required=True, help="TSV with text and label columns")
+        sub.add_parser("score", help="Score lines read from stdin.")
+        rescore = sub.add_parser("rescore", help="Score every review again, in batches.")
+        rescore.add_argument("--batch-size", type=int, default=64)
+
+    def handle(self, *args, action, **options):
+        return getattr(self, f"do_{action}")(**options)
+
+    def do_train(self, *, file=None, output=None, include_feedback=False, **_):
+        from community import encoder
+
+        source = Path(file) if file else training.default_train_file()
+        if not source.exists():
+            raise CommandError(f"no training file at {source}")
+        if source.name == "test.tsv":
+            raise CommandError("test.tsv is for evaluation only; refusing to train on it")
+        examples = training.read_tsv(source) + training.read_tsv(training.HEARTH_SENTENCES)
+        if include_feedback:
+            from reviews.selectors import feedback_examples
+
+            feedback = feedback_examples()
+            examples += feedback
+            self.stdout.write(f"feedback examples: {len(feedback)}")
+        started = time.perf_counter()
+        try:
+            head = training.train_head(examples, embed=encoder.embed)
+        except encoder.EncoderUnavailable as exc:
+            raise CommandError(f"the encoder is not available: {exc}") from exc
+        target = Path(output) if output else sentiment.head_path()
+        head.save(target)
+        sentiment.reset_backend()
+        self.stdout.write(self.style.SUCCESS(
+            f"trained on {len(examples)} rows in {time.perf_counter() - started:.1f}s -> {target}"
+        ))
+
+    def do_evaluate(self, *, file, **_):
+        try:
+            examples = training.read_tsv(file)
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        backend = self._backend()
+        started = time.perf_counter()
+        result = training.evaluate(examples, backend, threshold=sentiment.threshold())
+        elapsed = time.perf_counter() - started
+        self.stdout.write(f"backend: {backend.name}  rows: {result.rows}  ({elapsed:.1f}s)")
+        self.stdout.write(f"accuracy: {result.accuracy:.3f}")
+        self.stdout.write(f"negative precision: {result.precision:.3f}")
+        self.stdout.write(f"negative recall: {result.recall:.3f}")
+        self.stdout.write(f"negative F1: {result.f1:.3f}")
+
+    def do_score(self, **_):
+        lines = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+        backend = self._backend()
+        for text, p in zip(lines, backend.p_negative(lines), strict=True):
+            label = "negative" if p >= sentiment.threshold() else "positive"
+            self.stdout.write(f"{label}\t{p:.3f}\t{text}")
+
+    def do_rescore(self, *, batch_size=64, **_):
+        from reviews.services import rescore_reviews
+
+        self._backend()
+        total = rescore_reviews(batch_size=batch_size, progress=self._progress)
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"rescored {total} reviews"))
+
+    def _progress(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending="")
+        self.stdout.flush()
+
+    def _backend(self):
+        try:
+            return sentiment.get_backend()
+        except sentiment.SentimentUnavailable as exc:
+            raise CommandError(f"the sentiment model cannot load: {exc}") from exc

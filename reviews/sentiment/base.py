@@ -1,0 +1,76 @@
+"""The one interface every sentiment backend implements, and the clause splitter they share.
+
+A backend turns texts into P(negative) in [0, 1]. Reviews mix praise and complaint ("great
+design, cracked within a week"), so a text is also cut into clauses: a clause that is
+confidently negative on its own counts even when the whole text averages out positive.
+A clause followed by a contrast ("it's pricey, but worth it") is discounted: what follows
+"but" is what the writer means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class SentimentUnavailable(RuntimeError):
+    """The configured model cannot be loaded (missing files, broken install)."""
+
+
+@dataclass(frozen=True)
+class Score:
+    p_negative: float
+    backend: str
+
+    @property
+    def label(self) -> str:
+        return "negative" if self.p_negative >= 0.5 else "positive"
+
+
+class Backend(Protocol):
+    name: str
+
+    def p_negative(self, texts: list[str]) -> list[float]:
+        """P(negative) for each text, in order."""
+
+
+_BOUNDARY = re.compile(
+    r"(?<=[.!?;:])\s+"  # sentence ends
+    r"|,\s*(?=(?:but|yet|though|however|although|except)\b)"
+    r"|\s+(?=(?:but|yet|however|though|although|except)\b)"
+    r"|,\s+|\s+-+\s+",
+    re.IGNORECASE,
+)
+_CONTRAST = re.compile(r"(?:but|yet|however|though|although|except)\b", re.IGNORECASE)
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the clauses of ``text`` (one span when it has a single clause)."""
+    spans = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        if text[start:match.start()].strip():
+            spans.append((start, match.start()))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def counted_clauses(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """Whether each clause counts on its own: not when the next clause opens a contrast."""
+    counted = []
+    for i, _span in enumerate(spans):
+        follows = spans[i + 1] if i + 1 < len(spans) else None
+        counted.append(not (follows and _CONTRAST.match(text, follows[0])))
+    return counted
+
+
+def combine(p_text: float, p_clauses: list[float], counted: list[bool], *, gate: float) -> float:
+    """P(negative) of a text from its whole-text score and its clause scores: the whole
+    text, raised to the most negative counted clause when that clause passes ``gate``."""
+    if len(p_clauses) < 2:
+        return p_text
+    strongest = max((p for p, keep in zip(p_clauses, counted, strict=True) if keep), default=0.0)
+    return max(p_text, strongest) if strongest >= gate else p_text

@@ -1,0 +1,64 @@
+"""Default backend: the shared MiniLM sentence encoder plus a logistic head (head.npz).
+
+The head is 385 numbers (weights and bias) trained by ``manage.py sentiment train``; here it
+is applied with numpy. Clause embeddings come from the same forward pass as the text's own
+(community.encoder.embed_spans), so clause-level scoring adds no encoder work.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from community import encoder as shared_encoder
+
+from .base import SentimentUnavailable, clause_spans, combine, counted_clauses
+
+
+class Head:
+    def __init__(self, weights: np.ndarray, bias: float):
+        self.weights = weights.astype(np.float32)
+        self.bias = float(bias)
+
+    @classmethod
+    def load(cls, path: Path | str) -> Head:
+        try:
+            with np.load(path) as data:
+                return cls(data["weights"], float(data["bias"]))
+        except (OSError, KeyError, ValueError) as exc:
+            raise SentimentUnavailable(f"cannot read the sentiment head {path}: {exc}") from exc
+
+    def save(self, path: Path | str, **metadata) -> None:
+        np.savez(path, weights=self.weights, bias=np.float32(self.bias),
+                 **{k: np.asarray(v) for k, v in metadata.items()})
+
+    def p_negative(self, embeddings: np.ndarray) -> np.ndarray:
+        logits = embeddings @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-logits))
+
+
+class MiniLMHeadBackend:
+    name = "minilm"
+
+    def __init__(self, *, head_path: Path | str, clause_gate: float, batch_size: int = 32):
+        self.head = Head.load(head_path)
+        try:
+            self.encoder = shared_encoder.get_encoder()
+        except shared_encoder.EncoderUnavailable as exc:
+            raise SentimentUnavailable(str(exc)) from exc
+        self.clause_gate = clause_gate
+        self.batch_size = batch_size
+
+    def p_negative(self, texts: list[str]) -> list[float]:
+        if not texts:
+            return []
+        spans = [clause_spans(text) for text in texts]
+        full, parts = self.encoder.embed_spans(texts, spans, batch_size=self.batch_size)
+        p_text = self.head.p_negative(full)
+        scores = []
+        for i, text in enumerate(texts):
+            p_clauses = self.head.p_negative(parts[i]).tolist() if len(spans[i]) > 1 else []
+            scores.append(combine(float(p_text[i]), p_clauses, counted_clauses(text, spans[i]),
+                                  gate=self.clause_gate))
+        return scores

@@ -1,0 +1,196 @@
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+
+from community import encoder
+from reviews import sentiment
+from reviews.sentiment import training
+from reviews.sentiment.base import clause_spans, combine, counted_clauses
+from reviews.sentiment.lexicon import LexiconBackend
+from reviews.sentiment.minilm import Head
+
+CHECK_SET = Path(__file__).resolve().parent / "robustness_check.tsv"
+needs_encoder = pytest.mark.skipif(not encoder.available(), reason="torch/transformers not installed")
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    """The real encoder and committed head, loaded once for the module."""
+    from reviews.sentiment.minilm import MiniLMHeadBackend
+
+    return MiniLMHeadBackend(head_path=sentiment.head_path(), clause_gate=0.9)
+
+
+def _clauses(text):
+    return [text[a:b] for a, b in clause_spans(text)]
+
+
+def test_a_mixed_review_is_cut_into_clauses():
+    assert _clauses("Great design, cracked within a week.") == ["Great design", "cracked within a week."]
+
+
+def test_a_plain_sentence_is_one_clause():
+    assert _clauses("Keeps tea hot until the evening.") == ["Keeps tea hot until the evening."]
+
+
+def test_the_clause_before_but_does_not_count_on_its_own():
+    text = "Not cheap, but worth every penny."
+    assert counted_clauses(text, clause_spans(text)) == [False, True]
+
+
+def test_a_confident_negative_clause_raises_the_text_score():
+    assert combine(0.2, [0.1, 0.95], [True, True], gate=0.9) == 0.95
+
+
+def test_a_clause_below_the_gate_leaves_the_text_score():
+    assert combine(0.2, [0.1, 0.8], [True, True], gate=0.9) == 0.2
+
+
+def test_a_discounted_clause_never_raises_the_score():
+    assert combine(0.2, [0.99, 0.1], [False, True], gate=0.9) == 0.2
+
+
+@pytest.mark.parametrize(("p", "rating", "flagged"), [
+    (0.01, 1, True), (0.01, 2, True), (0.49, 3, False), (0.5, 3, True),
+    (0.9, 5, True), (0.1, 5, False), (None, 4, False), (None, 2, True),
+])
+def test_the_flag_rule_combines_stars_and_text(p, rating, flagged, settings):
+    settings.HEARTH_SENTIMENT_THRESHOLD = 0.5
+    assert sentiment.is_flagged(p_negative=p, rating=rating) is flagged
+
+
+def test_the_flag_threshold_is_configurable(settings):
+    settings.HEARTH_SENTIMENT_THRESHOLD = 0.8
+    assert sentiment.is_flagged(p_negative=0.7, rating=5) is False
+
+
+def test_the_lexicon_fallback_reads_negation():
+    backend = LexiconBackend(clause_gate=0.9)
+    broken, not_bad, great = backend.p_negative(
+        ["It broke and leaks, terrible.", "Not bad at all.", "Great kettle, love it."]
+    )
+    assert broken > 0.5 > great
+    assert not_bad < 0.5
+
+
+def test_the_lexicon_backend_is_chosen_when_configured(settings):
+    settings.HEARTH_SENTIMENT_BACKEND = "lexicon"
+    sentiment.reset_backend()
+    try:
+        assert sentiment.score_texts(["awful"])[0].backend == "lexicon"
+    finally:
+        sentiment.reset_backend()
+
+
+def test_an_unknown_backend_is_reported_as_unavailable(settings):
+    settings.HEARTH_SENTIMENT_BACKEND = "crystal-ball"
+    sentiment.reset_backend()
+    try:
+        with pytest.raises(sentiment.SentimentUnavailable):
+            sentiment.get_backend()
+    finally:
+        sentiment.reset_backend()
+
+
+def test_a_missing_head_file_makes_the_model_unavailable(tmp_path):
+    with pytest.raises(sentiment.SentimentUnavailable):
+        Head.load(tmp_path / "missing.npz")
+
+
+def test_the_transformers_backend_needs_a_model_folder(tmp_path):
+    from reviews.sentiment.local_transformers import LocalTransformersBackend
+
+    with pytest.raises(sentiment.SentimentUnavailable):
+        LocalTransformersBackend(model_dir=str(tmp_path / "nope"), label_map={"1 star": 1.0})
+
+
+def test_the_committed_head_is_a_small_logistic_head():
+    head = Head.load(sentiment.head_path())
+    assert head.weights.shape == (384,)
+
+
+@needs_encoder
+def test_the_model_flags_complaints_and_passes_praise(minilm):
+    broke, love = minilm.p_negative(["It stopped working after two days.", "I love it, works great."])
+    assert broke > 0.5 > love
+
+
+@needs_encoder
+def test_clause_scores_come_from_the_same_forward_pass_as_the_text(minilm):
+    text = "Beautiful kettle, the lid broke on day two."
+    full, parts = minilm.encoder.embed_spans([text], [clause_spans(text)])
+    assert parts[0].shape == (2, 384)
+    np.testing.assert_allclose(full[0], minilm.encoder.embed([text])[0], atol=1e-5)
+
+
+@needs_encoder
+def test_the_model_holds_up_on_tricky_product_review_sentences(minilm, capsys):
+    """A hand-written set (never trained on) of mixed reviews, negation and sarcasm."""
+    with open(CHECK_SET, newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    scores = minilm.p_negative([r["text"] for r in rows])
+    correct = sum((p >= 0.5) == (r["label"] == "negative") for p, r in zip(scores, rows, strict=True))
+    accuracy = correct / len(rows)
+    with capsys.disabled():
+        print(f"\nrobustness check set: {correct}/{len(rows)} = {accuracy:.3f}")
+    assert accuracy >= 0.7
+
+
+@needs_encoder
+def test_training_is_deterministic(minilm):
+    examples = training.read_tsv(training.HEARTH_SENTENCES)
+    vectors = minilm.encoder.embed([e.text for e in examples])
+
+    def cached(texts):
+        return vectors
+
+    first = training.train_head(examples, embed=cached)
+    second = training.train_head(examples, embed=cached)
+    assert np.array_equal(first.weights, second.weights)
+    assert first.bias == second.bias
+
+
+def test_evaluate_prints_accuracy_and_negative_f1(tmp_path, settings):
+    settings.HEARTH_SENTIMENT_BACKEND = "lexicon"
+    sentiment.reset_backend()
+    data = tmp_path / "eval.tsv"
+    data.write_text("text\tlabel\nterrible and broken\tnegative\ngreat and lovely\tpositive\n")
+    out = io.StringIO()
+    try:
+        call_command("sentiment", "evaluate", "--file", str(data), stdout=out)
+    finally:
+        sentiment.reset_backend()
+    assert "accuracy: 1.000" in out.getvalue()
+    assert "negative F1: 1.000" in out.getvalue()
+
+
+def test_evaluate_rejects_a_file_without_labels(tmp_path):
+    data = tmp_path / "bad.tsv"
+    data.write_text("text\nhello\n")
+    with pytest.raises(CommandError, match="label"):
+        call_command("sentiment", "evaluate", "--file", str(data))
+
+
+def test_training_on_the_test_file_is_refused(tmp_path):
+    test_file = tmp_path / "test.tsv"
+    test_file.write_text("text\tlabel\nx\tnegative\n")
+    with pytest.raises(CommandError, match="evaluation only"):
+        call_command("sentiment", "train", "--file", str(test_file))
+
+
+def test_score_prints_a_label_and_probability_per_line(monkeypatch, settings):
+    settings.HEARTH_SENTIMENT_BACKEND = "lexicon"
+    sentiment.reset_backend()
+    monkeypatch.setattr("sys.stdin", io.StringIO("terrible, it broke\n\nlovely and great\n"))
+    out = io.StringIO()
+    try:
+        call_command("sentiment", "score", stdout=out)
+    finally:
+        sentiment.reset_backend()
+    lines = out.getvalue().splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["negative", "positive"]
+    assert 0.5 <= float(lines[0].split("\t")[1]) <= 1
