@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("community.urls_site")),
     path("ideas/", include("ideas.urls")),
     path("", include("moderation.urls")),
+    path("", include("reviews.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

@@ -3,3 +3,14 @@ from django.apps import AppConfig
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
+
+    def ready(self):
+        from community.counters import register_recomputer
+        from community.notification_kinds import register_kind
+        from reviews.services import recompute_product_ratings
+
+        register_kind("reviews.brand_reply", "The brand replied to your review", email_by_default=True)
+        register_kind("reviews.acknowledgement", "Acknowledgement of a review we follow up",
+                      email_by_default=True)
+        register_kind("reviews.follow_up_overdue", "Overdue review follow-ups (staff)")
+        register_recomputer("reviews.product_ratings", recompute_product_ratings)

@@ -172,6 +172,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "ideas.run_lifecycle": {"task": "ideas.tasks.run_lifecycle", "schedule": timedelta(minutes=1)},
     "ideas.refresh_trending": {"task": "ideas.tasks.refresh_trending", "schedule": timedelta(minutes=10)},
+    "reviews.score_pending_reviews": {
+        "task": "reviews.tasks.score_pending_reviews",
+        "schedule": timedelta(minutes=10),
+    },
+    "reviews.escalate_overdue_follow_ups": {
+        "task": "reviews.tasks.escalate_overdue_follow_ups",
+        "schedule": timedelta(minutes=15),
+    },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 

@@ -1,0 +1,229 @@
+"""Product reviews, brand replies, helpful votes, and the follow-up work negative reviews open."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+class PurchaseRecord(models.Model):
+    """A purchase known to the brand: makes a review by that email "verified owner"."""
+
+    email = models.EmailField()
+    sku = models.CharField("SKU", max_length=64)
+    order_reference = models.CharField(max_length=64, blank=True)
+    purchased_on = models.DateField(null=True, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    panels = [FieldPanel("email"), FieldPanel("sku"), FieldPanel("order_reference"),
+              FieldPanel("purchased_on")]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["email", "sku"], name="purchase_once_per_email_sku")]
+        indexes = [models.Index(fields=["sku", "email"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.sku}"
+
+    def save(self, *args, **kwargs):
+        # Stored lower-case so the match with a member's address does not depend on typing.
+        self.email = self.email.strip().lower()
+        self.sku = self.sku.strip()
+        super().save(*args, **kwargs)
+
+
+class ProductRating(models.Model):
+    """Denormalised rating totals of one product's visible reviews (F() updates only)."""
+
+    product = models.OneToOneField("community.ProductPage", on_delete=models.CASCADE,
+                                   primary_key=True, related_name="rating")
+    count = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    stars_1 = models.PositiveIntegerField(default=0)
+    stars_2 = models.PositiveIntegerField(default=0)
+    stars_3 = models.PositiveIntegerField(default=0)
+    stars_4 = models.PositiveIntegerField(default=0)
+    stars_5 = models.PositiveIntegerField(default=0)
+
+    @property
+    def average(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+    def distribution(self) -> list[tuple[int, int, int]]:
+        """(stars, count, percent) from 5 down to 1."""
+        rows = []
+        for stars in range(5, 0, -1):
+            n = getattr(self, f"stars_{stars}")
+            rows.append((stars, n, round(100 * n / self.count) if self.count else 0))
+        return rows
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden_at__isnull=True)
+
+
+class Review(models.Model):
+    class Sentiment(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SCORED = "scored", "Scored"
+
+    product = models.ForeignKey("community.ProductPage", on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    title = models.CharField(max_length=120)
+    body = models.TextField(max_length=5000)
+    verified_owner = models.BooleanField(default=False)
+    helpful_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every edit: a score computed for an older text is never stored.
+    text_version = models.PositiveIntegerField(default=1)
+    sentiment = models.CharField(max_length=10, choices=Sentiment.choices, default=Sentiment.PENDING)
+    p_negative = models.FloatField(null=True, blank=True)
+    sentiment_backend = models.CharField(max_length=20, blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+    flagged_negative = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "author"], name="one_review_per_member_product"),
+            models.CheckConstraint(condition=Q(rating__gte=1) & Q(rating__lte=5),
+                                   name="review_rating_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["product", "created_at"]),
+                   models.Index(fields=["sentiment", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.title}"
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}. {self.body}" if self.title else self.body
+
+
+class ReviewRevision(models.Model):
+    """The text of a review before an edit (its edit history)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
+    rating = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    body = models.TextField()
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at"]
+
+
+class HelpfulVote(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="helpful_votes")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["review", "voter"],
+                                               name="one_helpful_vote_per_member")]
+
+
+class BrandReply(models.Model):
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="brand_reply")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=3000)
+    p_negative = models.FloatField(null=True, blank=True)
+    warning_overridden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+
+class ReviewHideRecord(models.Model):
+    """Log of community managers hiding (or restoring) a review."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="hide_records")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    hidden = models.BooleanField(default=True)
+    reason = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+class FollowUp(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        WAITING = "waiting_on_customer", "Waiting on customer"
+        RESOLVED = "resolved", "Resolved"
+        NOT_NEGATIVE = "not_negative", "Not negative"
+
+    CLOSED = (Status.RESOLVED, Status.NOT_NEGATIVE)
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="follow_up")
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="follow_ups")
+    opened_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(db_index=True)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in self.CLOSED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at < timezone.now()
+
+
+class FollowUpNote(models.Model):
+    """Internal note on a follow-up: brand staff and community managers only."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=3000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class SentimentFeedback(models.Model):
+    """A label staff gave a review's text ("not negative"), learnt by `train --include-feedback`."""
+
+    review = models.OneToOneField(Review, null=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    text = models.TextField()
+    negative = models.BooleanField()
+    given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+
+@register_setting(icon="mail")
+class ReviewAcknowledgement(BaseGenericSetting):
+    """The short message a reviewer gets from the brand when their review is flagged."""
+
+    enabled = models.BooleanField(default=True)
+    message = models.CharField(
+        max_length=300,
+        default="Sorry this went wrong. Our team has seen your review and will contact you within a day.",
+    )
+
+    panels = [FieldPanel("enabled"), FieldPanel("message")]
+
+    class Meta:
+        verbose_name = "review acknowledgement"

@@ -1,0 +1,41 @@
+from django import template
+from django.core.paginator import Paginator
+
+from community.roles import is_brand_staff, is_community_manager
+from reviews import selectors
+
+register = template.Library()
+
+PAGE_SIZE = 10
+
+
+@register.inclusion_tag("reviews/product_reviews.html", takes_context=True)
+def product_reviews(context, product):
+    """The reviews section of a product page: summary, distribution, sorted and filtered list."""
+    request = context["request"]
+    sort = request.GET.get("sort", "helpful")
+    sort = sort if sort in selectors.SORTS else "helpful"
+    try:
+        stars = int(request.GET.get("stars", ""))
+    except ValueError:
+        stars = None
+    reviews = selectors.product_reviews(product=product, viewer=request.user, sort=sort, stars=stars)
+    page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    prefix = f"sort={sort}" + (f"&stars={stars}" if stars else "")
+    return {
+        "request": request, "product": product, "page": page, "sort": sort, "stars": stars,
+        "query_prefix": prefix, "rating": selectors.product_rating(product=product),
+        "own": selectors.own_review(product=product, author=request.user),
+        "is_brand_staff": is_brand_staff(request.user),
+        "is_manager": is_community_manager(request.user),
+        "sorts": [("helpful", "Most helpful"), ("newest", "Newest"), ("lowest", "Lowest"),
+                  ("highest", "Highest")],
+        "csrf_token": context.get("csrf_token"),
+        "user": request.user,
+    }
+
+
+@register.filter
+def stars(value):
+    value = int(value or 0)
+    return "★" * value + "☆" * (5 - value)
