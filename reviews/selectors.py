@@ -148,12 +148,15 @@ def _flagged():
 def sparkline(points, *, weeks: int, now, width: int = 240, height: int = 48) -> dict:
     """SVG polyline of the weekly share of negative reviews (0% at the bottom)."""
     start = now - timedelta(weeks=weeks)
-    coords, labels = [], []
+    coords, labels, dots = [], [], []
+    pad = 4  # keeps the dots at the edges inside the picture
     for week, total, negative in points:
         share = negative / total if total else 0
-        x = max(0.0, min(1.0, (week - start).total_seconds() / (weeks * 7 * 86400))) * width
-        y = height - share * height
+        x = pad + max(0.0, min(1.0, (week - start).total_seconds() / (weeks * 7 * 86400))) * (width - 2 * pad)
+        y = pad + (1 - share) * (height - 2 * pad)
+        label = f"week of {week:%d %b}: {negative} of {total} negative"
         coords.append(f"{x:.1f},{y:.1f}")
-        labels.append(f"week of {week:%d %b}: {negative} of {total} negative")
-    return {"points": " ".join(coords), "labels": labels, "width": width, "height": height,
-            "single": len(coords) == 1}
+        labels.append(label)
+        dots.append({"x": f"{x:.1f}", "y": f"{y:.1f}", "label": label})
+    return {"points": " ".join(coords), "labels": labels, "dots": dots, "width": width,
+            "height": height}
