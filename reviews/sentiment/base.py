@@ -69,8 +69,14 @@ def counted_clauses(text: str, spans: list[tuple[int, int]]) -> list[bool]:
 
 def combine(p_text: float, p_clauses: list[float], counted: list[bool], *, gate: float) -> float:
     """P(negative) of a text from its whole-text score and its clause scores: the whole
-    text, raised to the most negative counted clause when that clause passes ``gate``."""
+    text, raised to the most negative counted clause when that clause passes ``gate``, and
+    to a negative clause that answers a contrast ("looks nice but the buttons stick"):
+    what follows "but" is the writer's verdict, so it need only lean negative (>= 0.5)."""
     if len(p_clauses) < 2:
         return p_text
     strongest = max((p for p, keep in zip(p_clauses, counted, strict=True) if keep), default=0.0)
-    return max(p_text, strongest) if strongest >= gate else p_text
+    score = max(p_text, strongest) if strongest >= gate else p_text
+    for i in range(1, len(p_clauses)):
+        if not counted[i - 1] and p_clauses[i] >= 0.5:
+            score = max(score, p_clauses[i])
+    return score

@@ -54,6 +54,10 @@ def test_a_discounted_clause_never_raises_the_score():
     assert combine(0.2, [0.99, 0.1], [False, True], gate=0.9) == 0.2
 
 
+def test_a_negative_verdict_after_but_raises_the_score_below_the_gate():
+    assert combine(0.3, [0.1, 0.6], [False, True], gate=0.9) == 0.6
+
+
 @pytest.mark.parametrize(("p", "rating", "flagged"), [
     (0.01, 1, True), (0.01, 2, True), (0.49, 3, False), (0.5, 3, True),
     (0.9, 5, True), (0.1, 5, False), (None, 4, False), (None, 2, True),
