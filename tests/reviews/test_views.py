@@ -174,3 +174,73 @@ def test_the_product_list_sorts_by_bayesian_score(client, site_tree):
         write_review(author=UserFactory(), product=many_fours, rating=4)
     html = client.get("/products/").content.decode()
     assert html.index("Steady") < html.index("Lucky")
+
+
+@pytest.mark.parametrize("rows", [2, 6])
+def test_the_dashboard_query_count_does_not_grow(client, site_tree, rows, django_assert_num_queries):
+    from reviews.services import score_reviews
+
+    staff = BrandStaffFactory()
+    for i in range(rows):
+        product = make_product(title=f"Thing {i}", sku=f"T-{i}")
+        review = write_review(author=UserFactory(), product=product, rating=1, title=f"Bad {i}", body=SAD)
+        score_reviews(review_ids=[review.pk])
+        update_follow_up(actor=staff, follow_up_id=review.follow_up.pk, assignee=staff,
+                         status="resolved" if i % 2 else "in_progress")
+    client.force_login(staff)
+    client.get(reverse("reviews:dashboard"))
+    with django_assert_num_queries(QUERIES_DASHBOARD):
+        html = client.get(reverse("reviews:dashboard")).content.decode()
+    assert html.count('class="sparkline"') == rows
+
+
+QUERIES_DASHBOARD = 5
+
+
+@pytest.mark.parametrize("notes", [1, 5])
+def test_the_follow_up_page_query_count_does_not_grow_with_notes(client, product, notes,
+                                                                  django_assert_num_queries):
+    review = write_review(product=product, rating=1, body=SAD)
+    staff = BrandStaffFactory()
+    for i in range(notes):
+        update_follow_up(actor=BrandStaffFactory(username=f"noter{i}"), follow_up_id=review.follow_up.pk,
+                         note=f"Note {i}")
+    client.force_login(staff)
+    url = reverse("reviews:follow_up", args=[review.follow_up.pk])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_FOLLOW_UP):
+        html = client.get(url).content.decode()
+    assert html.count("Note ") == notes
+
+
+QUERIES_FOLLOW_UP = 7
+
+
+@pytest.mark.parametrize("edits", [1, 4])
+def test_the_review_form_query_count_does_not_grow_with_edit_history(client, product, edits,
+                                                                      django_assert_num_queries):
+    author = UserFactory()
+    for i in range(edits + 1):
+        write_review(author=author, product=product, rating=3, title=f"Version {i}")
+    client.force_login(author)
+    url = reverse("reviews:write", args=["kettle"])
+    client.get(url)
+    with django_assert_num_queries(QUERIES_WRITE):
+        html = client.get(url).content.decode()
+    assert html.count("replaced ") == edits
+
+
+QUERIES_WRITE = 7
+
+
+@pytest.mark.parametrize("products", [2, 6])
+def test_the_product_list_query_count_does_not_grow(client, site_tree, products, django_assert_num_queries):
+    for i in range(products):
+        write_review(product=make_product(title=f"Gadget {i}", sku=f"G-{i}"), rating=4)
+    client.get("/products/")
+    with django_assert_num_queries(QUERIES_PRODUCT_LIST):
+        html = client.get("/products/").content.decode()
+    assert html.count("card-rating") == products
+
+
+QUERIES_PRODUCT_LIST = 8
