@@ -244,3 +244,33 @@ def test_the_product_list_query_count_does_not_grow(client, site_tree, products,
 
 
 QUERIES_PRODUCT_LIST = 8
+
+
+def test_a_community_manager_hides_a_review_from_the_product_page(client, product):
+    review = write_review(product=product, rating=1, title="Rude words", body=SAD)
+    client.force_login(CommunityManagerFactory())
+    response = client.post(reverse("reviews:hide", args=[review.pk]), {"reason": "Personal attack"})
+    assert response.status_code == 302
+    assert "Rude words" not in client.get("/products/kettle/").content.decode()
+
+
+def test_brand_staff_see_no_hide_control_and_cannot_hide(client, product):
+    review = write_review(product=product, rating=1, title="Harsh", body=SAD)
+    client.force_login(BrandStaffFactory())
+    assert "Hide review" not in client.get("/products/kettle/").content.decode()
+    response = client.post(reverse("reviews:hide", args=[review.pk]), {"reason": "I dislike it"})
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.hidden_at is None
+
+
+def test_purchase_records_and_the_acknowledgement_are_editable_in_the_wagtail_admin(client, site_tree):
+    from reviews.models import PurchaseRecord
+
+    PurchaseRecord.objects.create(email="ana@example.com", sku="KET-1")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    listing = client.get("/admin/snippets/reviews/purchaserecord/")
+    assert listing.status_code == 200 and "ana@example.com" in listing.content.decode()
+    settings_page = client.get("/admin/settings/reviews/reviewacknowledgement/", follow=True)
+    assert settings_page.status_code == 200
+    assert "will contact you within a day" in settings_page.content.decode()
