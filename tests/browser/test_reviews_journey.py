@@ -1,3 +1,4 @@
+import pytest
 from playwright.sync_api import expect
 
 from reviews import sentiment
@@ -5,7 +6,25 @@ from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, BrandStaffFactory, UserFactory, make_product
 
 
-def test_a_one_star_review_is_followed_up_answered_live_and_resolved(new_page, live, settings):
+@pytest.fixture
+def _default_locale(transactional_db):
+    """An earlier journey's flush removes what migrations created: Wagtail's default locale
+    (which the site tree needs) and the role groups. Restored before ``live`` runs."""
+    import importlib
+
+    from django.apps import apps
+    from django.conf import settings as django_settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale
+
+    code = get_supported_content_language_variant(django_settings.LANGUAGE_CODE)
+    Locale.objects.get_or_create(language_code=code)
+    roles = importlib.import_module("community.migrations.0003_create_role_groups")
+    roles.create_role_groups(apps, None)
+
+
+def test_a_one_star_review_is_followed_up_answered_live_and_resolved(_default_locale, new_page, live,
+                                                                    settings):
     settings.HEARTH_SENTIMENT_BACKEND = "lexicon"
     sentiment.reset_backend()
     make_product(title="Trail Flask", sku="TRL-FLK-01", slug="trail-flask")
@@ -37,7 +56,7 @@ def test_a_one_star_review_is_followed_up_answered_live_and_resolved(new_page, l
     expect(staff.get_by_role("heading", name="Follow-up: Leaks in my bag")).to_be_visible()
 
     # Staff reply publicly; the customer's open page hears about it without a reload.
-    customer.wait_for_function("document.documentElement.dataset.livewsnotifications === 'open'")
+    expect(customer.locator("html")).to_have_attribute("data-livewsnotifications", "open")
     staff.get_by_role("link", name="Reply publicly as the brand").click()
     staff.get_by_label("Public reply").fill(
         "Thank you for telling us. We are sending a new lid today and are glad to help.")
