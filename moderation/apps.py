@@ -22,3 +22,6 @@ class ModerationConfig(AppConfig):
         register_kind("moderation.stalled", "Moderation queue waiting (community managers)",
                       email_by_default=True)
         register_recomputer("moderation.queue_scores", recompute_queue_scores)
+        from moderation.services.members import recompute_suspended_until
+
+        register_recomputer("moderation.suspended_until", recompute_suspended_until)

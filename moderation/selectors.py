@@ -60,6 +60,15 @@ def active_suspension(user) -> Suspension | None:
     return suspension
 
 
+def suspension_for_banner(user) -> Suspension | None:
+    """``active_suspension`` for the page banner: the user row of the request already says
+    whether a suspension may be running, so members never suspended cost no query."""
+    until = getattr(user, "suspended_until", None)
+    if until is None or until <= timezone.now():
+        return None
+    return active_suspension(user)
+
+
 def forget_suspension(user_id: int) -> None:
     cache.delete(_suspension_cache_key(user_id))
 

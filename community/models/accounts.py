@@ -19,6 +19,10 @@ class User(AbstractUser):
     # display name or photo; the member sees the reason.
     profile_hidden_at = models.DateTimeField(null=True, blank=True)
     profile_hidden_reason = models.CharField(max_length=300, blank=True)
+    # Denormalised from moderation's Suspension rows (moderation keeps it in step, and
+    # repairs it nightly) so that the banner on every page costs no query for the members
+    # who were never suspended. Permanent suspensions store the far-future PERMANENT.
+    suspended_until = models.DateTimeField(null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

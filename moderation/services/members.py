@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from community.models import User
 from community.roles import is_community_manager
 from community.services.notifications import notify
 from moderation.models import ModerationAction, QueueItem, Suspension
@@ -34,8 +36,38 @@ def _check_target(*, actor, user) -> None:
 def _forget_now_and_after_commit(user_id: int) -> None:
     # Now, for this request; again after commit, in case another request cached the old
     # state in between.
+    sync_suspended_until(user_id=user_id)
     forget_suspension(user_id)
     transaction.on_commit(lambda: forget_suspension(user_id))
+
+
+PERMANENT = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def sync_suspended_until(*, user_id: int) -> None:
+    """Copy the end of the member's longest running suspension onto their user row."""
+    now = timezone.now()
+    running = Suspension.objects.filter(user_id=user_id, lifted_at__isnull=True).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)
+    )
+    ends = [s.ends_at or PERMANENT for s in running.only("ends_at")]
+    User.objects.filter(pk=user_id).update(suspended_until=max(ends, default=None))
+
+
+def recompute_suspended_until() -> int:
+    """Rebuild every member's ``suspended_until`` from the Suspension rows; returns how many
+    rows had drifted (expired suspensions are cleared too)."""
+    now = timezone.now()
+    drifted = 0
+    candidates = set(User.objects.filter(suspended_until__isnull=False).values_list("pk", flat=True))
+    candidates |= set(Suspension.objects.filter(lifted_at__isnull=True).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=now)).values_list("user_id", flat=True))
+    for user_id in candidates:
+        before = User.objects.filter(pk=user_id).values_list("suspended_until", flat=True).first()
+        sync_suspended_until(user_id=user_id)
+        after = User.objects.filter(pk=user_id).values_list("suspended_until", flat=True).first()
+        drifted += before != after
+    return drifted
 
 
 def warn_member(*, actor, user, reason: str, item: QueueItem | None = None, checked: bool = False) -> None:

@@ -6,7 +6,7 @@ from community.roles import is_community_manager
 from moderation.forms import FlagForm
 from moderation.models import TrustLevel
 from moderation.registry import adapter_for, is_registered
-from moderation.selectors import active_suspension, trust_level_of
+from moderation.selectors import suspension_for_banner, trust_level_of
 
 register = template.Library()
 
@@ -56,4 +56,4 @@ def suspension_banner(context):
     ``active_suspension``)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"suspension": active_suspension(user) if user and user.is_authenticated else None}
+    return {"suspension": suspension_for_banner(user) if user and user.is_authenticated else None}
