@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("", include("community.urls_site")),
+    path("", include("badges.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

@@ -170,6 +170,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.repair_counters",
         "schedule": timedelta(hours=24),
     },
+    "badges.backfill_badges": {
+        "task": "badges.tasks.backfill_badges",
+        "schedule": timedelta(hours=24),
+    },
+    "badges.detect_rings": {
+        "task": "badges.tasks.detect_rings",
+        "schedule": timedelta(hours=24),
+    },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 
@@ -266,6 +274,15 @@ HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 HEARTH_AVATAR_SIZE = 256
 HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180
+
+# Points: the daily cap (accepted answers and milestones are exempt), an optional dotted path
+# to fn(user) -> bool that says a member is suspended, and the like-ring detector's knobs.
+HEARTH_BADGES_DAILY_CAP = int(os.environ.get("HEARTH_BADGES_DAILY_CAP", "200"))
+HEARTH_BADGES_SUSPENSION_CHECK = os.environ.get("HEARTH_BADGES_SUSPENSION_CHECK", "")
+HEARTH_BADGES_RING_WINDOW_DAYS = 30
+HEARTH_BADGES_RING_MIN_MUTUAL = 5
+HEARTH_BADGES_RING_RATIO = 5.0
+HEARTH_BADGES_RING_MAX_GROUP = 6
 
 LOGGING = {
     "version": 1,
