@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from badges import kinds
@@ -28,6 +28,8 @@ from community.models import User
 from community.selectors import with_roles
 
 BOARDS = {"all": "All time", "month": "This month", "week": "This week"}
+TIER_ORDER = Case(*(When(tier=tier, then=Value(i)) for i, (tier, _) in enumerate(Badge.TIERS)),
+                  default=Value(9))
 
 
 @dataclass
@@ -166,7 +168,7 @@ def badge_catalogue(*, viewer: User | None) -> tuple[list[Badge], set[int]]:
     members = User.objects.filter(is_active=True).count() or 1
     badges = list(Badge.objects.filter(active=True).annotate(
         holders=Count("grants__user", filter=Q(grants__revoked_at__isnull=True), distinct=True)
-    ).order_by("tier", "name"))
+    ).order_by(TIER_ORDER, "name"))
     for badge in badges:
         badge.rarity = round(100 * badge.holders / members, 1)
     held: set[int] = set()
