@@ -48,5 +48,4 @@ def test_member_sees_points_and_a_badge_arrive_live_and_finds_the_reasons(new_pa
     expect(page.locator("#own-rank")).to_contain_text("#1")
     page.goto("/badges/")
     expect(page.locator("#badge-first-post")).to_contain_text("You have it")
-    page.screenshot(path="/tmp/badges-page.png", full_page=True)
     assert page.errors == []
