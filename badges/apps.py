@@ -6,7 +6,7 @@ class BadgesConfig(AppConfig):
     verbose_name = "Badges and points"
 
     def ready(self):
-        from badges import receivers
+        from badges import config, receivers
         from badges.services import awards
         from badges.services.recompute import recompute_points
         from community.counters import register_recomputer
@@ -17,3 +17,4 @@ class BadgesConfig(AppConfig):
         register_kind(awards.CHALLENGE_KIND, "Challenges you complete")
         register_recomputer("badges.points", recompute_points)
         receivers.connect()
+        config.connect()

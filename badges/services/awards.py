@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from badges import kinds, signals
+from badges.config import engine_config
 from badges.models import (
     Badge,
     BadgeGrant,
@@ -127,7 +128,7 @@ def _level_for(total: int, levels: list[Level]) -> Level | None:
 def _check_level(user: User, old_total: int, new_total: int) -> None:
     if new_total <= old_total:
         return
-    levels = list(Level.objects.all())
+    levels = engine_config().levels
     old, new = _level_for(old_total, levels), _level_for(new_total, levels)
     if new is None or new == old or (old and new.min_points <= old.min_points):
         return
@@ -146,14 +147,16 @@ def follow_up(*, locked: UserPoints, applied, now: datetime.datetime) -> None:
 
     user = locked.user
     kind = applied.entry.reason
-    for badge in Badge.objects.filter(active=True, criteria__in=["event_count", "source_tally"]):
+    config = engine_config()
+    for badge in config.badges:
         source_id = _earned_now(badge, applied, kind)
         if source_id is not None:
             grant_badge(user=user, badge=badge, source_id=source_id, now=now)
     old_total = applied.old_total
     if kind != kinds.CHALLENGE_COMPLETED:
-        for challenge in Challenge.objects.filter(kind=kind, starts_at__lte=now,
-                                                  ends_at__gt=now).select_related("badge"):
+        running = [c for c in config.challenges
+                   if c.kind == kind and c.starts_at <= now < c.ends_at]
+        for challenge in running:
             count = _progress(challenge.pk, user.pk, 1)
             if count < challenge.goal:
                 continue

@@ -14,8 +14,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from badges import kinds
+from badges.config import engine_config
 from badges.models import PointRule, PointsEntry, PointsPeriod, UserPoints
 from badges.suspension import is_suspended
 
@@ -46,10 +48,26 @@ def daily_cap() -> int:
 
 
 def _lock_points(user_id: int) -> UserPoints:
-    UserPoints.objects.get_or_create(user_id=user_id)
-    return UserPoints.objects.select_for_update(of=("self",)).select_related("user").get(
-        user_id=user_id
-    )
+    """The member's UserPoints row, created if missing and locked until commit: one upsert
+    (ON CONFLICT DO UPDATE takes the row lock on PostgreSQL; SQLite writes one at a time)."""
+    table = UserPoints._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, total) VALUES (%s, 0) ON CONFLICT (user_id) "  # noqa: S608
+            f"DO UPDATE SET total = {table}.total RETURNING total, suspended_until",
+            [user_id],
+        )
+        total, suspended_until = cursor.fetchone()
+    # SQLite hands raw SQL datetimes back as text or naive UTC values.
+    if isinstance(suspended_until, str):
+        suspended_until = parse_datetime(suspended_until)
+    if suspended_until is not None and timezone.is_naive(suspended_until):
+        suspended_until = timezone.make_aware(suspended_until, datetime.UTC)
+    from community.models import User
+
+    locked = UserPoints(user_id=user_id, total=total, suspended_until=suspended_until)
+    locked.user = User.objects.get(pk=user_id)
+    return locked
 
 
 def _upsert_add(table: str, key_columns: list[str], key_values: list, column: str,
@@ -114,7 +132,7 @@ def _apply(locked: UserPoints, entry: PointsEntry, *, count_delta: int) -> Appli
 
 
 def _rule(kind: str) -> PointRule | None:
-    return PointRule.objects.filter(key=kind).first()
+    return engine_config().rules.get(kind)
 
 
 def record_event(

@@ -149,12 +149,15 @@ def test_the_cap_starts_again_the_next_day(settings):
 def test_editing_a_rule_applies_to_new_events_and_keeps_history():
     member = UserFactory()
     first = record_event(kind="topic_created", user_id=member.pk, source_id=next_source())
-    PointRule.objects.filter(key="topic_created").update(points=7)
+    rule = PointRule.objects.get(key="topic_created")
+    rule.points = 7
+    rule.save()  # as the admin does
     second = record_event(kind="topic_created", user_id=member.pk, source_id=next_source())
     first.refresh_from_db()
     assert (first.points, second.points) == (5, 7)
     assert total(member) == 12
-    PointRule.objects.filter(key="topic_created").update(active=False)
+    rule.active = False
+    rule.save()
     third = record_event(kind="topic_created", user_id=member.pk, source_id=next_source())
     assert third.points == 0
 
