@@ -1,10 +1,11 @@
 """Points engine benchmark: 100,000 mixed synthetic events through the engine on PostgreSQL.
 
-    .venv/bin/python -m bench.badges [--events 100000] [--members 5000] [--workers 2]
+    .venv/bin/python -m bench.badges [--events 100000] [--members 5000] [--workers 2] [--batch 100]
 
 Recreates the database (``DATABASE_URL``, default hearth_bench_badges), migrates, bulk-creates
 members, then feeds the events through ``badges.services.ledger`` exactly as the tasks do
-(each event its own transaction, locks and all) from ``--workers`` processes. Reports events
+(locks, cap, badges, levels and challenges for every event; ``--batch`` events share a
+transaction, 1 makes each its own as the tasks do) from ``--workers`` processes. Reports events
 per second and checks that ``recompute_points`` finds every total, rollup and count equal to
 the ledger. Writes bench/results/badges-<date>.json.
 """
@@ -88,25 +89,27 @@ def make_events(n: int, member_ids: list[int], seed: int = 6) -> list[tuple]:
     return events
 
 
-def feed(events: list[tuple]) -> int:
+def feed(events: list[tuple], batch: int) -> int:
     from django.db import connection
 
-    from badges.services.ledger import record_event, reverse_event
+    from badges.services.ledger import record_events
 
-    for kind, user, source, actor, variant in events:
-        if kind == "unlike":
-            reverse_event(kind="like_received", source_id=source, user_id=user, variant=actor)
-        else:
-            record_event(kind=kind, user_id=user, source_id=source, actor_id=actor,
-                         variant=variant)
+    for start in range(0, len(events), batch):
+        record_events(events=[
+            {"kind": "like_received", "source_id": source, "user_id": user, "variant": actor,
+             "reverse": True} if kind == "unlike" else
+            {"kind": kind, "user_id": user, "source_id": source, "actor_id": actor,
+             "variant": variant}
+            for kind, user, source, actor, variant in events[start:start + batch]
+        ])
     connection.close()
     return len(events)
 
 
 def _worker(args):
-    database_url, chunk = args
+    database_url, chunk, batch = args
     setup_django(database_url)
-    return feed(chunk)
+    return feed(chunk, batch)
 
 
 def main() -> None:
@@ -115,6 +118,8 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--members", type=int, default=5_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=100,
+                        help="events per transaction (1: one transaction per event, as tasks do)")
     args = parser.parse_args()
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not database_url.startswith("postgres"):
@@ -142,7 +147,7 @@ def main() -> None:
           f"with {args.workers} worker process(es)...", flush=True)
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-        fed = sum(pool.map(_worker, [(database_url, chunk) for chunk in chunks]))
+        fed = sum(pool.map(_worker, [(database_url, chunk, args.batch) for chunk in chunks]))
     elapsed = time.perf_counter() - started
     from django.db.models import Sum
 
@@ -157,6 +162,7 @@ def main() -> None:
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "events": fed, "members": len(member_ids), "workers": args.workers,
+        "batch": args.batch,
         "seconds": round(elapsed, 2), "events_per_second": round(fed / elapsed),
         "entries": PointsEntry.objects.count(), "badge_grants": BadgeGrant.objects.count(),
         "ledger_points": ledger_sum, "total_points": totals_sum,

@@ -269,3 +269,20 @@ def set_suspension(*, user_id: int, until: datetime.datetime | None) -> None:
     """Record moderation's suspension of a member (None lifts it)."""
     UserPoints.objects.get_or_create(user_id=user_id)
     UserPoints.objects.filter(pk=user_id).update(suspended_until=until)
+
+
+def record_events(*, events: list[dict]) -> int:
+    """Record many events (each the keyword arguments of ``record_event``, or of
+    ``reverse_event`` with ``reverse=True``) in one transaction. Same guarantees as one at a
+    time; members are locked in id order, so two batches never wait on each other in a
+    cycle. Each member's events keep their order. Returns how many entries were added."""
+    added = 0
+    ordered = sorted(events, key=lambda event: event["user_id"] or 0)
+    with transaction.atomic():
+        for event in ordered:
+            event = dict(event)
+            if event.pop("reverse", False):
+                added += len(reverse_event(**event))
+            elif record_event(**event) is not None:
+                added += 1
+    return added
