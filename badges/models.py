@@ -238,7 +238,14 @@ class BadgeGrant(models.Model):
 class Challenge(models.Model):
     title = models.CharField(max_length=120)
     description = models.TextField(max_length=1000, blank=True)
-    kind = models.CharField(max_length=60, help_text="The event counted (a point rule key).")
+    KINDS = [
+        ("topic_created", "Topics started"), ("reply_created", "Replies posted"),
+        ("like_received", "Likes received"), ("answer_accepted", "Answers accepted"),
+        ("idea_submitted", "Ideas submitted"), ("idea_supported", "Ideas supported"),
+        ("idea_support_received", "Supporters gained"), ("review_written", "Reviews written"),
+        ("review_helpful", "Helpful votes received"), ("flag_upheld", "Flags upheld"),
+    ]
+    kind = models.CharField(max_length=60, choices=KINDS, help_text="The event counted.")
     goal = models.PositiveIntegerField()
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -250,8 +257,10 @@ class Challenge(models.Model):
         ordering = ["ends_at"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
-                                   name="badges_challenge_ends_after_start"),
-            models.CheckConstraint(condition=Q(goal__gte=1), name="badges_challenge_goal_positive"),
+                                   name="badges_challenge_ends_after_start",
+                                   violation_error_message="A challenge must end after it starts."),
+            models.CheckConstraint(condition=Q(goal__gte=1), name="badges_challenge_goal_positive",
+                                   violation_error_message="The goal must be at least 1."),
         ]
 
     def __str__(self) -> str:
