@@ -3,3 +3,18 @@ from django.apps import AppConfig
 
 class BadgesConfig(AppConfig):
     name = "badges"
+    verbose_name = "Badges and points"
+
+    def ready(self):
+        from badges import config, receivers
+        from badges.services import awards
+        from badges.services.recompute import recompute_points
+        from community.counters import register_recomputer
+        from community.notification_kinds import register_kind
+
+        register_kind(awards.BADGE_KIND, "Badges you earn")
+        register_kind(awards.LEVEL_KIND, "Reaching a new level")
+        register_kind(awards.CHALLENGE_KIND, "Challenges you complete")
+        register_recomputer("badges.points", recompute_points)
+        receivers.connect()
+        config.connect()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ideas/", include("ideas.urls")),
     path("", include("moderation.urls")),
     path("", include("reviews.urls")),
+    path("", include("badges.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

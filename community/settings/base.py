@@ -179,6 +179,13 @@ CELERY_BEAT_SCHEDULE = {
     "reviews.escalate_overdue_follow_ups": {
         "task": "reviews.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=15),
+    "badges.backfill_badges": {
+        "task": "badges.tasks.backfill_badges",
+        "schedule": timedelta(hours=24),
+    },
+    "badges.detect_rings": {
+        "task": "badges.tasks.detect_rings",
+        "schedule": timedelta(hours=24),
     },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -281,6 +288,15 @@ HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
 HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a status change
 HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
+
+# Points: the daily cap (accepted answers and milestones are exempt), an optional dotted path
+# to fn(user) -> bool that says a member is suspended, and the like-ring detector's knobs.
+HEARTH_BADGES_DAILY_CAP = int(os.environ.get("HEARTH_BADGES_DAILY_CAP", "200"))
+HEARTH_BADGES_SUSPENSION_CHECK = os.environ.get("HEARTH_BADGES_SUSPENSION_CHECK", "")
+HEARTH_BADGES_RING_WINDOW_DAYS = 30
+HEARTH_BADGES_RING_MIN_MUTUAL = 5
+HEARTH_BADGES_RING_RATIO = 5.0
+HEARTH_BADGES_RING_MAX_GROUP = 6
 
 LOGGING = {
     "version": 1,

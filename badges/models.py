@@ -1,0 +1,294 @@
+"""The points ledger, its rollups, rules, levels, badges, challenges and ring suspicions.
+
+The ledger (PointsEntry) is the source of truth: every total, rollup and event count is a
+cache that ``manage.py recompute_points`` rebuilds from it.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to edit or delete a ledger entry."""
+
+
+class PointsEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("points entries are append-only; add a reversing entry instead")
+
+    def delete(self):
+        raise AppendOnlyError("points entries are append-only; add a reversing entry instead")
+
+    def for_history(self):
+        return self.select_related("source_type").order_by("-created_at", "-id")
+
+
+class PointsEntry(models.Model):
+    """One award (or reversal) of points. Never updated, never deleted.
+
+    (user, reason, source, variant) is unique, so a replayed event or a duplicate task run
+    inserts nothing. ``variant`` tells apart entries for the same source: the member who
+    liked or supported, or the milestone reached; 0 when nothing varies.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="points_entries")
+    points = models.IntegerField()
+    reason = models.CharField(max_length=60)
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    variant = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(db_index=True)
+    counts_toward_cap = models.BooleanField(default=True)
+    # Points the rule would have given: differs from ``points`` when the daily cap cut it.
+    rule_points = models.IntegerField(default=0)
+    reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="reversed_by")
+
+    objects = PointsEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "points entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "reason", "source_type", "source_id", "variant"],
+                name="badges_entry_once_per_event",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="badges_entry_history")]
+
+    def __str__(self) -> str:
+        return f"{self.points:+d} {self.reason} for user {self.user_id}"
+
+    def save(self, *args, **kwargs):
+        # Integrity guard, not business logic: history must never be rewritten.
+        if not self._state.adding:
+            raise AppendOnlyError("points entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("points entries are append-only")
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reason.endswith(".reversed")
+
+
+class UserPoints(models.Model):
+    """A member's all-time total, kept with F() in the same transaction as each entry."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="points")
+    total = models.IntegerField(default=0)
+    # Set from moderation's suspension events; suspended members earn nothing and leave the
+    # leaderboards until this passes.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "user points"
+        indexes = [models.Index(fields=["-total", "user"], name="badges_points_board")]
+
+
+class PointsPeriod(models.Model):
+    """Points earned by a member in one day, ISO week or month (rollups for the boards and
+    the daily cap)."""
+
+    DAY, WEEK, MONTH = "day", "week", "month"
+    KINDS = [(DAY, "Day"), (WEEK, "Week"), (MONTH, "Month")]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="points_periods")
+    kind = models.CharField(max_length=5, choices=KINDS)
+    start = models.DateField()
+    points = models.IntegerField(default=0)
+    capped_points = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "start"], name="badges_period_once"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "start", "-points", "user"], name="badges_period_board"),
+        ]
+
+
+class EventCount(models.Model):
+    """How many events of a kind count for a member (net of reversals): badge criteria read
+    these instead of the content apps' tables."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="event_counts")
+    kind = models.CharField(max_length=60)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="badges_event_count_once"),
+        ]
+
+
+class SourceTally(models.Model):
+    """Events of a kind received on one piece of content (likes on a post, supports of an
+    idea), net of reversals: for the per-post and per-idea badges."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(max_length=60)
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "source_type", "source_id"],
+                                    name="badges_tally_once"),
+        ]
+        indexes = [models.Index(fields=["user", "kind", "-count"], name="badges_tally_user")]
+
+
+class PointRule(models.Model):
+    """How many points an event kind is worth. Edits take effect for the next event; entries
+    already in the ledger keep the points they were given."""
+
+    key = models.SlugField(max_length=60, unique=True,
+                           help_text="The event kind this rule prices (set by Hearth).")
+    label = models.CharField(max_length=120, help_text="Shown in members' point history.")
+    points = models.IntegerField(help_text="Points per event; 0 counts the event without points.")
+    counts_toward_cap = models.BooleanField(
+        default=True,
+        help_text="Counts toward the daily cap (off for accepted answers, milestones).")
+    active = models.BooleanField(default=True, help_text="Inactive rules award 0 points.")
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.points:+d})"
+
+
+class Level(models.Model):
+    name = models.CharField(max_length=40, unique=True)
+    min_points = models.PositiveIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["min_points"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.min_points}+)"
+
+
+class Badge(models.Model):
+    BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
+    TIERS = [(BRONZE, "Bronze"), (SILVER, "Silver"), (GOLD, "Gold")]
+    ICONS = [(name, name.title()) for name in
+             ("star", "chat", "heart", "check", "bulb", "pen", "shield", "cake", "hand", "flag")]
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=80)
+    description = models.CharField(max_length=300, help_text="How to earn it, shown to members.")
+    icon = models.CharField(max_length=20, choices=ICONS, default="star")
+    tier = models.CharField(max_length=6, choices=TIERS, default=BRONZE)
+    criteria = models.CharField(max_length=40, help_text="One of the criteria Hearth knows.")
+    params = models.JSONField(
+        default=dict, blank=True,
+        help_text='Criteria parameters, e.g. {"kind": "topic_created", "threshold": 10}.')
+    multiple = models.BooleanField(default=False, help_text="Granted once per qualifying post or idea.")
+    auto_revoke = models.BooleanField(
+        default=False, help_text="Revoked by the nightly check when the criteria no longer hold.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["tier", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def icon_path(self) -> str:
+        return f"badges/icons/{self.icon}.svg"
+
+
+class BadgeGrantQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class BadgeGrant(models.Model):
+    """A badge held by a member. Single badges use source 0; multiple badges one row per
+    qualifying source. A revoked grant keeps its row (and blocks a duplicate)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="badge_grants")
+    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="grants")
+    source_id = models.PositiveBigIntegerField(default=0)
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = BadgeGrantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "badge", "source_id"], name="badges_grant_once"),
+        ]
+        indexes = [models.Index(fields=["badge", "revoked_at"], name="badges_grant_badge")]
+
+
+class Challenge(models.Model):
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=1000, blank=True)
+    KINDS = [
+        ("topic_created", "Topics started"), ("reply_created", "Replies posted"),
+        ("like_received", "Likes received"), ("answer_accepted", "Answers accepted"),
+        ("idea_submitted", "Ideas submitted"), ("idea_supported", "Ideas supported"),
+        ("idea_support_received", "Supporters gained"), ("review_written", "Reviews written"),
+        ("review_helpful", "Helpful votes received"), ("flag_upheld", "Flags upheld"),
+    ]
+    kind = models.CharField(max_length=60, choices=KINDS, help_text="The event counted.")
+    goal = models.PositiveIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reward_points = models.PositiveIntegerField(default=0)
+    badge = models.ForeignKey(Badge, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", help_text="Optional badge granted on completion.")
+
+    class Meta:
+        ordering = ["ends_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")),
+                                   name="badges_challenge_ends_after_start",
+                                   violation_error_message="A challenge must end after it starts."),
+            models.CheckConstraint(condition=Q(goal__gte=1), name="badges_challenge_goal_positive",
+                                   violation_error_message="The goal must be at least 1."),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChallengeProgress(models.Model):
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="progress")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "user"], name="badges_progress_once"),
+        ]
+
+
+class SuspectedRing(models.Model):
+    """Members who like each other's posts far above the site's rate. Shown to community
+    managers for review; nothing is taken from anyone automatically."""
+
+    member_key = models.CharField(max_length=200, unique=True,
+                                  help_text="Sorted member ids, comma-separated.")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    evidence = models.JSONField(default=dict)
+    detected_at = models.DateTimeField()
+    reviewed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["reviewed", "-detected_at"]

@@ -1,0 +1,138 @@
+"""What badges listens to. Every content app announces its events with ids after commit;
+each handler here only enqueues a task with those ids.
+
+SIGNALS maps (module, signal name) to a handler. ``connect()`` connects those whose module
+imports and logs the others, so badges works before or without any content app.
+"""
+
+import datetime
+import importlib
+import logging
+
+from badges import kinds, tasks
+from community.deferred import enqueue_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+def _record(kind, *, user_id, source_id, actor_id=None, variant=None):
+    if user_id:
+        enqueue_on_commit(tasks.record_event, kind, user_id, source_id, actor_id, variant)
+
+
+def on_topic_created(*, topic_id, author_id, **_):
+    _record(kinds.TOPIC_CREATED, user_id=author_id, source_id=topic_id)
+
+
+def on_post_created(*, post_id, author_id, **_):
+    _record(kinds.REPLY_CREATED, user_id=author_id, source_id=post_id)
+
+
+def on_post_deleted(*, post_id, topic_id, was_first_post=False, **_):
+    enqueue_on_commit(tasks.reverse_source, "forum.post", post_id)
+    if was_first_post:
+        enqueue_on_commit(tasks.reverse_source, "forum.topic", topic_id)
+
+
+def on_post_liked(*, post_id, author_id, actor_id, **_):
+    _record(kinds.LIKE_RECEIVED, user_id=author_id, source_id=post_id, actor_id=actor_id)
+
+
+def on_post_unliked(*, post_id, author_id, actor_id, **_):
+    enqueue_on_commit(tasks.reverse_event, kinds.LIKE_RECEIVED, post_id, author_id, actor_id)
+
+
+def on_answer_accepted(*, post_id, answer_author_id, topic_author_id, previous_post_id=None, **_):
+    enqueue_on_commit(tasks.accept_answer, post_id, answer_author_id, topic_author_id,
+                      previous_post_id)
+
+
+def on_idea_submitted(*, idea_id, creator_id, **_):
+    _record(kinds.IDEA_SUBMITTED, user_id=creator_id, source_id=idea_id)
+
+
+def on_idea_supported(*, idea_id, user_id, creator_id, **_):
+    _record(kinds.IDEA_SUPPORT_RECEIVED, user_id=creator_id, source_id=idea_id, actor_id=user_id)
+    # Supporting counts for the supporter's challenges (0 points by default); own ideas excluded.
+    _record(kinds.IDEA_SUPPORTED, user_id=user_id, source_id=idea_id, actor_id=creator_id,
+            variant=0)
+
+
+def on_idea_support_withdrawn(*, idea_id, user_id, creator_id, **_):
+    enqueue_on_commit(tasks.reverse_event, kinds.IDEA_SUPPORT_RECEIVED, idea_id, creator_id, user_id)
+    enqueue_on_commit(tasks.reverse_event, kinds.IDEA_SUPPORTED, idea_id, user_id, 0)
+
+
+def on_idea_milestone_reached(*, idea_id, creator_id, supporters, **_):
+    _record(kinds.IDEA_MILESTONE, user_id=creator_id, source_id=idea_id, variant=supporters)
+
+
+def on_review_published(*, review_id, author_id, verified_owner=None, **_):
+    enqueue_on_commit(tasks.record_review, review_id, author_id, verified_owner)
+
+
+def on_review_marked_helpful(*, review_id, voter_id, author_id, **_):
+    _record(kinds.REVIEW_HELPFUL, user_id=author_id, source_id=review_id, actor_id=voter_id)
+
+
+def on_flag_upheld(*, flag_id, flagger_id=None, **_):
+    _record(kinds.FLAG_UPHELD, user_id=flagger_id, source_id=flag_id)
+
+
+def on_content_hidden(*, content_type_id, object_id, **_):
+    enqueue_on_commit(tasks.reverse_content, content_type_id, object_id)
+
+
+def on_user_suspended(*, user_id, ends_at=None, **_):
+    if isinstance(ends_at, datetime.datetime):
+        ends_at = ends_at.isoformat()
+    enqueue_on_commit(tasks.record_suspension, user_id, ends_at)
+
+
+SIGNALS = {
+    ("forum.signals", "topic_created"): on_topic_created,
+    ("forum.signals", "post_created"): on_post_created,
+    ("forum.signals", "post_deleted"): on_post_deleted,
+    ("forum.signals", "post_liked"): on_post_liked,
+    ("forum.signals", "post_unliked"): on_post_unliked,
+    ("forum.signals", "answer_accepted"): on_answer_accepted,
+    ("ideas.signals", "idea_submitted"): on_idea_submitted,
+    ("ideas.signals", "idea_supported"): on_idea_supported,
+    ("ideas.signals", "idea_support_withdrawn"): on_idea_support_withdrawn,
+    ("ideas.signals", "idea_milestone_reached"): on_idea_milestone_reached,
+    ("reviews.signals", "review_published"): on_review_published,
+    ("reviews.signals", "review_marked_helpful"): on_review_marked_helpful,
+    ("moderation.signals", "flag_upheld"): on_flag_upheld,
+    ("moderation.signals", "content_hidden"): on_content_hidden,
+    ("moderation.signals", "user_suspended"): on_user_suspended,
+}
+
+
+def _receiver(handler):
+    def receive(sender, **payload):
+        handler(**{key: value for key, value in payload.items() if key != "signal"})
+
+    receive.__name__ = handler.__name__
+    return receive
+
+
+_CONNECTED = []
+
+
+def connect() -> list[tuple[str, str]]:
+    """Connect every signal in SIGNALS whose module imports; returns those connected."""
+    connected, missing = [], []
+    for (module_path, name), handler in SIGNALS.items():
+        try:
+            signal = getattr(importlib.import_module(module_path), name)
+        except (ImportError, AttributeError):
+            missing.append(f"{module_path}.{name}")
+            continue
+        receiver = _receiver(handler)
+        _CONNECTED.append(receiver)  # signals hold weak references
+        signal.connect(receiver, dispatch_uid=f"badges.{module_path}.{name}")
+        connected.append((module_path, name))
+    if missing:
+        logger.debug("badges: not listening to signals that do not exist yet: %s",
+                     ", ".join(missing))
+    return connected

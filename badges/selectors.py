@@ -1,0 +1,189 @@
+"""Reads for badges pages. Each sets its own select_related/prefetch_related and runs a
+fixed number of queries whatever the number of members or entries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from badges import kinds
+from badges.models import (
+    Badge,
+    BadgeGrant,
+    Challenge,
+    ChallengeProgress,
+    Level,
+    PointRule,
+    PointsEntry,
+    PointsPeriod,
+    SuspectedRing,
+    UserPoints,
+)
+from badges.services.ledger import period_starts
+from badges.suspension import listed_on_boards
+from community.models import User
+from community.selectors import with_roles
+
+BOARDS = {"all": "All time", "month": "This month", "week": "This week"}
+TIER_ORDER = Case(*(When(tier=tier, then=Value(i)) for i, (tier, _) in enumerate(Badge.TIERS)),
+                  default=Value(9))
+
+
+@dataclass
+class BoardRow:
+    rank: int
+    user: User
+    points: int
+
+
+@dataclass
+class Board:
+    key: str
+    rows: list[BoardRow]
+    page: int
+    has_next: bool
+    own: BoardRow | None
+
+
+def _board_queryset(key: str, now: datetime.datetime) -> tuple[QuerySet, str]:
+    if key == "all":
+        return UserPoints.objects.filter(listed_on_boards("user__"), total__gt=0), "total"
+    kind = PointsPeriod.MONTH if key == "month" else PointsPeriod.WEEK
+    start = period_starts(now)[kind]
+    return (PointsPeriod.objects.filter(listed_on_boards("user__"), kind=kind, start=start,
+                                        points__gt=0), "points")
+
+
+def leaderboard(*, key: str, page: int, viewer: User | None, per_page: int = 50,
+                now: datetime.datetime | None = None) -> Board:
+    """One page of a board with dense ranks, and the viewer's own row wherever it is.
+
+    Reads walk the (-total) or (kind, start, -points) index from the top: the page, one
+    count of distinct scores above its first row, and the viewer's row and rank."""
+    now = now or timezone.now()
+    key = key if key in BOARDS else "all"
+    queryset, field = _board_queryset(key, now)
+    offset = (page - 1) * per_page
+    ordered = with_roles(queryset.select_related("user").order_by(f"-{field}", "user_id"), "user")
+    items = list(ordered[offset:offset + per_page + 1])
+    has_next = len(items) > per_page
+    items = items[:per_page]
+    rows = []
+    if items:
+        rank = _rank(queryset, field, getattr(items[0], field))
+        previous = getattr(items[0], field)
+        for item in items:
+            value = getattr(item, field)
+            if value != previous:
+                rank += 1
+                previous = value
+            rows.append(BoardRow(rank=rank, user=item.user, points=value))
+    own = None
+    if viewer is not None and viewer.is_authenticated:
+        mine = next((row for row in rows if row.user.pk == viewer.pk), None)
+        if mine is None:
+            value = queryset.filter(user=viewer).values_list(field, flat=True).first()
+            if value is not None:
+                mine = BoardRow(rank=_rank(queryset, field, value), user=viewer, points=value)
+        own = mine
+    return Board(key=key, rows=rows, page=page, has_next=has_next, own=own)
+
+
+def _rank(queryset: QuerySet, field: str, value: int) -> int:
+    return queryset.filter(**{f"{field}__gt": value}).values(field).distinct().count() + 1
+
+
+@dataclass
+class Achievements:
+    member: User
+    total: int
+    level: Level | None
+    next_level: Level | None
+    progress_percent: int
+    grants: list[BadgeGrant]
+    history: object  # a Page of PointsEntry
+    challenges: list[Challenge]
+
+
+def member_achievements(*, member: User, history_page: int = 1, per_page: int = 20,
+                        now: datetime.datetime | None = None) -> Achievements:
+    from django.core.paginator import Paginator
+
+    now = now or timezone.now()
+    total = UserPoints.objects.filter(user=member).values_list("total", flat=True).first() or 0
+    levels = list(Level.objects.all())
+    level = next_level = None
+    for candidate in levels:
+        if total >= candidate.min_points:
+            level = candidate
+        elif next_level is None:
+            next_level = candidate
+    if next_level is None:
+        percent = 100
+    else:
+        floor = level.min_points if level else 0
+        percent = int(100 * (total - floor) / max(1, next_level.min_points - floor))
+    grants = list(BadgeGrant.objects.current().filter(user=member).select_related("badge")
+                  .order_by("-granted_at", "-id"))
+    history = Paginator(PointsEntry.objects.filter(user=member).for_history(), per_page)
+    history_page = history.get_page(history_page)
+    labels = dict(PointRule.objects.values_list("key", "label"))
+    labels.setdefault(kinds.CHALLENGE_COMPLETED, "Completed a challenge")
+    for entry in history_page:
+        label = labels.get(kinds.base_kind(entry.reason), entry.reason)
+        entry.label = f"Withdrawn: {label[0].lower()}{label[1:]}" if entry.is_reversal else label
+        entry.capped_note = ("daily cap reached" if not entry.is_reversal
+                             and entry.points < entry.rule_points else "")
+    return Achievements(
+        member=member, total=total, level=level, next_level=next_level,
+        progress_percent=max(0, min(100, percent)), grants=grants,
+        history=history_page,
+        challenges=active_challenges(user=member, now=now),
+    )
+
+
+def active_challenges(*, user: User | None, now: datetime.datetime | None = None) -> list[Challenge]:
+    """Running challenges, each with ``mine`` (the user's progress row or None)."""
+    now = now or timezone.now()
+    challenges = Challenge.objects.filter(starts_at__lte=now, ends_at__gt=now).select_related("badge")
+    if user is not None and user.is_authenticated:
+        challenges = challenges.prefetch_related(Prefetch(
+            "progress", queryset=ChallengeProgress.objects.filter(user=user), to_attr="own"))
+    result = list(challenges)
+    for challenge in result:
+        own = getattr(challenge, "own", [])
+        challenge.mine = own[0] if own else None
+        count = challenge.mine.count if challenge.mine else 0
+        challenge.percent = min(100, int(100 * count / challenge.goal))
+        challenge.count = min(count, challenge.goal)
+    return result
+
+
+def badge_catalogue(*, viewer: User | None) -> tuple[list[Badge], set[int]]:
+    """Every active badge with ``holders`` and ``rarity`` (percent of active members), and
+    the ids of the badges the viewer holds."""
+    members = User.objects.filter(is_active=True).count() or 1
+    badges = list(Badge.objects.filter(active=True).annotate(
+        holders=Count("grants__user", filter=Q(grants__revoked_at__isnull=True), distinct=True)
+    ).order_by(TIER_ORDER, "name"))
+    for badge in badges:
+        badge.rarity = round(100 * badge.holders / members, 1)
+    held: set[int] = set()
+    if viewer is not None and viewer.is_authenticated:
+        held = set(BadgeGrant.objects.current().filter(user=viewer)
+                   .values_list("badge_id", flat=True))
+    return badges, held
+
+
+def suspected_rings() -> list[SuspectedRing]:
+    """Every finding, with ``pairs`` naming the members of each liking pair."""
+    rings = list(SuspectedRing.objects.prefetch_related(
+        Prefetch("members", queryset=User.objects.only("id", "username", "display_name"))))
+    for ring in rings:
+        names = {member.pk: member.name for member in ring.members.all()}
+        ring.pairs = [{**pair, "a": names.get(pair["a"], pair["a"]), "b": names.get(pair["b"], pair["b"])}
+                      for pair in ring.evidence.get("pairs", [])]
+    return rings

@@ -1,0 +1,20 @@
+"""Events badges emits, each sent after the transaction that caused it commits, with ids.
+
+badge_granted        user_id, badge_id, grant_id, source_id (0 for single badges)
+level_changed        user_id, old_level_id (None below the first level), new_level_id
+challenge_completed  user_id, challenge_id
+
+Suspected mutual-like rings are announced through ``community.signals.suspected_ring_detected``
+(community owns it so moderation can listen without knowing badges).
+"""
+
+from django.db import transaction
+from django.dispatch import Signal
+
+badge_granted = Signal()
+level_changed = Signal()
+challenge_completed = Signal()
+
+
+def send_on_commit(signal: Signal, **payload) -> None:
+    transaction.on_commit(lambda: signal.send_robust(sender=None, **payload), robust=True)

@@ -1,0 +1,88 @@
+"""Thin Celery tasks: ids in, one service call, retries on transient database errors. Every
+task is idempotent: the ledger's unique key turns a second run into a no-op."""
+
+import datetime
+
+from celery import shared_task
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import OperationalError
+
+from badges import kinds
+from badges.services import awards, ledger, rings
+
+RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
+         "acks_late": True}
+PERMANENT = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+
+
+@shared_task(**RETRY)
+def record_event(kind: str, user_id: int, source_id: int, actor_id: int | None = None,
+                 variant: int | None = None) -> bool:
+    return ledger.record_event(kind=kind, user_id=user_id, source_id=source_id,
+                               actor_id=actor_id, variant=variant) is not None
+
+
+@shared_task(**RETRY)
+def reverse_event(kind: str, source_id: int, user_id: int | None = None,
+                  variant: int | None = None) -> int:
+    return len(ledger.reverse_event(kind=kind, source_id=source_id, user_id=user_id,
+                                    variant=variant))
+
+
+@shared_task(**RETRY)
+def reverse_source(source_label: str, source_id: int) -> int:
+    return len(ledger.reverse_source(source_label=source_label, source_id=source_id))
+
+
+@shared_task(**RETRY)
+def reverse_content(content_type_id: int, object_id: int) -> int:
+    content_type = ContentType.objects.get_for_id(content_type_id)
+    label = f"{content_type.app_label}.{content_type.model}"
+    return len(ledger.reverse_source(source_label=label, source_id=object_id))
+
+
+@shared_task(**RETRY)
+def accept_answer(post_id: int, answer_author_id: int, topic_author_id: int,
+                  previous_post_id: int | None = None) -> bool:
+    if previous_post_id:
+        ledger.reverse_event(kind=kinds.ANSWER_ACCEPTED, source_id=previous_post_id)
+    return ledger.record_event(kind=kinds.ANSWER_ACCEPTED, user_id=answer_author_id,
+                               source_id=post_id, actor_id=topic_author_id) is not None
+
+
+def _is_verified_owner(review_id: int) -> bool:
+    # Read by name: badges never imports the reviews app.
+    try:
+        review_model = apps.get_model("reviews", "Review")
+    except LookupError:
+        return False
+    return bool(review_model.objects.filter(pk=review_id, verified_owner=True).exists())
+
+
+@shared_task(**RETRY)
+def record_review(review_id: int, author_id: int, verified_owner: bool | None = None) -> bool:
+    written = ledger.record_event(kind=kinds.REVIEW_WRITTEN, user_id=author_id,
+                                  source_id=review_id)
+    if verified_owner is None:
+        verified_owner = _is_verified_owner(review_id)
+    if verified_owner:
+        ledger.record_event(kind=kinds.REVIEW_VERIFIED_OWNER, user_id=author_id,
+                            source_id=review_id)
+    return written is not None
+
+
+@shared_task(**RETRY)
+def record_suspension(user_id: int, ends_at: str | None = None) -> None:
+    until = datetime.datetime.fromisoformat(ends_at) if ends_at else PERMANENT
+    ledger.set_suspension(user_id=user_id, until=until)
+
+
+@shared_task
+def backfill_badges() -> dict:
+    return awards.backfill_badges()
+
+
+@shared_task
+def detect_rings() -> int:
+    return len(rings.detect_rings())

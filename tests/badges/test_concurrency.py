@@ -1,0 +1,70 @@
+import threading
+
+import pytest
+from django.db import connection
+
+from badges import tasks
+from badges.models import BadgeGrant, EventCount, PointsEntry, SourceTally, UserPoints
+from badges.services.ledger import record_event
+from badges.services.recompute import recompute_points
+from tests.badges.factories import next_source
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+def test_a_task_delivered_twice_records_once():
+    member, liker = UserFactory(), UserFactory()
+    post = next_source()
+    assert tasks.record_event.apply(args=("like_received", member.pk, post, liker.pk)).get()
+    assert not tasks.record_event.apply(args=("like_received", member.pk, post, liker.pk)).get()
+    assert PointsEntry.objects.filter(user=member).count() == 1
+
+
+def _run_in_threads(fn, n):
+    barrier = threading.Barrier(n)
+    errors = []
+
+    def run(i):
+        try:
+            barrier.wait()
+            fn(i)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+@pytest.mark.stack
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_duplicate_deliveries_grant_once_on_postgresql(badge_defaults):
+    member = UserFactory()
+    post = next_source()
+    _run_in_threads(lambda i: record_event(kind="reply_created", user_id=member.pk,
+                                           source_id=post), 8)
+    assert PointsEntry.objects.filter(user=member).count() == 1
+    assert UserPoints.objects.get(user=member).total == 2
+    assert BadgeGrant.objects.filter(user=member, badge__slug="first-post").count() == 1
+
+
+@pytest.mark.stack
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_likes_on_one_post_count_exactly_and_grant_the_badge_once(badge_defaults, settings):
+    settings.HEARTH_BADGES_DAILY_CAP = 8
+    author = UserFactory()
+    likers = [UserFactory() for _ in range(12)]
+    post = next_source()
+    _run_in_threads(lambda i: record_event(kind="like_received", user_id=author.pk,
+                                           source_id=post, actor_id=likers[i].pk), 12)
+    assert SourceTally.objects.get(source_id=post, kind="like_received").count == 12
+    assert EventCount.objects.get(user=author, kind="like_received").count == 12
+    # The daily cap holds under concurrency: 8 points, not 12.
+    assert UserPoints.objects.get(user=author).total == 8
+    assert BadgeGrant.objects.filter(user=author, badge__slug="nice-post").count() == 1
+    assert recompute_points() == 0

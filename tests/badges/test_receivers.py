@@ -1,0 +1,122 @@
+import sys
+import types
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.dispatch import Signal
+
+from badges import receivers
+from badges.models import PointsEntry, UserPoints
+from tests.badges.factories import next_source
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake_apps(monkeypatch):
+    """Stand-ins for the content apps' signal modules, with the documented signal names."""
+    modules = {}
+    for module_path, name in receivers.SIGNALS:
+        module = modules.get(module_path) or types.ModuleType(module_path)
+        setattr(module, name, Signal())
+        modules[module_path] = module
+    for module_path, module in modules.items():
+        monkeypatch.setitem(sys.modules, module_path, module)
+    connected = receivers.connect()
+    assert len(connected) == len(receivers.SIGNALS)
+    return modules
+
+
+def points(user) -> int:
+    return UserPoints.objects.filter(user=user).values_list("total", flat=True).first() or 0
+
+
+def test_missing_signal_modules_are_skipped_without_error(monkeypatch):
+    for module_path in {module for module, _ in receivers.SIGNALS}:
+        monkeypatch.setitem(sys.modules, module_path, None)  # makes the import fail
+    assert receivers.connect() == []
+
+
+def test_forum_signals_award_and_reverse_points(fake_apps, django_capture_on_commit_callbacks):
+    forum = fake_apps["forum.signals"]
+    author, liker = UserFactory(), UserFactory()
+    post = next_source()
+    with django_capture_on_commit_callbacks(execute=True):
+        forum.post_created.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+                                post_number=2, reply_to_id=None)
+        forum.post_liked.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+                              actor_id=liker.pk)
+        forum.post_liked.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+                              actor_id=liker.pk)
+    assert points(author) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        forum.post_unliked.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+                                actor_id=liker.pk)
+    assert points(author) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        forum.post_deleted.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+                                actor_id=author.pk, was_first_post=False)
+    assert points(author) == 0
+
+
+def test_moving_an_accepted_answer_moves_the_points(fake_apps, django_capture_on_commit_callbacks):
+    forum = fake_apps["forum.signals"]
+    asker, first, second = UserFactory(), UserFactory(), UserFactory()
+    post_a, post_b = next_source(), next_source()
+    with django_capture_on_commit_callbacks(execute=True):
+        forum.answer_accepted.send(sender=None, topic_id=1, post_id=post_a,
+                                   answer_author_id=first.pk, topic_author_id=asker.pk,
+                                   actor_id=asker.pk, previous_post_id=None)
+        forum.answer_accepted.send(sender=None, topic_id=1, post_id=post_b,
+                                   answer_author_id=second.pk, topic_author_id=asker.pk,
+                                   actor_id=asker.pk, previous_post_id=post_a)
+    assert (points(first), points(second)) == (0, 15)
+
+
+def test_idea_signals_credit_creator_and_supporter(fake_apps, django_capture_on_commit_callbacks):
+    ideas = fake_apps["ideas.signals"]
+    creator, supporter = UserFactory(), UserFactory()
+    idea = next_source()
+    with django_capture_on_commit_callbacks(execute=True):
+        ideas.idea_submitted.send(sender=None, idea_id=idea, creator_id=creator.pk)
+        ideas.idea_supported.send(sender=None, idea_id=idea, user_id=supporter.pk,
+                                  creator_id=creator.pk, support_count=1)
+        ideas.idea_supported.send(sender=None, idea_id=idea, user_id=creator.pk,
+                                  creator_id=creator.pk, support_count=2)
+        ideas.idea_milestone_reached.send(sender=None, idea_id=idea, creator_id=creator.pk,
+                                          supporters=100, is_final=False)
+    assert points(creator) == 5 + 1 + 25
+    assert PointsEntry.objects.filter(user=supporter, reason="idea_supported").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        ideas.idea_support_withdrawn.send(sender=None, idea_id=idea, user_id=supporter.pk,
+                                          creator_id=creator.pk, support_count=1)
+    assert points(creator) == 30
+    assert PointsEntry.objects.filter(user=supporter, reason="idea_supported.reversed").exists()
+
+
+def test_review_and_moderation_signals(fake_apps, django_capture_on_commit_callbacks):
+    reviews, moderation = fake_apps["reviews.signals"], fake_apps["moderation.signals"]
+    author, voter, flagger = UserFactory(), UserFactory(), UserFactory()
+    review = next_source()
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_published.send(sender="reviews", review_id=review, product_id=1,
+                                      author_id=author.pk, rating=4, verified_owner=True)
+        reviews.review_marked_helpful.send(sender="reviews", review_id=review,
+                                           voter_id=voter.pk, author_id=author.pk)
+        moderation.flag_upheld.send(sender=None, flag_id=next_source(), flagger_id=flagger.pk,
+                                    author_id=author.pk, actor_id=None)
+    assert points(author) == 10 + 5 + 2
+    assert points(flagger) == 5
+    review_type = ContentType.objects.get_by_natural_key("reviews", "review")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.content_hidden.send(sender=None, item_id=None, content_type_id=review_type.pk,
+                                       object_id=review, author_id=author.pk, actor_id=None,
+                                       automatic=True)
+        moderation.user_suspended.send(sender=None, suspension_id=1, user_id=author.pk,
+                                       actor_id=flagger.pk, ends_at=None)
+    assert points(author) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_published.send(sender="reviews", review_id=next_source(), product_id=1,
+                                      author_id=author.pk, rating=5)
+    assert points(author) == 0  # suspended: earns nothing
