@@ -179,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {
     "reviews.escalate_overdue_follow_ups": {
         "task": "reviews.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=15),
+    },
     "badges.backfill_badges": {
         "task": "badges.tasks.backfill_badges",
         "schedule": timedelta(hours=24),
