@@ -25,3 +25,7 @@ class ModerationConfig(AppConfig):
         from moderation.services.members import recompute_suspended_until
 
         register_recomputer("moderation.suspended_until", recompute_suspended_until)
+
+        from moderation import receivers
+
+        receivers.connect()

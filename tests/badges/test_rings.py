@@ -65,3 +65,20 @@ def test_running_the_detector_again_does_not_duplicate_findings(settings):
     detect_rings()
     detect_rings()
     assert SuspectedRing.objects.count() == 1
+
+
+def test_a_detected_ring_reaches_the_moderation_dashboard(settings, django_capture_on_commit_callbacks):
+    from moderation.models import SuspectedRing as ModerationRing
+
+    settings.HEARTH_BADGES_DAILY_CAP = 10_000
+    ann, ben = UserFactory(), UserFactory()
+    likes(ann, ben, 12)
+    likes(ben, ann, 10)
+    others = [UserFactory() for _ in range(30)]
+    for i, member in enumerate(others):
+        likes(member, others[(i + 1) % len(others)], 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        detect_rings()
+    ring = ModerationRing.objects.get()
+    assert ring.user_ids == sorted([ann.pk, ben.pk])
+    assert ring.evidence["pairs"]
