@@ -308,6 +308,7 @@ LOGGING = {
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        "celery.app.trace": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }
