@@ -7,7 +7,8 @@ import importlib
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
 
@@ -16,9 +17,10 @@ from community.site_tree import ensure_site_tree
 
 
 def _app_defaults():
+    from tests.badges.conftest import restore_badge_defaults
     from tests.ideas.factories import ensure_default_ladder
 
-    return [ensure_default_ladder]
+    return [ensure_default_ladder, restore_badge_defaults]
 
 
 def base_data_missing() -> bool:
@@ -29,6 +31,11 @@ def restore_base_data() -> None:
     Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
+    # Wagtail's admin-access permission belongs to no model, so the flush's post_migrate
+    # does not recreate it; the role groups need it.
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    Permission.objects.get_or_create(content_type=admin_type, codename="access_admin",
+                                     defaults={"name": "Can access Wagtail admin"})
     roles = importlib.import_module("community.migrations.0003_create_role_groups")
     roles.create_role_groups(apps, None)
     ensure_site_tree()

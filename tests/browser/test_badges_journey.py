@@ -1,29 +1,15 @@
 import datetime
 
-import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale
 
 from badges.models import Challenge
 from badges.services.ledger import record_event
-from tests.badges.conftest import restore_badge_defaults
 from tests.factories import PASSWORD, UserFactory
 
 
-@pytest.fixture
-def flushed_rows_restored(transactional_db):
-    """An earlier journey's flush removes Wagtail's default Locale and the badges data
-    migration's rows; put them back before the live server builds the site tree."""
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    restore_badge_defaults()
-
-
 def test_member_sees_points_and_a_badge_arrive_live_and_finds_the_reasons(
-    flushed_rows_restored, new_page, live
+    new_page, live
 ):
     member, fan = UserFactory(username="juniper"), UserFactory(username="fan")
     Challenge.objects.create(
