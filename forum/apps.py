@@ -8,6 +8,7 @@ class ForumConfig(AppConfig):
     def ready(self):
         from community.counters import register_recomputer
         from community.notification_kinds import register_kind
+        from forum.moderation import register_with_moderation
         from forum.services import recompute_forum_counters
 
         register_kind("forum.reply", "Replies in topics you watch", email_by_default=True)
@@ -15,3 +16,4 @@ class ForumConfig(AppConfig):
         register_kind("forum.like", "Likes on your forum posts", email_by_default=False)
         register_kind("forum.accepted", "Your reply accepted as the answer", email_by_default=False)
         register_recomputer("forum.counters", recompute_forum_counters)
+        register_with_moderation()

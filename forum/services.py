@@ -24,11 +24,19 @@ from community.realtime import send_now, send_to_group_on_commit
 from forum import rules, signals
 from forum.counters import recompute_category, recompute_forum_counters, recompute_topic
 from forum.models import Category, Like, Post, PostRevision, Topic, TopicReadState, TopicSubscription
+from moderation.services import (
+    check_can_act,
+    hold_for_approval,
+    needs_approval,
+    record_activity,
+    scan_for_spam,
+)
 
 __all__ = [
-    "accept_answer", "delete_post", "edit_post", "hide_post", "like_post", "lock_topic",
-    "mark_topic_read", "pin_topic", "post_reply", "recompute_forum_counters", "start_topic",
-    "topic_group", "unaccept_answer", "unhide_post", "unlike_post", "watch_topic",
+    "accept_answer", "apply_edit", "apply_hidden", "apply_soft_delete", "delete_post", "edit_post",
+    "hide_post", "like_post", "lock_topic", "mark_topic_read", "move_topic", "pin_topic", "post_reply",
+    "recompute_forum_counters", "set_topic_flag", "start_topic", "topic_group", "unaccept_answer",
+    "unhide_post", "unlike_post", "watch_topic",
 ]
 
 logger = logging.getLogger(__name__)
@@ -82,9 +90,12 @@ def start_topic(
     """Open a topic in ``category`` with its first post.
 
     Guarantees: only members allowed in the category start topics (restricted categories:
-    community managers and brand staff); title and body are validated; a resubmitted form
-    (same ``client_token``) returns the topic it already created; the author watches the
-    topic; ``topic_created`` is sent after commit.
+    community managers and brand staff); title and body are validated; moderation's limits
+    apply (``ActionRefused``: suspension, first-day caps, links below TL1, rate limits); a
+    resubmitted form (same ``client_token``) returns the topic it already created; a new
+    member's topic is held for approval when HEARTH_PREMODERATE["forum.topic"] says so, and
+    the text is scanned for spam; the author watches the topic; ``topic_created`` is sent
+    after commit.
     """
     rules.check_start_topic(author, category)
     title = rules.clean_title(title)
@@ -93,6 +104,7 @@ def start_topic(
         existing = _post_by_token(author=author, client_token=client_token)
         if existing is not None:
             return existing.topic
+    check_can_act(user=author, action="topic", text=f"{title}\n{body}")
     body_html = render_body(body)
     try:
         with transaction.atomic():
@@ -112,6 +124,7 @@ def start_topic(
             _announce(signals.topic_created, Topic, topic_id=topic.pk, post_id=post.pk,
                       category_id=category.pk, author_id=author.pk)
             _enqueue_post_notifications(post)
+            _moderate_new_post(post=post, author=author, text=f"{title}\n{body}", kind=Topic)
     except IntegrityError:
         existing = _post_by_token(author=author, client_token=client_token) if client_token else None
         if existing is None:
@@ -143,7 +156,10 @@ def post_reply(
     often the form is submitted; post numbers are gap-free and unique per topic (assigned
     under a lock on the topic row); counters move with F(); the author watches the topic;
     after commit: ``post_created``, a live event to the topic's readers, notifications to
-    watchers and mentioned members (in a task).
+    watchers and mentioned members (in a task). Moderation's limits apply before writing
+    (``ActionRefused``); a new member's reply is held for approval when
+    HEARTH_PREMODERATE["forum.post"] says so; the text is scanned for spam; the first reply
+    of a member in a topic counts towards their trust level.
     """
     rules.check_reply(author, topic)
     body = rules.clean_body(body)
@@ -151,6 +167,11 @@ def post_reply(
         reply_to.topic_id != topic.pk or reply_to.is_deleted or not rules.can_see_post(author, reply_to)
     ):
         raise rules.ValidationError("You can only quote a post of this topic.", code="reply_to")
+    if client_token is not None:
+        existing = _post_by_token(author=author, client_token=client_token)
+        if existing is not None:
+            return existing
+    check_can_act(user=author, action="reply", text=body)
     body_html = render_body(body)
     try:
         with transaction.atomic():
@@ -162,6 +183,7 @@ def post_reply(
                 if existing is not None:
                     return existing
             rules.check_reply(author, locked)
+            first_reply_here = not Post.objects.filter(topic=locked, author=author).exists()
             number = locked.last_post_number + 1
             post = Post.objects.create(
                 topic=locked, author=author, post_number=number, reply_to=reply_to, body=body,
@@ -184,12 +206,28 @@ def post_reply(
                 {"type": "topic.post_created", "post_id": post.pk, "post_number": number},
             )
             _enqueue_post_notifications(post)
+            _moderate_new_post(post=post, author=author, text=body, kind=Post)
+            if first_reply_here:
+                _record_on_commit(author, "topic_replied")
     except IntegrityError:
         existing = _post_by_token(author=author, client_token=client_token) if client_token else None
         if existing is None:
             raise
         return existing
     return post
+
+
+def _moderate_new_post(*, post: Post, author: User, text: str, kind: type) -> None:
+    """Hold a new member's post for approval (its notifications go out when it is approved)
+    and let the spam scanner flag it. Inside the writing transaction, so a held post is never
+    visible, not even for a moment."""
+    if needs_approval(user=author, obj_or_model=kind):
+        hold_for_approval(obj=post)
+    scan_for_spam(user=author, text=text, obj=post)
+
+
+def _record_on_commit(user: User, kind: str, amount: int = 1) -> None:
+    transaction.on_commit(partial(record_activity, user=user, kind=kind, amount=amount), robust=True)
 
 
 def _enqueue_post_notifications(post: Post) -> None:
@@ -212,10 +250,21 @@ def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) 
     rules.check_edit(editor, post)
     body = rules.clean_body(body)
     title = rules.clean_title(title) if title is not None and post.post_number == 1 else None
+    return apply_edit(editor=editor, post=post, body=body, title=title, check=True)
+
+
+def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check: bool = False) -> Post:
+    """The write behind ``edit_post``, also used by the moderation queue (which has checked
+    the editor already): the earlier text becomes a PostRevision, so a moderator's edit shows
+    in the post's history like any other."""
+    body = rules.clean_body(body)
     body_html = render_body(body)
     with transaction.atomic():
         current = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
-        rules.check_edit(editor, current)
+        if check:
+            rules.check_edit(editor, current)
+        if current.deleted_at is not None:
+            return current
         title_changed = title is not None and title != current.topic.title
         if current.body == body and not title_changed:
             return current
@@ -256,6 +305,12 @@ def delete_post(*, actor: User, post: Post) -> Post:
     counters are rebuilt from source rows; after commit: ``post_deleted`` and a live refresh.
     """
     rules.check_delete(actor, post)
+    return apply_soft_delete(actor=actor, post=post)
+
+
+def apply_soft_delete(*, actor: User, post: Post) -> Post:
+    """The write behind ``delete_post`` (no permission check: callers have done it; the
+    moderation queue uses it). Idempotent."""
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=post.topic_id)
         current = Post.objects.select_for_update().get(pk=post.pk)
@@ -281,16 +336,26 @@ def delete_post(*, actor: User, post: Post) -> Post:
     return current
 
 
-def _set_hidden(*, actor: User, post: Post, hidden: bool, reason: str) -> Post:
-    rules.check_moderate(actor)
+def apply_hidden(*, post: Post, hidden: bool, reason: str = "") -> Post:
+    """Hide or show ``post`` (and its topic, for the opening post), without a permission
+    check: ``hide_post``/``unhide_post`` check, and the moderation app calls this for
+    automatic hides and holds (no actor) and for its queue. Idempotent, except that hiding a
+    hidden post again replaces the reason its author reads (a manager's decision replaces
+    "pending review"). Showing a post again sends the notifications a held post never sent
+    (each carries a dedupe key, so nobody is told twice)."""
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=post.topic_id)
         current = Post.objects.select_for_update().get(pk=post.pk)
         if current.is_hidden == hidden:
+            if hidden and reason and current.hidden_reason != reason[:200]:
+                current.hidden_reason = reason[:200]
+                current.save(update_fields=["hidden_reason"])
             return current
         current.is_hidden = hidden
         current.hidden_reason = reason[:200] if hidden else ""
         current.save(update_fields=["is_hidden", "hidden_reason"])
+        if not hidden and current.deleted_at is None:
+            _enqueue_post_notifications(current)
         if current.post_number == 1:
             topic.is_hidden = hidden
             topic.save(update_fields=["is_hidden"])
@@ -306,29 +371,37 @@ def hide_post(*, actor: User, post: Post, reason: str) -> Post:
     """Hide ``post`` from everyone but community managers and its author (who sees why).
     Hiding the opening post hides the topic. Community managers only; the moderation app
     drives this from flags."""
-    return _set_hidden(actor=actor, post=post, hidden=True, reason=reason)
+    rules.check_moderate(actor)
+    return apply_hidden(post=post, hidden=True, reason=reason)
 
 
 def unhide_post(*, actor: User, post: Post) -> Post:
     """Show a hidden post again. Community managers only."""
-    return _set_hidden(actor=actor, post=post, hidden=False, reason="")
+    rules.check_moderate(actor)
+    return apply_hidden(post=post, hidden=False)
 
 
 def like_post(*, user: User, post: Post) -> bool:
     """Like ``post`` as ``user``. Returns False if they already did.
 
     Guarantees: one like per member per post (a unique constraint, so concurrent clicks
-    cannot double count); never one's own, a hidden or a deleted post; counters move with
+    cannot double count); never one's own, a hidden or a deleted post; moderation's like
+    limits apply (``ActionRefused``); likes given and received count for trust levels; counters move with
     F(); after commit: ``post_liked``, the new count to the topic's readers, and a
     notification to the author.
     """
     rules.check_like(user, post)
+    if Like.objects.filter(post=post, user=user).exists():
+        return False
+    check_can_act(user=user, action="like")
     with transaction.atomic():
         try:
             with transaction.atomic():
                 Like.objects.create(post=post, user=user)
         except IntegrityError:
             return False
+        _record_on_commit(user, "like_given")
+        _record_on_commit(post.author, "like_received")
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
         Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + 1)
         _announce(signals.post_liked, Post, post_id=post.pk, topic_id=post.topic_id,
@@ -448,10 +521,40 @@ def mark_topic_read(*, user: User, topic: Topic, post_number: int) -> None:
 def lock_topic(*, actor: User, topic: Topic, locked: bool) -> None:
     """Lock (no more replies) or unlock ``topic``. Community managers only."""
     rules.check_moderate(actor)
-    Topic.objects.filter(pk=topic.pk).update(is_locked=locked)
+    set_topic_flag(topic=topic, field="is_locked", value=locked)
 
 
 def pin_topic(*, actor: User, topic: Topic, pinned: bool) -> None:
     """Pin ``topic`` to the top of its category's latest list. Community managers only."""
     rules.check_moderate(actor)
-    Topic.objects.filter(pk=topic.pk).update(is_pinned=pinned)
+    set_topic_flag(topic=topic, field="is_pinned", value=pinned)
+
+
+def set_topic_flag(*, topic: Topic, field: str, value: bool) -> bool:
+    """Set ``is_locked`` or ``is_pinned`` (no permission check: ``lock_topic``, ``pin_topic``
+    and the moderation queue check). Returns whether anything changed; idempotent."""
+    if field not in {"is_locked", "is_pinned"}:
+        raise ValueError(f"not a topic flag: {field}")
+    changed = Topic.objects.filter(pk=topic.pk).exclude(**{field: value}).update(**{field: value})
+    setattr(topic, field, value)
+    return bool(changed)
+
+
+def move_topic(*, actor: User, topic: Topic, category: Category, check: bool = True) -> bool:
+    """Move ``topic`` to ``category``. Community managers only (``check=False`` for the
+    moderation queue, which has checked). Both categories' counters are rebuilt from rows in
+    the same transaction; moving to the category it is in changes nothing."""
+    if check:
+        rules.check_moderate(actor)
+    with transaction.atomic():
+        current = Topic.objects.select_for_update().get(pk=topic.pk)
+        if current.category_id == category.pk:
+            return False
+        previous = current.category_id
+        current.category = category
+        # save() (not update()) so the search index's category filter follows.
+        current.save(update_fields=["category"])
+        recompute_category(previous)
+        recompute_category(category.pk)
+    topic.category = category
+    return True
