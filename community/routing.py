@@ -5,10 +5,12 @@ from django.urls import path
 from community.consumers import NotificationConsumer
 from forum.consumers import TopicConsumer
 from ideas.consumers import IdeaLiveConsumer
+from moderation.consumers import QueueConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
     path("ws/forum/t/<int:topic_id>/", TopicConsumer.as_asgi()),
     path("ws/ideas/", IdeaLiveConsumer.as_asgi()),
     path("ws/ideas/<int:idea_id>/", IdeaLiveConsumer.as_asgi()),
+    path("ws/moderation/queue/", QueueConsumer.as_asgi()),
 ]

@@ -26,15 +26,18 @@ from forum.counters import recompute_category, recompute_forum_counters, recompu
 from forum.models import Category, Like, Post, PostRevision, Topic, TopicReadState, TopicSubscription
 from moderation.services import (
     check_can_act,
+    first_visit_today,
     hold_for_approval,
     needs_approval,
-    record_activity,
+    reading_seconds,
+    report_activity,
     scan_for_spam,
 )
 
 __all__ = [
     "accept_answer", "apply_edit", "apply_hidden", "apply_soft_delete", "delete_post", "edit_post",
-    "hide_post", "like_post", "lock_topic", "mark_topic_read", "move_topic", "pin_topic", "post_reply",
+    "hide_post", "like_post", "lock_topic", "mark_topic_read", "move_topic", "note_reading",
+    "note_visit", "pin_topic", "post_reply",
     "recompute_forum_counters", "set_topic_flag", "start_topic", "topic_group", "unaccept_answer",
     "unhide_post", "unlike_post", "watch_topic",
 ]
@@ -227,7 +230,7 @@ def _moderate_new_post(*, post: Post, author: User, text: str, kind: type) -> No
 
 
 def _record_on_commit(user: User, kind: str, amount: int = 1) -> None:
-    transaction.on_commit(partial(record_activity, user=user, kind=kind, amount=amount), robust=True)
+    report_activity(user=user, amounts={kind: amount})
 
 
 def _enqueue_post_notifications(post: Post) -> None:
@@ -328,7 +331,7 @@ def apply_soft_delete(*, actor: User, post: Post) -> Post:
         recompute_topic(topic.pk)
         recompute_category(topic.category_id)
         _announce(signals.post_deleted, Post, post_id=current.pk, topic_id=topic.pk,
-                  author_id=current.author_id, actor_id=actor.pk,
+                  author_id=current.author_id, actor_id=actor.pk if actor else None,
                   was_first_post=current.post_number == 1)
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
@@ -516,6 +519,31 @@ def mark_topic_read(*, user: User, topic: Topic, post_number: int) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, topic.pk, post_number])
+
+
+def note_visit(*, user: User) -> None:
+    """Count the member's visit for the day (trust levels), at most once a day: a cache check,
+    no query."""
+    if user.is_authenticated and first_visit_today(user):
+        report_activity(user=user, amounts={"visit": 1})
+
+
+def note_reading(*, user: User, topic: Topic, posts: list[Post]) -> None:
+    """Report a topic page view to the trust levels: the topic entered (first time only), the
+    posts on the page the reader had not seen before, an estimate of the time spent reading
+    them, and the day's visit. Uses what the page already loaded (``topic.last_read`` from
+    ``with_read_state``) and the cache: no query here; the counting runs in a task."""
+    if not user.is_authenticated:
+        return
+    last_read = getattr(topic, "last_read", None)
+    new_posts = [p for p in posts if p.post_number > (last_read or 0) and not p.is_deleted]
+    words = sum(len(p.body.split()) for p in new_posts)
+    report_activity(user=user, amounts={
+        "visit": 1 if first_visit_today(user) else 0,
+        "topic_entered": 1 if last_read is None else 0,
+        "post_read": len(new_posts),
+        "seconds_reading": reading_seconds(user=user, words=words, posts=len(new_posts)),
+    })
 
 
 def lock_topic(*, actor: User, topic: Topic, locked: bool) -> None:

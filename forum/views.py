@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from forum import rules, selectors, services
 from forum.forms import EditPostForm, ReplyForm, TopicForm, apply_service_error
 from forum.models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Post, Topic, page_of
+from moderation.services import ActionRefused
 
 
 def _topic_or_404(user, topic_id: int) -> Topic:
@@ -40,6 +41,7 @@ def _post_url(post: Post) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     categories = selectors.category_list(user=request.user)
+    services.note_visit(user=request.user)
     return render(request, "forum/index.html", {"categories": categories})
 
 
@@ -50,6 +52,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     if sort not in selectors.SORTS:
         sort = "latest"
     topics = selectors.topic_list(user=request.user, category=category, sort=sort)
+    services.note_visit(user=request.user)
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "forum/category.html", {
         "category": category, "page": page, "sort": sort, "sorts": selectors.SORTS,
@@ -72,7 +75,10 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as error:
             apply_service_error(form, error)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
         else:
+            _tell_if_held(request, topic.posts.first() if topic.is_hidden else None, "topic")
             return redirect(topic.get_absolute_url())
     return render(request, "forum/topic_form.html", {"category": category, "form": form})
 
@@ -96,6 +102,7 @@ def _topic_page(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = 
             quoted = None
     if request.user.is_authenticated and posts and request.method == "GET":
         services.mark_topic_read(user=request.user, topic=topic, post_number=posts[-1].post_number)
+        services.note_reading(user=request.user, topic=topic, posts=posts)
     paginator = Paginator(range(topic.last_post_number), POSTS_PER_PAGE)
     return render(request, "forum/topic.html", {
         "topic": topic, "category": topic.category, "posts": posts,
@@ -144,12 +151,26 @@ def reply(request: HttpRequest, topic_id: int) -> HttpResponse:
             )
         except ValidationError as error:
             apply_service_error(form, error)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
         else:
             post.topic = topic
+            _tell_if_held(request, post, "reply")
             return redirect(_post_url(post))
     request.GET = request.GET.copy()
     request.GET["page"] = str(topic.page_count)
     return _topic_page(request, topic, form=form, status=400)
+
+
+def _tell_if_held(request: HttpRequest, post: Post | None, what: str) -> None:
+    """A member whose post is held for approval (or hidden by the spam filter) learns it at
+    once, not from a missing post."""
+    if post is None:
+        return
+    post.refresh_from_db(fields=["is_hidden", "hidden_reason"])
+    if post.is_hidden:
+        messages.info(request, f"Your {what} is saved. {post.hidden_reason or 'It is hidden for now.'} "
+                      "You can see it; others will once a community manager has looked at it.")
 
 
 @require_GET
@@ -224,7 +245,13 @@ def _like_response(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def like(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request.user, post_id)
-    services.like_post(user=request.user, post=post)
+    try:
+        services.like_post(user=request.user, post=post)
+    except ActionRefused as refusal:
+        if request.htmx:  # htmx swaps 2xx only: the refusal shows next to the button
+            return render(request, "forum/includes/like_button.html",
+                          {"post": post, "like_refused": refusal.message})
+        messages.error(request, refusal.message)
     return _like_response(request, post_id)
 
 

@@ -22,3 +22,12 @@ def purge_old_fingerprints() -> int:
     from moderation.services.spam import purge_old_fingerprints as purge
 
     return purge()
+
+
+@shared_task(acks_late=True)
+def record_member_activity(user_id: int, amounts: dict, token: str) -> bool:
+    """Count a batch of one member's activity and refresh their trust level. ``token`` makes a
+    redelivered task a no-op (see ``moderation.services.trust.report_activity``)."""
+    from moderation.services.trust import apply_reported_activity
+
+    return apply_reported_activity(user_id=user_id, amounts=amounts, token=token)

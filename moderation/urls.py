@@ -8,6 +8,7 @@ urlpatterns = [
     path("moderation/", views.queue, name="queue"),
     path("moderation/bulk/", views.bulk_action, name="bulk"),
     path("moderation/items/<int:item_id>/", views.item_detail, name="item"),
+    path("moderation/items/<int:item_id>/row/", views.item_row, name="item_row"),
     path("moderation/items/<int:item_id>/act/", views.item_action, name="item_action"),
     path("moderation/items/<int:item_id>/edit/", views.item_edit, name="item_edit"),
     path("moderation/log/", views.log, name="log"),

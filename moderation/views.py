@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import User
 from community.roles import is_community_manager
@@ -102,6 +102,21 @@ def _queue_item_fragment(request: HttpRequest, item_id: int, notice: str, level:
         return render(request, "moderation/includes/queue_item.html", {**context, "entry": entries[0]})
     item = get_object_or_404(QueueItem, pk=item_id)
     return render(request, "moderation/includes/queue_item_done.html", {**context, "item": item})
+
+
+@manager_required
+@require_GET
+def item_row(request: HttpRequest, item_id: int) -> HttpResponse:
+    """One queue row as it is now, for the live queue page: the pending item, or a line
+    saying who handled it and how."""
+    entries = selectors.attach_objects(selectors.pending_items().filter(pk=item_id))
+    if entries:
+        return render(request, "moderation/includes/queue_item.html", {"entry": entries[0]})
+    item = get_object_or_404(QueueItem.objects.select_related("resolved_by"), pk=item_id)
+    who = item.resolved_by.name if item.resolved_by else "Someone"
+    notice = f"{who} handled this item: {item.get_status_display().lower()}."
+    return render(request, "moderation/includes/queue_item_done.html",
+                  {"item": item, "notice": notice, "notice_level": "info"})
 
 
 @manager_required

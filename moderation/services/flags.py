@@ -23,6 +23,7 @@ from django.db.models import Count, F, Q
 
 from community.roles import is_community_manager
 from community.services.notifications import notify
+from moderation.live import ADDED, UPDATED, announce_queue_change
 from moderation.models import Flag, FlagReason, ModerationAction, QueueItem
 from moderation.registry import NotModeratable, adapter_for
 from moderation.selectors import trust_level_of
@@ -58,10 +59,11 @@ def _open_item(*, obj, adapter, kind: str = QueueItem.Kind.FLAGGED) -> QueueItem
     author = adapter.author(obj)
     try:
         with transaction.atomic():
-            QueueItem.objects.create(
+            created = QueueItem.objects.create(
                 content_type=content_type, object_id=obj.pk, kind=kind,
                 author=author, excerpt=adapter.excerpt(obj)[:300],
             )
+        announce_queue_change(item_id=created.pk, change=ADDED)
     except IntegrityError:
         pass  # another request opened it first: use theirs
     return QueueItem.objects.select_for_update().get(
@@ -133,6 +135,7 @@ def raise_system_flag(*, obj, signal: str, note: str) -> Flag | None:
 def _add_to_score(*, item: QueueItem, flag: Flag, obj, adapter) -> None:
     QueueItem.objects.filter(pk=item.pk).update(score=F("score") + flag.weight)
     item.refresh_from_db(fields=["score"])
+    announce_queue_change(item_id=item.pk, change=UPDATED)
     author = adapter.author(obj)
     send_on_commit(
         content_flagged, flag_id=flag.pk, item_id=item.pk, content_type_id=flag.content_type_id,

@@ -16,6 +16,7 @@ from django.utils.timesince import timesince
 from community.models import User
 from community.roles import is_community_manager
 from community.services.notifications import notify
+from moderation.live import RESOLVED, UPDATED, announce_queue_change
 from moderation.models import Flag, ModerationAction, QueueItem
 from moderation.registry import NotModeratable, adapter_for_content_type, load_object
 from moderation.selectors import community_managers
@@ -95,6 +96,8 @@ def act_on_item(
         item.version = F("version") + 1
         item.save(update_fields=["version"])
         item.refresh_from_db()
+        announce_queue_change(item_id=item.pk,
+                              change=UPDATED if item.status == QueueItem.Status.PENDING else RESOLVED)
     return Outcome(item=item, message=message)
 
 

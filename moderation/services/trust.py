@@ -7,9 +7,11 @@ override, which wins over the computed level while it is set).
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Sum
@@ -61,6 +63,73 @@ def record_activity(*, user, kind: str, amount: int = 1) -> None:
         MemberTrust.objects.filter(user_id=user.pk).update(**{total_field: F(total_field) + amount})
         if daily_field:
             DailyActivity.objects.filter(pk=daily.pk).update(**{daily_field: F(daily_field) + amount})
+
+
+# --- Reporting activity from content apps ----------------------------------------------------
+# Pages report what a member did (topics entered, posts read, reading time, the day's visit);
+# nothing is written during the request: one task per report, after commit, counts it and
+# refreshes the member's level. Reports that say nothing new enqueue nothing.
+
+REPORT_DONE_SECONDS = 86400
+READING_WORDS_PER_SECOND = 4  # about 240 words a minute
+READING_MIN_SECONDS_PER_POST = 2
+READING_MAX_SECONDS = 600
+READING_FIRST_VIEW_SECONDS = 60
+
+
+def first_visit_today(user) -> bool:
+    """True once per member per day (a cache ``add``, no query): the day's visit to count."""
+    key = f"moderation:visited:{user.pk}:{timezone.localdate():%Y%m%d}"
+    return cache.add(key, 1, timeout=REPORT_DONE_SECONDS + 3600)
+
+
+def reading_seconds(*, user, words: int, posts: int) -> int:
+    """A server-side estimate of the time spent reading ``posts`` new posts of ``words`` words:
+    reading speed, but never more than the time since the member's previous page view (so
+    flicking through pages earns nothing) and at most READING_MAX_SECONDS per page."""
+    now = timezone.now().timestamp()
+    key = f"moderation:last-page-view:{user.pk}"
+    previous = cache.get(key)
+    cache.set(key, now, timeout=3600)
+    if posts <= 0:
+        return 0
+    estimate = max(words / READING_WORDS_PER_SECOND, posts * READING_MIN_SECONDS_PER_POST)
+    elapsed = now - previous if previous is not None else READING_FIRST_VIEW_SECONDS
+    return int(max(0, min(estimate, elapsed, READING_MAX_SECONDS)))
+
+
+def report_activity(*, user, amounts: dict[str, int]) -> None:
+    """Count ``amounts`` ({kind: n}, kinds of ACTIVITY_KINDS and "visit") for ``user`` in a
+    task after commit, then refresh their trust level (promotion follows within seconds, not
+    at the next hourly run). Costs the request no query."""
+    if not user or not user.is_authenticated:
+        return
+    amounts = {kind: int(n) for kind, n in amounts.items() if n and int(n) > 0}
+    unknown = set(amounts) - set(ACTIVITY_KINDS) - {"visit"}
+    if unknown:
+        raise ValueError(f"unknown activity kinds {sorted(unknown)}")
+    if not amounts:
+        return
+    from community.deferred import enqueue_on_commit
+    from moderation import tasks
+
+    enqueue_on_commit(tasks.record_member_activity, user.pk, amounts, uuid.uuid4().hex)
+
+
+def apply_reported_activity(*, user_id: int, amounts: dict, token: str) -> bool:
+    """What ``report_activity``'s task does. A token already applied is skipped, so a task
+    delivered twice counts once. Returns whether it counted."""
+    from community.models import User
+
+    if not cache.add(f"moderation:activity-report:{token}", 1, timeout=REPORT_DONE_SECONDS):
+        return False
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return False
+    for kind, amount in amounts.items():
+        record_activity(user=user, kind=kind, amount=amount)
+    refresh_trust_level(user_id=user_id)
+    return True
 
 
 def _meets(stats: dict, requirements: dict) -> bool:

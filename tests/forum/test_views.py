@@ -203,7 +203,11 @@ def test_a_hidden_post_is_shown_only_to_its_author_and_managers(client, alice, b
         assert (client.get(f"/forum/p/{hidden.pk}/fragment/").status_code == 200) is sees
     client.force_login(bob)
     page = client.get(topic.get_absolute_url()).content.decode()
-    assert "This post is hidden from other members: Spam" in page
+    assert "This post is hidden from other members" in page
+    assert "Why: Spam" in page
+    client.force_login(manager)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "Hidden from members" in page and "Why: Spam" in page
 
 
 def test_a_hidden_topic_is_not_found_by_other_members(client, alice, carol, manager, category):
