@@ -72,3 +72,34 @@ async def test_a_hidden_topic_refuses_other_readers_but_admits_managers():
 async def test_an_unknown_topic_is_refused():
     communicator, connected, code = await connect(999_999, AnonymousUser())
     assert not connected and code == 4403
+
+
+async def test_a_held_reply_is_announced_by_id_only_and_its_fragment_refuses_other_readers(moderation_on):
+    from django.test import Client
+
+    from tests.moderation.factories import at_level
+
+    @database_sync_to_async
+    def setup_established_members():
+        author = at_level(UserFactory(username="author"), 1)
+        reader = at_level(UserFactory(username="reader"), 1)
+        return author, reader, make_topic(author=author, category=CategoryFactory(slug="kitchen"))
+
+    author, reader, topic = await setup_established_members()
+    communicator, connected, _ = await connect(topic.pk, reader)
+    assert connected
+    newcomer = await database_sync_to_async(UserFactory)(username="newcomer")
+    reply = await database_sync_to_async(make_reply)(topic, author=newcomer, body="Held back text")
+    messages = [await communicator.receive_json_from(timeout=5) for _ in range(2)]
+    assert {"type": "post_created", "post_id": reply.pk, "post_number": 2} in messages
+    assert all("Held back text" not in str(message) for message in messages)
+
+    @database_sync_to_async
+    def fragment_status(user):
+        client = Client()
+        client.force_login(user)
+        return client.get(f"/forum/p/{reply.pk}/fragment/").status_code
+
+    assert await fragment_status(reader) == 404
+    assert await fragment_status(newcomer) == 200
+    await communicator.disconnect()

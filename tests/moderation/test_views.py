@@ -282,3 +282,17 @@ def test_with_htmx_an_action_replaces_only_its_queue_entry(manager_client):
                                    HTTP_HX_REQUEST="true")
     assert "already handled this item" in response.content.decode()
     assert QueueItem.objects.get().resolution == "hidden"
+
+
+def test_a_queue_row_shows_the_pending_item_or_who_handled_it(client):
+    target = UserFactory(bio="Cheap pills")
+    flag = flag_profile(target)
+    manager, other = CommunityManagerFactory(), CommunityManagerFactory(display_name="Noor Haddad")
+    client.force_login(manager)
+    row = client.get(f"/moderation/items/{flag.item_id}/row/").content.decode()
+    assert f'id="item-{flag.item_id}"' in row and "Cheap pills" in row
+    act_on_item(actor=other, item_id=flag.item_id, action="dismiss", version=1)
+    row = client.get(f"/moderation/items/{flag.item_id}/row/").content.decode()
+    assert "Noor Haddad handled this item: flags dismissed." in row
+    client.force_login(UserFactory())
+    assert client.get(f"/moderation/items/{flag.item_id}/row/").status_code == 403
