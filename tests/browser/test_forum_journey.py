@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 from forum.models import Category, Post, Topic
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
+from tests.moderation.factories import at_level
 
 TITLE = "Kettle display flashes E3 after descaling"
 
@@ -15,8 +16,9 @@ def wait_for_live_topic(page) -> None:
 
 
 def test_a_topic_gets_a_live_reply_with_a_mention_a_like_an_accepted_answer_and_is_found(new_page, live):
-    UserFactory(username="alice", display_name="Alice Moreau")
-    UserFactory(username="bob", display_name="Bob Tanaka")
+    # Members past their first steps (TL1): new members' posts wait for approval.
+    at_level(UserFactory(username="alice", display_name="Alice Moreau"), 1)
+    at_level(UserFactory(username="bob", display_name="Bob Tanaka"), 1)
     Category.objects.create(name="Kitchen", slug="kitchen", description="Brewing questions.")
 
     # A starts a topic, after a refused first try that keeps what she typed.
@@ -89,8 +91,8 @@ def test_a_topic_gets_a_live_reply_with_a_mention_a_like_an_accepted_answer_and_
 def test_a_locked_topic_says_so_and_offers_no_reply_form(new_page, live):
     from forum import services
 
-    author = UserFactory(username="erin")
-    reader = UserFactory(username="dan")
+    author = at_level(UserFactory(username="erin"), 1)
+    reader = at_level(UserFactory(username="dan"), 1)
     boss = UserFactory(username="boss", is_superuser=True)
     category = Category.objects.create(name="Outdoor", slug="outdoor")
     topic = services.start_topic(author=author, category=category, title="Stove in strong wind",
@@ -108,8 +110,8 @@ def test_a_locked_topic_says_so_and_offers_no_reply_form(new_page, live):
 def test_quote_edit_history_delete_deep_link_and_unread(new_page, live):
     from forum import services
 
-    author = UserFactory(username="carol", display_name="Carol Nguyen")
-    reader = UserFactory(username="dan", display_name="Dan Ferreira")
+    author = at_level(UserFactory(username="carol", display_name="Carol Nguyen"), 1)
+    reader = at_level(UserFactory(username="dan", display_name="Dan Ferreira"), 1)
     category = Category.objects.create(name="Audio", slug="audio")
     topic = services.start_topic(author=author, category=category, title="Buds battery life after a year",
                                  body="Mine went from 30 h to 22 h.")
@@ -164,8 +166,8 @@ def test_quote_edit_history_delete_deep_link_and_unread(new_page, live):
 def test_reading_replying_and_liking_work_without_javascript(browser, live):
     from forum import services
 
-    author = UserFactory(username="erin")
-    UserFactory(username="bob")
+    author = at_level(UserFactory(username="erin"), 1)
+    at_level(UserFactory(username="bob"), 1)
     outdoor = Category.objects.create(name="Outdoor", slug="outdoor")
     topic = services.start_topic(author=author, category=outdoor, title="Stove in strong wind",
                                  body="The flame goes out.")
