@@ -367,6 +367,10 @@ def apply_hidden(*, post: Post, hidden: bool, reason: str = "") -> Post:
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
         )
+        if not hidden and current.post_number == topic.last_post_number:
+            # An approved reply arrives for readers who never had it, as a new reply does.
+            send_to_group_on_commit(topic_group(topic.pk), {
+                "type": "topic.post_created", "post_id": current.pk, "post_number": current.post_number})
     return current
 
 

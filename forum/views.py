@@ -78,7 +78,7 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
         except ActionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            _tell_if_held(request, topic.posts.first() if topic.is_hidden else None, "topic")
+            _tell_if_held(request, topic.posts.filter(post_number=1).first(), "topic")
             return redirect(topic.get_absolute_url())
     return render(request, "forum/topic_form.html", {"category": category, "form": form})
 

@@ -369,3 +369,13 @@ def test_the_queue_page_costs_the_same_queries_for_one_or_many_forum_items(
     assert QueueItem.objects.filter(status="pending").count() == 10
     assert "Watches for sale 4" in page and "Reply 4" in page
     assert Topic.objects.count() == 5
+
+
+def test_a_new_member_is_told_at_once_that_their_topic_waits_for_approval(client, moderation_on, category):
+    client.force_login(UserFactory())
+    response = client.post(f"/forum/c/{category.slug}/new/", {
+        "title": "My very first question", "body": "Hello everyone",
+        "token": "3f1c9a8e-1111-4222-8333-444455556677"}, follow=True)
+    page = response.content.decode()
+    assert "Your topic is saved. Waiting for a community manager&#x27;s approval." in page
+    assert "Hello everyone" in page
