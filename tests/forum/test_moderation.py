@@ -379,3 +379,30 @@ def test_a_new_member_is_told_at_once_that_their_topic_waits_for_approval(client
     page = response.content.decode()
     assert "Your topic is saved. Waiting for a community manager&#x27;s approval." in page
     assert "Hello everyone" in page
+
+
+@pytest.mark.stack
+@pytest.mark.django_db(transaction=True)
+def test_two_managers_acting_on_a_post_at_the_same_moment_apply_one_decision():
+    from django.db import connection
+
+    from tests.moderation.factories import restore_migration_data
+    from tests.moderation.test_concurrency import run_together
+
+    assert connection.vendor == "postgresql"
+    restore_migration_data()
+    author = at_level(UserFactory(), 1)
+    topic = make_topic(author=author, category=CategoryFactory(slug="kitchen"))
+    reply = make_reply(topic, author=author, body="Cheap watches")
+    item = flag_twice(reply)
+    first, second = UserFactory(is_superuser=True), UserFactory(is_superuser=True)
+    results = run_together([
+        lambda: act_on_item(actor=first, item_id=item.pk, action="restore", version=item.version),
+        lambda: act_on_item(actor=second, item_id=item.pk, action="hide", version=item.version,
+                            reason="Advertising"),
+    ])
+    assert sum(isinstance(result, ModerationConflict) for result in results) == 1
+    item.refresh_from_db()
+    reply.refresh_from_db()
+    assert reply.is_hidden is (item.resolution == "hidden")
+    assert ModerationAction.objects.filter(item=item, actor__isnull=False).count() == 1
