@@ -345,7 +345,14 @@ def apply_hidden(*, post: Post, hidden: bool, reason: str = "") -> Post:
     automatic hides and holds (no actor) and for its queue. Idempotent, except that hiding a
     hidden post again replaces the reason its author reads (a manager's decision replaces
     "pending review"). Showing a post again sends the notifications a held post never sent
-    (each carries a dedupe key, so nobody is told twice)."""
+    (each carries a dedupe key, so nobody is told twice). The ``post`` passed in is updated
+    too: moderation reads it again (``is_hidden``) in the same transaction."""
+    current = _write_hidden(post=post, hidden=hidden, reason=reason)
+    post.is_hidden, post.hidden_reason = current.is_hidden, current.hidden_reason
+    return current
+
+
+def _write_hidden(*, post: Post, hidden: bool, reason: str) -> Post:
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=post.topic_id)
         current = Post.objects.select_for_update().get(pk=post.pk)

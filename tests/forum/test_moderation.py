@@ -406,3 +406,16 @@ def test_two_managers_acting_on_a_post_at_the_same_moment_apply_one_decision():
     reply.refresh_from_db()
     assert reply.is_hidden is (item.resolution == "hidden")
     assert ModerationAction.objects.filter(item=item, actor__isnull=False).count() == 1
+
+
+def test_a_held_reply_that_the_spam_filter_also_flags_keeps_its_hold(moderation_on, alice, category):
+    topic = make_topic(author=at_level(alice, 1), category=category)
+    newcomer = UserFactory()
+    text = "Unbeatable offers on watches and kettles, write to me for the price list today. " * 4
+    for _ in range(3):
+        last = make_reply(topic, author=newcomer, body=text)
+    last.refresh_from_db()
+    item = QueueItem.objects.get(object_id=last.pk, status="pending")
+    assert item.kind == "premoderation" and item.score >= 2
+    assert last.is_hidden and last.hidden_reason == "Waiting for a community manager's approval."
+    assert not ModerationAction.objects.filter(action="auto_hide", object_id=last.pk).exists()
