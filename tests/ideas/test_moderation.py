@@ -397,3 +397,51 @@ def test_flag_buttons_are_on_ideas_and_comments_but_not_own_content_or_for_visit
     client.force_login(idea.creator)
     page = client.get(idea.get_absolute_url()).content.decode()
     assert page.count("Flag this idea comment") == 2 and "Flag this idea<" not in page
+
+
+# --- Query counts with hidden content ---------------------------------------------------------
+
+MANAGER_LIST_QUERIES = 9
+MANAGER_DETAIL_QUERIES = 14
+AUTHOR_DETAIL_QUERIES = 14
+
+
+def _hidden_content(n: int) -> tuple[Idea, UserFactory]:
+    """``n`` hidden ideas and, on a visible one, ``n`` hidden comments by one author."""
+    author = UserFactory()
+    for i in range(n):
+        idea_moderation.hide_idea(published_idea(title=f"Hidden idea number {i}"), reason="spam", actor=None)
+    shown = published_idea(title="Visible idea with comments")
+    for i in range(n):
+        hidden = comment_on(shown, author=author, body=f"Hidden comment {i}")
+        idea_moderation.hide_comment(hidden, reason="Rude", actor=None)
+        comment_on(shown, body=f"Visible comment {i}")
+    return shown, author
+
+
+def test_list_and_detail_query_counts_stay_constant_with_hidden_content(
+    client, frozen_clock, django_assert_num_queries
+):
+    manager = CommunityManagerFactory()
+    idea, author = _hidden_content(2)
+    client.force_login(manager)
+    with django_assert_num_queries(MANAGER_LIST_QUERIES):
+        client.get(reverse("ideas:index"))
+    with django_assert_num_queries(MANAGER_DETAIL_QUERIES):
+        client.get(idea.get_absolute_url())
+    client.force_login(author)
+    with django_assert_num_queries(AUTHOR_DETAIL_QUERIES):
+        client.get(idea.get_absolute_url())
+
+    idea_more, _ = _hidden_content(4)
+    client.force_login(manager)
+    with django_assert_num_queries(MANAGER_LIST_QUERIES):
+        listing = client.get(reverse("ideas:index")).content.decode()
+    assert listing.count("idea-hidden-mark") == 6
+    with django_assert_num_queries(MANAGER_DETAIL_QUERIES):
+        page = client.get(idea.get_absolute_url()).content.decode()
+    assert page.count("comment comment-hidden") == 2
+    client.force_login(author)
+    with django_assert_num_queries(AUTHOR_DETAIL_QUERIES):
+        page = client.get(idea.get_absolute_url()).content.decode()
+    assert page.count("Your comment is hidden from other members") == 2
