@@ -52,7 +52,7 @@ def test_a_customer_flags_an_idea_comment_a_manager_hides_it_and_the_author_sees
     maya.goto("/moderation/")
     item = maya.locator(".queue-item").filter(has_text="has no taste at all")
     expect(item).to_contain_text("Idea comment by Dan Okafor")
-    expect(item).to_contain_text("Alice Moreau")
+    expect(item).to_contain_text("Abusive or harassing (1.00) by @alice")
     item.get_by_label("Reason for hiding").fill("Insulting other members is not allowed")
     item.get_by_role("button", name="Hide").click()
     expect(maya.get_by_text("Hidden. The author has been told why.")).to_be_visible()
