@@ -34,7 +34,7 @@ def queue_item(obj) -> QueueItem:
 
 def flagged_past_threshold(obj, *, flaggers: int = 2) -> QueueItem:
     """Two members at TL1 weigh 2.0, the default threshold: the content hides itself."""
-    for n in range(flaggers):
+    for _ in range(flaggers):
         flag_content(flagger=at_level(UserFactory(), 1), obj=obj, reason="spam")
     return queue_item(obj)
 
@@ -92,7 +92,8 @@ def test_flags_hide_an_idea_and_a_manager_restores_it_from_the_queue(client, fro
     idea.refresh_from_db()
     assert idea.hidden_at is not None and "Hidden automatically" in idea.hidden_reason
     assert item.hidden_pending_review
-    assert Notification.objects.filter(recipient=idea.creator, message__contains="hidden pending review").exists()
+    told = Notification.objects.filter(recipient=idea.creator, message__contains="hidden pending review")
+    assert told.exists()
     assert client.get(idea.get_absolute_url()).status_code == 404
 
     manager = CommunityManagerFactory()
@@ -315,7 +316,8 @@ def test_a_held_idea_rejected_from_the_queue_stays_hidden(settings, frozen_clock
 
 def test_a_suspended_member_is_told_why_and_keeps_what_they_typed(client, frozen_clock):
     member = UserFactory()
-    Suspension.objects.create(user=member, reason="Spamming the forum", ends_at=timezone.now() + timedelta(days=2))
+    Suspension.objects.create(user=member, reason="Spamming the forum",
+                              ends_at=timezone.now() + timedelta(days=2))
     client.force_login(member)
     response = client.post(reverse("ideas:new"), {
         "title": "A travel lid for the Trail Flask",
@@ -339,7 +341,9 @@ def test_a_suspended_member_is_told_why_and_keeps_what_they_typed(client, frozen
     assert idea.support_count == 0 and idea.comment_count == 0
 
 
-def test_new_members_cannot_post_links_and_the_rate_limit_says_when_to_try_again(client, settings, frozen_clock):
+def test_new_members_cannot_post_links_and_the_rate_limit_says_when_to_try_again(
+    client, settings, frozen_clock
+):
     idea = published_idea()
     member = UserFactory()
     client.force_login(member)
@@ -445,3 +449,38 @@ def test_list_and_detail_query_counts_stay_constant_with_hidden_content(
     with django_assert_num_queries(AUTHOR_DETAIL_QUERIES):
         page = client.get(idea.get_absolute_url()).content.decode()
     assert page.count("Your comment is hidden from other members") == 2
+
+
+# --- The moderation queue with ideas and comments -----------------------------------------------
+
+@pytest.mark.parametrize("rows", [1, 4])
+def test_the_queue_page_with_ideas_and_comments_costs_the_same_whatever_their_number(
+    client, frozen_clock, django_assert_num_queries, rows
+):
+    for n in range(rows):
+        idea = published_idea(title=f"Flagged idea number {n}")
+        flag_content(flagger=UserFactory(), obj=idea, reason="off_topic")
+        flag_content(flagger=UserFactory(), obj=comment_on(idea, body=f"Flagged comment {n}"), reason="spam")
+    client.force_login(CommunityManagerFactory())
+    client.get("/moderation/")  # warms the content-type and suspension caches
+    # As for profiles (user, permission check (2), pending count, items, flags, menu groups),
+    # with one query per content type: ideas with their creators, comments with their authors
+    # and ideas.
+    with django_assert_num_queries(9):
+        page = client.get("/moderation/").content.decode()
+    assert page.count("Idea by ") == rows and page.count("Idea comment by ") == rows
+
+
+def test_the_queue_edit_page_offers_the_idea_form_and_saves_it(client, frozen_clock):
+    idea = published_idea(title="Kettle with a typo in the tilte")
+    flag_content(flagger=UserFactory(), obj=idea, reason="other", note="Typo in the title")
+    item = queue_item(idea)
+    client.force_login(CommunityManagerFactory())
+    page = client.get(reverse("moderation:item_edit", args=[item.pk])).content.decode()
+    assert "Kettle with a typo in the tilte" in page and f'id="idea-{idea.pk}-title"' in page
+    response = client.post(reverse("moderation:item_edit", args=[item.pk]), {
+        "version": item.version, "title": "Kettle with a fixed title", "description": idea.description,
+    }, follow=True)
+    assert response.status_code == 200
+    idea.refresh_from_db()
+    assert idea.title == "Kettle with a fixed title"
