@@ -56,18 +56,29 @@ def add_comment(*, author: User, idea_id: int, body: str) -> IdeaComment:
         # idea's comments are its thread, so only the member's first comment on it counts.
         if not IdeaComment.objects.filter(idea=idea, author=author).exclude(pk=comment.pk).exists():
             record_activity(user=author, kind="topic_replied")
-        url = f"{idea.get_absolute_url()}#comment-{comment.pk}"
-        if idea.creator_id != author.pk:
-            notify(recipient=idea.creator, kind="ideas.comment", actor=author, url=url,
-                   message=f'{author.name} commented on your idea "{idea.title}".',
-                   dedupe_key=f"ideas.comment:{comment.pk}")
-        for member in members.values():
-            if member.pk in (author.pk, idea.creator_id) or not rules.can_view(member, idea):
-                continue
-            notify(recipient=member, kind="ideas.mention", actor=author, url=url,
-                   message=f'{author.name} mentioned you on the idea "{idea.title}".',
-                   dedupe_key=f"ideas.comment:{comment.pk}")
+        announce_comment(comment, idea=idea, mentioned=list(members.values()))
     return comment
+
+
+def announce_comment(comment: IdeaComment, *, idea: Idea, mentioned: list[User] | None = None) -> None:
+    """Tell the idea's creator and the members mentioned (who can see the idea) about a
+    visible comment. Idempotent (one dedupe key per comment): a held comment is announced
+    when it is approved, and restoring one announced before notifies no one twice."""
+    author = comment.author
+    if mentioned is None:
+        names = extract_mentions(comment.body)
+        mentioned = list(User.objects.filter(username__in=names, is_active=True)) if names else []
+    url = f"{idea.get_absolute_url()}#comment-{comment.pk}"
+    if idea.creator_id != author.pk:
+        notify(recipient=idea.creator, kind="ideas.comment", actor=author, url=url,
+               message=f'{author.name} commented on your idea "{idea.title}".',
+               dedupe_key=f"ideas.comment:{comment.pk}")
+    for member in mentioned:
+        if member.pk in (author.pk, idea.creator_id) or not rules.can_view(member, idea):
+            continue
+        notify(recipient=member, kind="ideas.mention", actor=author, url=url,
+               message=f'{author.name} mentioned you on the idea "{idea.title}".',
+               dedupe_key=f"ideas.comment:{comment.pk}")
 
 
 def recompute_comment_counts() -> int:

@@ -142,12 +142,20 @@ def hide_comment(comment: IdeaComment, *, reason: str, actor) -> None:
 
 
 def restore_comment(comment: IdeaComment, *, actor) -> None:
+    """Show the comment again; a held comment is announced to the idea's creator and the
+    members it mentions now (once: announcements are deduplicated)."""
+    from ideas.services.comments import announce_comment
+
     changed = IdeaComment.objects.filter(
         pk=comment.pk, hidden_at__isnull=False, deleted_at__isnull=True
     ).update(hidden_at=None, hidden_reason="", hidden_by=None)
     if changed:
         _count_comment(comment.idea_id, +1)
     comment.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])
+    if changed:
+        idea = Idea.objects.select_related("creator").get(pk=comment.idea_id)
+        if idea.hidden_at is None and idea.deleted_at is None:
+            announce_comment(comment, idea=idea)
 
 
 def soft_delete_comment(comment: IdeaComment, *, actor) -> None:

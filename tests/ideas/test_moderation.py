@@ -249,7 +249,7 @@ def test_staff_cannot_decide_a_hidden_idea_from_its_page(frozen_clock):
                              comment="Archived.")
 
 
-def test_mentions_and_creator_notifications_are_not_sent_for_a_hidden_comment(settings, frozen_clock):
+def test_a_held_comment_notifies_no_one_until_it_is_approved_and_then_once(settings, frozen_clock):
     settings.HEARTH_PREMODERATE = {**settings.HEARTH_PREMODERATE, "ideas.ideacomment": "everyone"}
     idea = published_idea()
     friend = UserFactory(username="friendly")
@@ -261,6 +261,15 @@ def test_mentions_and_creator_notifications_are_not_sent_for_a_hidden_comment(se
     assert rules.can_view(friend, idea)
     assert list(selectors.comments_for(idea=idea, user=friend)) == []
     assert list(selectors.comments_for(idea=idea, user=comment.author)) == [comment]
+
+    # Approved from the queue, it is counted and announced, once.
+    item = queue_item(comment)
+    act_on_item(actor=CommunityManagerFactory(), item_id=item.pk, action="restore", version=item.version)
+    idea_moderation.restore_comment(comment, actor=None)
+    idea.refresh_from_db()
+    assert idea.comment_count == 1
+    assert Notification.objects.filter(kind="ideas.comment", recipient=idea.creator).count() == 1
+    assert Notification.objects.filter(kind="ideas.mention", recipient=friend).count() == 1
 
 
 # --- Pre-moderation -------------------------------------------------------------------------
