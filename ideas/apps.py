@@ -17,6 +17,9 @@ class IdeasConfig(AppConfig):
         register_kind("ideas.mention", "Mentions in idea comments", email_by_default=False)
         register_recomputer("ideas.support_count", recompute_support_counts)
         register_recomputer("ideas.comment_count", recompute_comment_counts)
+        from ideas.moderation_adapters import register_adapters
+
+        register_adapters()
         # Registers the periodic tasks with Celery even where nothing else imports them (the
         # embedded scheduler of `manage.py serve` looks them up by name).
         from ideas import tasks  # noqa: F401

@@ -8,8 +8,9 @@ FORBIDDEN = 4403
 
 class IdeaLiveConsumer(AsyncJsonWebsocketConsumer):
     """Pushes support counts and status to pages showing one idea (``idea_id`` in the
-    route) or the idea list. Only published ideas can be followed: anything else is refused,
-    so an idea in review leaks nothing. Clients only update numbers they already show."""
+    route) or the idea list. Only published ideas that moderation has not hidden can be
+    followed: anything else is refused, so an idea in review or hidden leaks nothing.
+    Clients only update numbers they already show."""
 
     async def connect(self):
         idea_id = self.scope["url_route"]["kwargs"].get("idea_id")
@@ -27,7 +28,7 @@ class IdeaLiveConsumer(AsyncJsonWebsocketConsumer):
     def _is_published(self, idea_id: int) -> bool:
         from ideas.models import Idea
 
-        return Idea.objects.filter(pk=idea_id, published_at__isnull=False).exists()
+        return Idea.objects.visible().filter(pk=idea_id, published_at__isnull=False).exists()
 
     async def disconnect(self, code):
         if hasattr(self, "group_name"):

@@ -73,6 +73,13 @@ class IdeaQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
+    def not_deleted(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def visible(self):
+        """Neither hidden by moderation (or held for approval) nor deleted."""
+        return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+
     def open_for_support(self, *, now=None):
         return self.filter(status=Status.GATHERING_SUPPORT, deadline__gt=now or clock.now())
 
@@ -110,6 +117,15 @@ class Idea(models.Model):
     # float32 sentence embedding of title + description, for similar-idea suggestions.
     embedding = models.BinaryField(null=True, blank=True, editable=False)
     embedded_at = models.DateTimeField(null=True, blank=True)
+    # Moderation (moderation.registry adapter in ideas.moderation): a hidden idea (flagged
+    # past the threshold, hidden by a community manager, or held for approval) is seen only
+    # by its creator, with the reason, and by community managers. A deleted one by managers.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = IdeaQuerySet.as_manager()
 
@@ -162,6 +178,14 @@ class Idea(models.Model):
     @property
     def is_public(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def days_left(self) -> int | None:
@@ -242,6 +266,11 @@ class MilestoneReached(models.Model):
         ]
 
 
+class IdeaCommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+
+
 class IdeaComment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
@@ -250,7 +279,25 @@ class IdeaComment(models.Model):
     body = models.TextField(max_length=5000)
     body_html = models.TextField()
     created_at = models.DateTimeField(default=clock.now)
+    # Moderation, as on Idea. ``Idea.comment_count`` counts only visible comments: hiding,
+    # deleting and restoring move it.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IdeaCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["idea", "created_at"], name="idea_comment_order")]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.idea.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None

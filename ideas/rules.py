@@ -58,7 +58,14 @@ def staff_choices(status: str) -> list[tuple[str, str]]:
 
 
 def can_view(user, idea) -> bool:
-    """Published ideas are public; the others only to their creator and staff."""
+    """Published ideas are public; the others only to their creator and staff. Moderation
+    comes first: a hidden idea (or one held for approval) is seen only by its creator and
+    community managers, a deleted one only by community managers."""
+    if idea.deleted_at is not None:
+        return is_community_manager(user)
+    if idea.hidden_at is not None:
+        is_creator = bool(user and user.is_authenticated and idea.creator_id == user.pk)
+        return is_creator or is_community_manager(user)
     if idea.published_at is not None:
         return True
     if not (user and user.is_authenticated):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields import BooleanField
 
+from community.roles import is_community_manager
 from community.selectors import with_roles
 from ideas import clock, rules
 from ideas.models import (
@@ -42,8 +43,9 @@ def idea_list(*, user, sort: str = "trending", status: str = "", category: str =
     review or needing work, and members list all of their own with ``mine``. Merged ideas
     only appear when asked for."""
     now = clock.now()
-    ideas = Idea.objects.with_effective_status()
+    ideas = Idea.objects.with_effective_status().not_deleted()
     if mine and user.is_authenticated:
+        # Members see their own hidden ideas (marked, with the reason on the page).
         ideas = ideas.filter(creator=user)
         if status in Status.values:
             ideas = ideas.filter(shown_status=status)
@@ -55,6 +57,10 @@ def idea_list(*, user, sort: str = "trending", status: str = "", category: str =
             ideas = ideas.filter(shown_status=status)
         else:
             ideas = ideas.exclude(status=Status.MERGED)
+    if not (mine and user.is_authenticated) and not is_community_manager(user):
+        # Hidden ideas (and those held for approval) are left out for everyone but
+        # community managers, who see them marked.
+        ideas = ideas.filter(hidden_at__isnull=True)
     if category:
         ideas = ideas.filter(category__slug=category)
     if sort == "top":
@@ -76,7 +82,7 @@ def idea_for_page(*, user, idea_id: int) -> Idea | None:
     """The idea with everything its page shows, or None if ``user`` may not see it."""
     idea = (
         Idea.objects.filter(pk=idea_id)
-        .select_related("creator", "category", "product", "next_milestone", "merged_into")
+        .select_related("creator", "category", "product", "next_milestone", "merged_into", "hidden_by")
         .prefetch_related(
             "images",
             Prefetch("status_changes",
@@ -97,10 +103,16 @@ def recent_supporters(*, idea: Idea, limit: int = 12) -> list[Support]:
     return list(supports[:limit])
 
 
-def comments_for(*, idea: Idea) -> QuerySet[IdeaComment]:
-    return with_roles(IdeaComment.objects.filter(idea=idea).select_related("author"), "author").order_by(
-        "created_at", "pk"
-    )
+def comments_for(*, idea: Idea, user) -> QuerySet[IdeaComment]:
+    """The idea's comments as ``user`` may see them: deleted ones never; hidden ones (and
+    those held for approval) only by their author and community managers, marked."""
+    comments = IdeaComment.objects.filter(idea=idea, deleted_at__isnull=True)
+    if not is_community_manager(user):
+        visible = Q(hidden_at__isnull=True)
+        if user and user.is_authenticated:
+            visible |= Q(author=user)
+        comments = comments.filter(visible)
+    return with_roles(comments.select_related("author"), "author").order_by("created_at", "pk")
 
 
 def milestone_ladder() -> list[Milestone]:
@@ -128,6 +140,9 @@ def status_change_recipients(*, status_change_id: int) -> list[int]:
     change = StatusChange.objects.filter(pk=status_change_id).select_related("idea").first()
     if change is None:
         return []
+    if change.idea.hidden_at is not None or change.idea.deleted_at is not None:
+        # Supporters no longer see a hidden idea: only its creator hears about it.
+        return [] if change.idea.creator_id == change.actor_id else [change.idea.creator_id]
     # Supports a merge moved to the original still belong to this idea's audience.
     supporters = (
         Support.objects.filter(Q(idea_id=change.idea_id) | Q(moved_from_id=change.idea_id))

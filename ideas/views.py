@@ -59,10 +59,11 @@ def _render_detail(request: HttpRequest, idea: Idea, *, status: int = 200, **for
     context = {
         "idea": idea,
         "supporters": selectors.recent_supporters(idea=idea),
-        "comments": selectors.comments_for(idea=idea),
+        "comments": selectors.comments_for(idea=idea, user=user),
         "timeline": selectors.timeline(idea=idea, ladder=selectors.milestone_ladder()),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "can_review": rules.can_review(user),
+        # Staff decide hidden ideas from the moderation queue, not here.
+        "can_review": rules.can_review(user) and idea.hidden_at is None and idea.deleted_at is None,
         "can_merge": rules.can_merge(user),
         "is_creator": user.is_authenticated and user.pk == idea.creator_id,
     }

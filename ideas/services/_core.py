@@ -135,7 +135,8 @@ def push_idea_state(idea_id: int) -> None:
 
     def send() -> None:
         idea = Idea.objects.select_related("next_milestone").filter(pk=idea_id).first()
-        if idea is None or idea.published_at is None:
+        # Hidden and deleted ideas leak nothing to live pages.
+        if idea is None or idea.published_at is None or idea.hidden_at is not None or idea.deleted_at:
             return
         event = {"type": "idea.update", **idea_state(idea)}
         send_now(idea_group(idea_id), event)

@@ -69,7 +69,8 @@ def trending_score(*, recent_supports: int, recent_comments: int, age_hours: flo
 
 def refresh_trending(*, now: datetime | None = None, batch_size: int = 500) -> int:
     """Recompute the stored trending score of every published idea that is not merged, with
-    two aggregate queries and batched updates; returns how many scores changed."""
+    two aggregate queries and batched updates; returns how many scores changed. Hidden and
+    deleted comments do not count (the list leaves hidden ideas out whatever their score)."""
     now = now or clock.now()
     since = now - TRENDING_WINDOW
     supports = dict(
@@ -77,7 +78,7 @@ def refresh_trending(*, now: datetime | None = None, batch_size: int = 500) -> i
         .values_list("idea", "n")
     )
     comments = dict(
-        IdeaComment.objects.filter(created_at__gte=since).values("idea").annotate(n=Count("id"))
+        IdeaComment.objects.visible().filter(created_at__gte=since).values("idea").annotate(n=Count("id"))
         .values_list("idea", "n")
     )
     changed = []

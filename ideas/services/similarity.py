@@ -82,11 +82,12 @@ def clear_cache() -> None:
 
 
 def similar_ideas(*, text: str, limit: int = 5, exclude_id: int | None = None) -> list[Idea]:
-    """Published, unmerged ideas most like ``text`` (best first)."""
+    """Published, unmerged ideas most like ``text`` (best first); hidden and deleted ideas
+    are never suggested."""
     text = (text or "").strip()
     if len(text) < 4:
         return []
-    candidates = Idea.objects.published().exclude(status=Status.MERGED)
+    candidates = Idea.objects.published().visible().exclude(status=Status.MERGED)
     if exclude_id:
         candidates = candidates.exclude(pk=exclude_id)
     if semantic_enabled():

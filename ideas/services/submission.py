@@ -14,6 +14,7 @@ from community.models import ProductCategory, ProductPage, User
 from ideas import clock, rules, signals
 from ideas.models import Idea, IdeaImage, Status
 from ideas.services._core import IdeaActionRefused, change_status, lock_idea, start_window
+from ideas.services.moderation import check_member_may, screen_new_content
 
 MAX_IMAGES = 5
 
@@ -55,8 +56,10 @@ def submit_idea(*, creator: User, title: str, description: str, category: Produc
     """Create an idea in review. ``images`` are decoded, validated PIL images
     (community.images.open_validated_image); each is re-encoded before it is stored.
 
-    Guarantees: at most five images; nothing is announced (idea_submitted) unless the idea
-    and its images commit together.
+    Guarantees: moderation's limits are checked first (IdeaActionRefused says why and when
+    the member may submit again); at most five images; the idea is held for approval when
+    HEARTH_PREMODERATE["ideas.idea"] says so and scanned for spam; nothing is announced
+    (idea_submitted) unless the idea and its images commit together.
     """
     if not creator.is_authenticated or not creator.is_active:
         raise IdeaActionRefused("Log in to submit an idea.")
@@ -65,6 +68,7 @@ def submit_idea(*, creator: User, title: str, description: str, category: Produc
         raise IdeaActionRefused(f"An idea can have at most {MAX_IMAGES} images.")
     if product is not None and category is None:
         category = product.category
+    check_member_may(user=creator, action="idea", text=f"{title}\n{description}")
     now = clock.now()
     with transaction.atomic():
         idea = Idea.objects.create(
@@ -75,7 +79,9 @@ def submit_idea(*, creator: User, title: str, description: str, category: Produc
         )
         idea.status_changes.create(from_status="", to_status=Status.IN_REVIEW, actor=creator, created_at=now)
         _store_images(idea, images)
+        screen_new_content(obj=idea, author=creator, text=f"{idea.title}\n{idea.description}")
         signals.send_on_commit(signals.idea_submitted, idea_id=idea.pk, creator_id=creator.pk)
+    idea.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])
     return idea
 
 
@@ -165,26 +171,35 @@ def decide_idea(*, actor: User, idea_id: int, to_status: str, comment: str = "")
             )
         if not comment and to_status not in rules.COMMENT_OPTIONAL:
             raise IdeaActionRefused("Write a comment explaining this decision to the community.")
-        extra: tuple[str, ...] = ()
-        if to_status == Status.GATHERING_SUPPORT:
-            first_publication = idea.published_at is None
-            if first_publication:
-                idea.published_at = now
-                extra = ("published_at",)
-            start_window(idea, now=now)
-            if idea.next_milestone is None:
-                to_status = Status.ACHIEVED
-        elif to_status != Status.GATHERING_SUPPORT:
-            idea.deadline = None
-            idea.next_milestone = None
-        change_status(idea, to_status=to_status, actor=actor, comment=comment, now=now, extra_fields=extra)
-        if to_status == Status.GATHERING_SUPPORT:
-            signals.send_on_commit(signals.idea_published, idea_id=idea.pk, creator_id=idea.creator_id,
-                                   actor_id=actor.pk)
-            from ideas.tasks import embed_idea
-
-            enqueue_on_commit(embed_idea, idea.pk)
+        if idea.hidden_at is not None or idea.deleted_at is not None:
+            raise IdeaActionRefused(
+                "This idea is hidden by moderation: approve or restore it from the moderation queue first."
+            )
+        apply_decision(idea, actor=actor, to_status=to_status, comment=comment, now=now)
     return idea
+
+
+def apply_decision(idea: Idea, *, actor: User, to_status: str, comment: str, now) -> None:
+    """Move the locked ``idea`` to ``to_status`` (already checked). Publishing starts the
+    first milestone's window, announces ``idea_published`` and stores the embedding."""
+    extra: tuple[str, ...] = ()
+    if to_status == Status.GATHERING_SUPPORT:
+        if idea.published_at is None:
+            idea.published_at = now
+            extra = ("published_at",)
+        start_window(idea, now=now)
+        if idea.next_milestone is None:
+            to_status = Status.ACHIEVED
+    else:
+        idea.deadline = None
+        idea.next_milestone = None
+    change_status(idea, to_status=to_status, actor=actor, comment=comment, now=now, extra_fields=extra)
+    if to_status == Status.GATHERING_SUPPORT:
+        signals.send_on_commit(signals.idea_published, idea_id=idea.pk, creator_id=idea.creator_id,
+                               actor_id=actor.pk)
+        from ideas.tasks import embed_idea
+
+        enqueue_on_commit(embed_idea, idea.pk)
 
 
 def _expire(idea: Idea, *, now) -> None:

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from ideas import clock, signals
 from ideas.models import Idea, Status, Support
 from ideas.services._core import IdeaActionRefused, advance_milestones, lock_idea, push_idea_state
+from ideas.services.moderation import check_member_may
 
 EXPIRED_MESSAGE = "This idea has expired: its deadline passed before it reached the next milestone."
 
@@ -17,8 +18,10 @@ def check_cast_support(*, user, idea: Idea, now) -> None:
     """Raise IdeaActionRefused with the reason ``user`` may not support ``idea`` now."""
     if not (user and user.is_authenticated):
         raise IdeaActionRefused("Log in to support ideas.")
-    if idea.published_at is None:
+    if idea.published_at is None or idea.deleted_at is not None:
         raise IdeaActionRefused("That idea does not exist.")
+    if idea.hidden_at is not None:
+        raise IdeaActionRefused("This idea is hidden by the moderators: it cannot be supported.")
     if idea.creator_id == user.pk:
         raise IdeaActionRefused("You cannot support your own idea.")
     past_deadline = idea.status == Status.GATHERING_SUPPORT and idea.deadline and idea.deadline <= now
@@ -34,7 +37,8 @@ def cast_support(*, user, idea_id: int) -> bool:
     """Add ``user``'s support to the idea. Returns True if it was added, False if they
     already supported it (supporting twice changes nothing).
 
-    Guarantees: at most one support per member and idea (unique constraint); the counter
+    Guarantees: hidden ideas are refused; moderation's limits for "support" apply (supporting
+    twice does not use them up); at most one support per member and idea (unique constraint); the counter
     moves with the row in one transaction under the idea's row lock, so concurrent supports
     are all counted exactly; a milestone reached in time extends the deadline at once.
     """
@@ -42,6 +46,9 @@ def cast_support(*, user, idea_id: int) -> bool:
     with transaction.atomic():
         idea = lock_idea(idea_id)
         check_cast_support(user=user, idea=idea, now=now)
+        if Support.objects.filter(idea=idea, user=user).exists():
+            return False
+        check_member_may(user=user, action="support")
         try:
             with transaction.atomic():
                 Support.objects.create(idea=idea, user=user, created_at=now)

@@ -55,3 +55,12 @@ async def test_an_idea_in_review_cannot_be_followed_live():
     idea = await sync_to_async(submitted_idea)()
     communicator, connected, code = await _connect(f"/ws/ideas/{idea.pk}/")
     assert not connected and code == 4403
+
+
+async def test_a_hidden_idea_cannot_be_followed_live():
+    from ideas.services.moderation import hide_idea
+
+    idea = await sync_to_async(published_idea)()
+    await sync_to_async(hide_idea)(idea, reason="Flagged as spam", actor=None)
+    communicator, connected, code = await _connect(f"/ws/ideas/{idea.pk}/")
+    assert not connected and code == 4403

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # Queries per page, whatever the number of ideas, supporters, comments or images.
 LIST_QUERIES_ANONYMOUS = 5
-LIST_QUERIES_MEMBER = 7
+LIST_QUERIES_MEMBER = 9  # +2: the permission lookup that decides whether hidden ideas are listed
 DETAIL_QUERIES_ANONYMOUS = 10
 DETAIL_QUERIES_MEMBER = 14
 
