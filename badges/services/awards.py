@@ -26,6 +26,7 @@ from badges.models import (
     SourceTally,
     UserPoints,
 )
+from badges.suspension import is_suspended
 from community.models import User
 from community.services.notifications import notify
 
@@ -45,6 +46,13 @@ def _threshold(params: dict) -> int:
     return int(params.get("threshold", 1))
 
 
+def _complete_profiles(params: dict):
+    users = User.objects.filter(is_active=True).exclude(display_name="").exclude(bio="")
+    if params.get("avatar", True):
+        users = users.exclude(avatar="")
+    return users
+
+
 def qualifying(badge: Badge, *, now: datetime.datetime) -> set[tuple[int, int]]:
     """Every (user_id, source_id) that meets ``badge``'s criteria now: the backfill's view."""
     params = badge.params or {}
@@ -58,9 +66,7 @@ def qualifying(badge: Badge, *, now: datetime.datetime) -> set[tuple[int, int]]:
         return {(user_id, source_id if badge.multiple else 0)
                 for user_id, source_id in rows.values_list("user_id", "source_id")}
     if badge.criteria == "profile_complete":
-        users = User.objects.filter(is_active=True).exclude(display_name="").exclude(bio="")
-        if params.get("avatar", True):
-            users = users.exclude(avatar="")
+        users = _complete_profiles(params)
         return {(pk, 0) for pk in users.values_list("pk", flat=True)}
     if badge.criteria == "member_days":
         cutoff = now - datetime.timedelta(days=int(params.get("days", 365)))
@@ -248,6 +254,23 @@ def undo_progress(*, user_id: int, kind: str, original_at: datetime.datetime,
         ChallengeProgress.objects.filter(challenge_id=challenge_id, user_id=user_id,
                                          completed_at__isnull=True, count__gt=0).update(
             count=F("count") - 1)
+
+
+def check_profile_badges(*, user_id: int, now: datetime.datetime | None = None) -> int:
+    """Grant the profile badges (Welcome) a member now qualifies for, on profile save rather
+    than at the nightly backfill. Suspended members get nothing. Returns how many granted."""
+    badges = list(Badge.objects.filter(active=True, criteria="profile_complete"))
+    user = User.objects.filter(pk=user_id).first()
+    if not badges or user is None:
+        return 0
+    until = UserPoints.objects.filter(pk=user_id).values_list("suspended_until", flat=True).first()
+    if is_suspended(user, suspended_until=until):
+        return 0
+    granted = 0
+    for badge in badges:
+        if _complete_profiles(badge.params or {}).filter(pk=user_id).exists():
+            granted += grant_badge(user=user, badge=badge, now=now) is not None
+    return granted
 
 
 # --- nightly backfill ----------------------------------------------------------------------

@@ -68,10 +68,11 @@ def _aware(value):
 def lock_members(user_ids) -> dict[int, Member]:
     """Create missing UserPoints rows and lock every one until commit, in id order: one upsert
     (ON CONFLICT DO UPDATE takes the row locks on PostgreSQL; SQLite writes one at a time),
-    and one query for the users."""
+    after one query for the users."""
     from community.models import User
 
-    ids = sorted(set(user_ids))
+    users = User.objects.in_bulk(set(user_ids))
+    ids = sorted(users)  # members that no longer exist earn nothing
     if not ids:
         return {}
     table = UserPoints._meta.db_table
@@ -83,7 +84,6 @@ def lock_members(user_ids) -> dict[int, Member]:
             ids,
         )
         rows = cursor.fetchall()
-    users = User.objects.in_bulk(ids)
     return {user_id: Member(user=users[user_id], total=total, start_total=total,
                             suspended_until=_aware(until))
             for user_id, total, until in rows}
@@ -118,9 +118,9 @@ def without_duplicates(entries: list[PointsEntry]) -> list[PointsEntry]:
 
 def cap_used(entries: list[PointsEntry]) -> dict[tuple[int, datetime.date], int]:
     """Points already counted toward the daily cap, per (member, day) the entries fall on."""
-    days = {timezone.localdate(entry.created_at) for entry in entries}
     if not entries:
         return {}
+    days = {timezone.localdate(entry.created_at) for entry in entries}
     rows = PointsPeriod.objects.filter(
         user_id__in={entry.user_id for entry in entries}, kind=PointsPeriod.DAY, start__in=days,
     ).values_list("user_id", "start", "capped_points")

@@ -101,7 +101,7 @@ def record_batch(events: list[Event], *, now: datetime.datetime | None = None) -
     with transaction.atomic():
         members = lock_members(event.user_id for event in events)
         candidates = [_unpriced_entry(event, now) for event in events
-                      if not members[event.user_id].suspended]
+                      if event.user_id in members and not members[event.user_id].suspended]
         fresh = without_duplicates(candidates)
         _price(fresh)
         moved = apply_entries(members, fresh, count_delta=1)
@@ -237,7 +237,7 @@ def restore_source(*, source_label: str, source_id: int,
                 generation=original.generation + 1, created_at=now, counts_toward_cap=False,
             )
             for original in (reversal.reverses for reversal in hidden)
-            if not members[original.user_id].suspended
+            if original.user_id in members and not members[original.user_id].suspended
         ]
         moved = apply_entries(members, without_duplicates(candidates), count_delta=1)
         awards.follow_up(members=members, moved=moved, now=now, challenges=False)
