@@ -248,6 +248,8 @@ def undo_progress(*, user_id: int, kind: str, original_at: datetime.datetime,
                   now: datetime.datetime) -> None:
     """A reversed event stops counting toward running challenges it counted for (unless
     already completed: rewards are never taken back by the engine)."""
+    if not any(challenge.kind == kind for challenge in engine_config().challenges):
+        return  # nothing running counts this kind: no query
     running = Challenge.objects.filter(kind=kind, starts_at__lte=original_at,
                                        ends_at__gt=original_at).filter(ends_at__gt=now)
     for challenge_id in running.values_list("pk", flat=True):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from badges import kinds
@@ -124,23 +125,66 @@ def record_event(*, kind: str, user_id: int, source_id: int, actor_id: int | Non
 def record_events(*, events: list[dict]) -> int:
     """Record many events (each the keyword arguments of ``record_event``, or of
     ``reverse_event`` with ``reverse=True``) in one transaction. Same guarantees as one at a
-    time: each member's events keep their order, runs of awards between reversals go in as
-    one batch, and members are locked in id order, so two batches never wait on each other in
-    a cycle. Returns how many entries were added."""
+    time: awards go in as one batch and withdrawals as another, split only where an award and
+    a withdrawal name the same member, kind and source (so each still sees the other in the
+    order they came); members are locked in id order, so two batches never wait on each other
+    in a cycle. Returns how many entries were added."""
     added = 0
-    pending: list[Event] = []
-    ordered = sorted(events, key=lambda event: event["user_id"] or 0)
+    awards_: list[Event] = []
+    withdrawals: list[dict] = []
+
+    def flush_awards():
+        nonlocal added, awards_
+        added += len(record_batch(awards_))
+        awards_ = []
+
+    def flush_withdrawals():
+        nonlocal added, withdrawals
+        added += len(_reverse_many(withdrawals))
+        withdrawals = []
+
     with transaction.atomic():
-        for event in ordered:
+        for event in sorted(events, key=lambda event: event["user_id"] or 0):
             event = dict(event)
+            key = (event["user_id"], event["kind"], event["source_id"])
             if event.pop("reverse", False):
-                added += len(record_batch(pending))
-                pending = []
-                added += len(reverse_event(**event))
+                if any(_same_act(pending, key) for pending in awards_):
+                    flush_awards()
+                withdrawals.append(event)
             else:
-                pending.append(Event(**event))
-        added += len(record_batch(pending))
+                if any(_same_act(pending, key) for pending in withdrawals):
+                    flush_awards()
+                    flush_withdrawals()
+                awards_.append(Event(**event))
+        flush_awards()
+        flush_withdrawals()
     return added
+
+
+def _same_act(pending, key: tuple) -> bool:
+    if isinstance(pending, Event):
+        return (pending.user_id, pending.kind, pending.source_id) == key
+    return (pending["user_id"], pending["kind"], pending["source_id"]) == key
+
+
+def _reverse_many(withdrawals: list[dict]) -> list[PointsEntry]:
+    """Several ``reverse_event`` calls with one query for the entries and one reversal batch."""
+    if not withdrawals:
+        return []
+    matches = Q()
+    for withdrawal in withdrawals:
+        source_type = kinds.content_type_for(withdrawal.get("source_label")
+                                             or kinds.SOURCES[withdrawal["kind"]])
+        match = Q(reason=withdrawal["kind"], source_type=source_type,
+                  source_id=withdrawal["source_id"])
+        if withdrawal.get("user_id") is not None:
+            match &= Q(user_id=withdrawal["user_id"])
+        if withdrawal.get("variant") is not None:
+            match &= Q(variant=withdrawal["variant"])
+        matches |= match
+    originals = PointsEntry.objects.filter(matches, reversed_by__isnull=True)
+    return _reverse_entries(list(originals.values_list("pk", "user_id")),
+                            cause=PointsEntry.WITHDRAWN, now=timezone.now())
 
 
 def award_reward(*, member: Member, members: dict[int, Member], reason: str, source_label: str,
