@@ -28,10 +28,17 @@ class PointsEntryQuerySet(models.QuerySet):
 class PointsEntry(models.Model):
     """One award (or reversal) of points. Never updated, never deleted.
 
-    (user, reason, source, variant) is unique, so a replayed event or a duplicate task run
-    inserts nothing. ``variant`` tells apart entries for the same source: the member who
-    liked or supported, or the milestone reached; 0 when nothing varies.
+    (user, reason, source, variant, occurrence, generation) is unique, so a replayed event or
+    a duplicate task run inserts nothing. ``variant`` tells apart entries for the same source:
+    the member who liked or supported, or the milestone reached; 0 when nothing varies.
+    ``occurrence`` tells apart repeats of one member's act: the like's id, so a like withdrawn
+    and given again is a new like; 0 when the act cannot repeat. ``generation`` counts
+    re-awards: 0 when first earned, +1 each time hidden content is restored.
     """
+
+    WITHDRAWN, DELETED, HIDDEN, MOVED = "withdrawn", "deleted", "hidden", "moved"
+    CAUSES = [(WITHDRAWN, "Withdrawn"), (DELETED, "Deleted"), (HIDDEN, "Hidden by moderators"),
+              (MOVED, "Moved elsewhere")]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="points_entries")
@@ -40,12 +47,17 @@ class PointsEntry(models.Model):
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     source_id = models.PositiveBigIntegerField()
     variant = models.BigIntegerField(default=0)
+    occurrence = models.BigIntegerField(default=0)
+    generation = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(db_index=True)
     counts_toward_cap = models.BooleanField(default=True)
     # Points the rule would have given: differs from ``points`` when the daily cap cut it.
     rule_points = models.IntegerField(default=0)
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="reversed_by")
+    # Why a reversal was made (blank on awards): restoring hidden content re-awards only what
+    # hiding took away.
+    cause = models.CharField(max_length=10, choices=CAUSES, blank=True)
 
     objects = PointsEntryQuerySet.as_manager()
 
@@ -53,7 +65,8 @@ class PointsEntry(models.Model):
         verbose_name_plural = "points entries"
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "reason", "source_type", "source_id", "variant"],
+                fields=["user", "reason", "source_type", "source_id", "variant", "occurrence",
+                        "generation"],
                 name="badges_entry_once_per_event",
             ),
         ]

@@ -9,7 +9,11 @@ import datetime
 import importlib
 import logging
 
+from django.apps import apps
+from django.db.models.signals import post_save
+
 from badges import kinds, tasks
+from badges.models import PointsEntry
 from community.deferred import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -34,8 +38,25 @@ def on_post_deleted(*, post_id, topic_id, was_first_post=False, **_):
         enqueue_on_commit(tasks.reverse_source, "forum.topic", topic_id)
 
 
-def on_post_liked(*, post_id, author_id, actor_id, **_):
-    _record(kinds.LIKE_RECEIVED, user_id=author_id, source_id=post_id, actor_id=actor_id)
+def _current_like_id(post_id: int, actor_id: int) -> int | None:
+    # Read by name: badges never imports the forum. Called right after the like commits, so
+    # the row is the like this event announces.
+    try:
+        like_model = apps.get_model("forum", "Like")
+    except LookupError:
+        return None
+    return like_model.objects.filter(post_id=post_id, user_id=actor_id).values_list(
+        "pk", flat=True).first()
+
+
+def on_post_liked(*, post_id, author_id, actor_id, like_id=None, **_):
+    # The like's id tells a like given again after being withdrawn from a replay of the first.
+    # Without a row (withdrawn already, or no forum) the like counts as occurrence 0: the
+    # withdrawal that follows reverses it just the same.
+    like_id = like_id or _current_like_id(post_id, actor_id) or 0
+    if author_id:
+        enqueue_on_commit(tasks.record_event, kinds.LIKE_RECEIVED, author_id, post_id, actor_id,
+                          None, like_id)
 
 
 def on_post_unliked(*, post_id, author_id, actor_id, **_):
@@ -80,7 +101,22 @@ def on_flag_upheld(*, flag_id, flagger_id=None, **_):
 
 
 def on_content_hidden(*, content_type_id, object_id, **_):
-    enqueue_on_commit(tasks.reverse_content, content_type_id, object_id)
+    enqueue_on_commit(tasks.reverse_content, content_type_id, object_id, PointsEntry.HIDDEN)
+
+
+def on_content_restored(*, content_type_id, object_id, **_):
+    enqueue_on_commit(tasks.restore_content, content_type_id, object_id)
+
+
+PROFILE_FIELDS = {"display_name", "bio", "avatar"}
+
+
+def on_user_saved(*, instance, update_fields=None, raw=False, **_):
+    """A member's profile may now be complete: check the profile badges (Welcome) at once
+    rather than waiting for the nightly backfill. Logins (last_login only) are skipped."""
+    if raw or (update_fields is not None and not PROFILE_FIELDS.intersection(update_fields)):
+        return
+    enqueue_on_commit(tasks.check_profile_badges, instance.pk)
 
 
 def on_user_suspended(*, user_id, ends_at=None, **_):
@@ -103,7 +139,9 @@ SIGNALS = {
     ("reviews.signals", "review_published"): on_review_published,
     ("reviews.signals", "review_marked_helpful"): on_review_marked_helpful,
     ("moderation.signals", "flag_upheld"): on_flag_upheld,
-    ("moderation.signals", "content_hidden"): on_content_hidden,
+    # Hiding and restoring arrive through community, which moderation sends them on.
+    ("community.signals", "content_hidden"): on_content_hidden,
+    ("community.signals", "content_restored"): on_content_restored,
     ("moderation.signals", "user_suspended"): on_user_suspended,
 }
 
@@ -132,6 +170,10 @@ def connect() -> list[tuple[str, str]]:
         _CONNECTED.append(receiver)  # signals hold weak references
         signal.connect(receiver, dispatch_uid=f"badges.{module_path}.{name}")
         connected.append((module_path, name))
+    user_receiver = _receiver(on_user_saved)
+    _CONNECTED.append(user_receiver)
+    post_save.connect(user_receiver, sender=apps.get_model("community", "User"),
+                      dispatch_uid="badges.profile_saved")
     if missing:
         logger.debug("badges: not listening to signals that do not exist yet: %s",
                      ", ".join(missing))

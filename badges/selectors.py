@@ -48,6 +48,22 @@ class Board:
     own: BoardRow | None
 
 
+HISTORY_PREFIXES = {PointsEntry.HIDDEN: "Hidden by moderators", PointsEntry.DELETED: "Removed",
+                    PointsEntry.MOVED: "Answer moved"}
+
+
+def _history_label(entry: PointsEntry, label: str) -> str:
+    """Why the entry is there, in the member's words: a reversal says what undid it, a
+    re-award after hidden content came back says so."""
+    if entry.is_reversal:
+        prefix = HISTORY_PREFIXES.get(entry.cause, "Withdrawn")
+    elif entry.generation:
+        prefix = "Restored"
+    else:
+        return label
+    return f"{prefix}: {label[0].lower()}{label[1:]}"
+
+
 def _board_queryset(key: str, now: datetime.datetime) -> tuple[QuerySet, str]:
     if key == "all":
         return UserPoints.objects.filter(listed_on_boards("user__"), total__gt=0), "total"
@@ -134,7 +150,7 @@ def member_achievements(*, member: User, history_page: int = 1, per_page: int = 
     labels.setdefault(kinds.CHALLENGE_COMPLETED, "Completed a challenge")
     for entry in history_page:
         label = labels.get(kinds.base_kind(entry.reason), entry.reason)
-        entry.label = f"Withdrawn: {label[0].lower()}{label[1:]}" if entry.is_reversal else label
+        entry.label = _history_label(entry, label)
         entry.capped_note = ("daily cap reached" if not entry.is_reversal
                              and entry.points < entry.rule_points else "")
     return Achievements(

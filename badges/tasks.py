@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import OperationalError
 
 from badges import kinds
+from badges.models import PointsEntry
 from badges.services import awards, ledger, rings
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
@@ -18,9 +19,17 @@ PERMANENT = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 @shared_task(**RETRY)
 def record_event(kind: str, user_id: int, source_id: int, actor_id: int | None = None,
-                 variant: int | None = None) -> bool:
+                 variant: int | None = None, occurrence: int | None = None) -> bool:
     return ledger.record_event(kind=kind, user_id=user_id, source_id=source_id,
-                               actor_id=actor_id, variant=variant) is not None
+                               actor_id=actor_id, variant=variant,
+                               occurrence=occurrence) is not None
+
+
+@shared_task(**RETRY)
+def record_events(events: list[dict]) -> int:
+    """A batch of events (keyword arguments of ``ledger.record_event``, or of
+    ``ledger.reverse_event`` with ``reverse: true``) in one transaction."""
+    return ledger.record_events(events=events)
 
 
 @shared_task(**RETRY)
@@ -36,17 +45,32 @@ def reverse_source(source_label: str, source_id: int) -> int:
 
 
 @shared_task(**RETRY)
-def reverse_content(content_type_id: int, object_id: int) -> int:
+def reverse_content(content_type_id: int, object_id: int, cause: str = PointsEntry.DELETED) -> int:
+    return len(ledger.reverse_source(source_label=_label(content_type_id), source_id=object_id,
+                                     cause=cause))
+
+
+@shared_task(**RETRY)
+def restore_content(content_type_id: int, object_id: int) -> int:
+    return len(ledger.restore_source(source_label=_label(content_type_id), source_id=object_id))
+
+
+def _label(content_type_id: int) -> str:
     content_type = ContentType.objects.get_for_id(content_type_id)
-    label = f"{content_type.app_label}.{content_type.model}"
-    return len(ledger.reverse_source(source_label=label, source_id=object_id))
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+@shared_task(**RETRY)
+def check_profile_badges(user_id: int) -> int:
+    return awards.check_profile_badges(user_id=user_id)
 
 
 @shared_task(**RETRY)
 def accept_answer(post_id: int, answer_author_id: int, topic_author_id: int,
                   previous_post_id: int | None = None) -> bool:
     if previous_post_id:
-        ledger.reverse_event(kind=kinds.ANSWER_ACCEPTED, source_id=previous_post_id)
+        ledger.reverse_event(kind=kinds.ANSWER_ACCEPTED, source_id=previous_post_id,
+                             cause=PointsEntry.MOVED)
     return ledger.record_event(kind=kinds.ANSWER_ACCEPTED, user_id=answer_author_id,
                                source_id=post_id, actor_id=topic_author_id) is not None
 

@@ -3,11 +3,12 @@
     .venv/bin/python -m bench.badges [--events 100000] [--members 5000] [--workers 2] [--batch 100]
 
 Recreates the database (``DATABASE_URL``, default hearth_bench_badges), migrates, bulk-creates
-members, then feeds the events through ``badges.services.ledger`` exactly as the tasks do
-(locks, cap, badges, levels and challenges for every event; ``--batch`` events share a
-transaction, 1 makes each its own as the tasks do) from ``--workers`` processes. Reports events
-per second and checks that ``recompute_points`` finds every total, rollup and count equal to
-the ledger. Writes bench/results/badges-<date>.json.
+members, then feeds the events through ``badges.services.ledger.record_events`` exactly as the
+batch task does (locks, duplicates, cap, badges, levels and challenges for every event;
+``--batch`` events per batch and transaction, 1 makes each its own as the per-event tasks do)
+from ``--workers`` processes. Reports events per second, SQL statements per event, and checks
+that ``recompute_points`` finds every total, rollup and count equal to the ledger. Writes
+bench/results/badges-<date>.json.
 """
 
 import argparse
@@ -89,21 +90,30 @@ def make_events(n: int, member_ids: list[int], seed: int = 6) -> list[tuple]:
     return events
 
 
-def feed(events: list[tuple], batch: int) -> int:
+def feed(events: list[tuple], batch: int) -> tuple[int, int]:
+    """Feed ``events`` in batches; returns (events, SQL statements sent)."""
     from django.db import connection
 
     from badges.services.ledger import record_events
 
-    for start in range(0, len(events), batch):
-        record_events(events=[
-            {"kind": "like_received", "source_id": source, "user_id": user, "variant": actor,
-             "reverse": True} if kind == "unlike" else
-            {"kind": kind, "user_id": user, "source_id": source, "actor_id": actor,
-             "variant": variant}
-            for kind, user, source, actor, variant in events[start:start + batch]
-        ])
+    statements = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        for start in range(0, len(events), batch):
+            record_events(events=[
+                {"kind": "like_received", "source_id": source, "user_id": user, "variant": actor,
+                 "reverse": True} if kind == "unlike" else
+                {"kind": kind, "user_id": user, "source_id": source, "actor_id": actor,
+                 "variant": variant}
+                for kind, user, source, actor, variant in events[start:start + batch]
+            ])
     connection.close()
-    return len(events)
+    return len(events), statements
 
 
 def _worker(args):
@@ -147,8 +157,11 @@ def main() -> None:
           f"with {args.workers} worker process(es)...", flush=True)
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
-        fed = sum(pool.map(_worker, [(database_url, chunk, args.batch) for chunk in chunks]))
+        fed_and_statements = pool.map(_worker, [(database_url, chunk, args.batch)
+                                                for chunk in chunks])
     elapsed = time.perf_counter() - started
+    fed = sum(events_fed for events_fed, _ in fed_and_statements)
+    statements = sum(sent for _, sent in fed_and_statements)
     from django.db.models import Sum
 
     from badges.models import BadgeGrant, PointsEntry, UserPoints
@@ -164,6 +177,7 @@ def main() -> None:
         "events": fed, "members": len(member_ids), "workers": args.workers,
         "batch": args.batch,
         "seconds": round(elapsed, 2), "events_per_second": round(fed / elapsed),
+        "statements_per_event": round(statements / fed, 2),
         "entries": PointsEntry.objects.count(), "badge_grants": BadgeGrant.objects.count(),
         "ledger_points": ledger_sum, "total_points": totals_sum,
         "recompute_drift_rows": drift, "recompute_seconds": round(check_seconds, 2),

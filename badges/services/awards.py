@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from badges.models import (
     SourceTally,
     UserPoints,
 )
+from badges.suspension import is_suspended
 from community.models import User
 from community.services.notifications import notify
 
@@ -45,6 +46,13 @@ def _threshold(params: dict) -> int:
     return int(params.get("threshold", 1))
 
 
+def _complete_profiles(params: dict):
+    users = User.objects.filter(is_active=True).exclude(display_name="").exclude(bio="")
+    if params.get("avatar", True):
+        users = users.exclude(avatar="")
+    return users
+
+
 def qualifying(badge: Badge, *, now: datetime.datetime) -> set[tuple[int, int]]:
     """Every (user_id, source_id) that meets ``badge``'s criteria now: the backfill's view."""
     params = badge.params or {}
@@ -58,32 +66,13 @@ def qualifying(badge: Badge, *, now: datetime.datetime) -> set[tuple[int, int]]:
         return {(user_id, source_id if badge.multiple else 0)
                 for user_id, source_id in rows.values_list("user_id", "source_id")}
     if badge.criteria == "profile_complete":
-        users = User.objects.filter(is_active=True).exclude(display_name="").exclude(bio="")
-        if params.get("avatar", True):
-            users = users.exclude(avatar="")
+        users = _complete_profiles(params)
         return {(pk, 0) for pk in users.values_list("pk", flat=True)}
     if badge.criteria == "member_days":
         cutoff = now - datetime.timedelta(days=int(params.get("days", 365)))
         users = User.objects.filter(is_active=True, date_joined__lte=cutoff)
         return {(pk, 0) for pk in users.values_list("pk", flat=True)}
     return set()
-
-
-def _earned_now(badge: Badge, applied, kind: str) -> int | None:
-    """The source id ``badge`` is earned on by this one event, or None."""
-    params = badge.params or {}
-    if kind not in _kinds_of(params):
-        return None
-    if badge.criteria == "event_count":
-        kinds_ = _kinds_of(params)
-        count = applied.event_count if len(kinds_) == 1 else (
-            EventCount.objects.filter(user_id=applied.entry.user_id, kind__in=kinds_)
-            .aggregate(n=Sum("count"))["n"] or 0)
-        return 0 if count >= _threshold(params) else None
-    if (badge.criteria == "source_tally" and applied.tally is not None
-            and applied.tally >= _threshold(params)):
-        return applied.entry.source_id if badge.multiple else 0
-    return None
 
 
 # --- grants --------------------------------------------------------------------------------
@@ -141,47 +130,126 @@ def _check_level(user: User, old_total: int, new_total: int) -> None:
 
 # --- follow-ups inside the engine ----------------------------------------------------------
 
-def follow_up(*, locked: UserPoints, applied, now: datetime.datetime) -> None:
-    """Badges, challenge progress and level after a new (non-reversing) entry."""
+def follow_up(*, members: dict, moved, now: datetime.datetime, challenges: bool = True) -> None:
+    """Badges, challenge progress and levels after a batch of new (non-reversing) entries,
+    under the members' locks: each (member, badge) the batch touched is checked once."""
+    if not moved.entries:
+        return
+    config = engine_config()
+    _grant_earned_badges(members, moved, config.badges, now)
+    if challenges:
+        _advance_challenges(members, moved, config.challenges, now)
+    for user_id in {entry.user_id for entry in moved.entries}:
+        member = members[user_id]
+        _check_level(member.user, member.start_total, member.total)
+        member.start_total = member.total
+
+
+def _event_counts(moved, badges: list[Badge]) -> dict[tuple[int, str], int]:
+    """Counts after the batch for every (member, kind) the badges need: those the batch moved,
+    plus one query for the other kinds of multi-kind badges."""
+    counts = dict(moved.counts)
+    users = {user_id for user_id, _ in moved.counts}
+    extra_kinds = {kind for badge in badges if badge.criteria == "event_count"
+                   for kind in _kinds_of(badge.params or {})}
+    if any(len(_kinds_of(badge.params or {})) > 1 for badge in badges) and users:
+        missing = {(user_id, kind) for user_id in users for kind in extra_kinds} - set(counts)
+        if missing:
+            rows = EventCount.objects.filter(user_id__in=users, kind__in=extra_kinds)
+            for user_id, kind, count in rows.values_list("user_id", "kind", "count"):
+                counts.setdefault((user_id, kind), count)
+    return counts
+
+
+def _earned(moved, badges: list[Badge]) -> set[tuple[int, Badge, int]]:
+    """(member, badge, source) the batch's events earn: criteria met after the batch, checked
+    only for the kinds the batch recorded."""
+    recorded = {(entry.user_id, entry.reason) for entry in moved.entries}
+    recorded_kinds = {kind for _, kind in recorded}
+    counts = _event_counts(moved, badges)
+    earned = set()
+    for badge in badges:
+        params = badge.params or {}
+        badge_kinds = _kinds_of(params)
+        if not recorded_kinds.intersection(badge_kinds):
+            continue
+        threshold = _threshold(params)
+        if badge.criteria == "event_count":
+            for user_id in {user_id for user_id, kind in recorded if kind in badge_kinds}:
+                if sum(counts.get((user_id, kind), 0) for kind in badge_kinds) >= threshold:
+                    earned.add((user_id, badge, 0))
+        elif badge.criteria == "source_tally":
+            for (kind, _, source_id), (owner, count) in moved.tallies.items():
+                if kind in badge_kinds and count >= threshold:
+                    earned.add((owner, badge, source_id if badge.multiple else 0))
+    return earned
+
+
+def _grant_earned_badges(members: dict, moved, badges: list[Badge], now) -> None:
+    earned = _earned(moved, badges)
+    if not earned:
+        return
+    held = set(
+        BadgeGrant.objects.current().filter(
+            user_id__in={user_id for user_id, _, _ in earned},
+            badge_id__in={badge.pk for _, badge, _ in earned},
+            source_id__in={source_id for _, _, source_id in earned},
+        ).values_list("user_id", "badge_id", "source_id")
+    )
+    for user_id, badge, source_id in sorted(earned, key=lambda item: (item[0], item[1].pk, item[2])):
+        if (user_id, badge.pk, source_id) not in held:
+            grant_badge(user=members[user_id].user, badge=badge, source_id=source_id, now=now)
+
+
+def _advance_challenges(members: dict, moved, challenges: list[Challenge], now) -> None:
+    from badges.services.engine import upsert_add
+
+    steps: dict[tuple[int, int], int] = {}
+    for entry in moved.entries:
+        if entry.reason == kinds.CHALLENGE_COMPLETED:
+            continue
+        for challenge in challenges:
+            if challenge.kind == entry.reason and challenge.starts_at <= now < challenge.ends_at:
+                key = (challenge.pk, entry.user_id)
+                steps[key] = steps.get(key, 0) + 1
+    if not steps:
+        return
+    by_id = {challenge.pk: challenge for challenge in challenges}
+    progress = upsert_add(ChallengeProgress._meta.db_table, ["challenge_id", "user_id"],
+                           ["count"], [(*key, step) for key, step in steps.items()],
+                           returning=True)
+    for challenge_id, user_id, count in sorted(progress):
+        if count >= by_id[challenge_id].goal:
+            _complete_challenge(members, members[user_id], by_id[challenge_id], now)
+
+
+def _complete_challenge(members: dict, member, challenge: Challenge, now) -> None:
     from badges.services.ledger import award_reward
 
-    user = locked.user
-    kind = applied.entry.reason
-    config = engine_config()
-    for badge in config.badges:
-        source_id = _earned_now(badge, applied, kind)
-        if source_id is not None:
-            grant_badge(user=user, badge=badge, source_id=source_id, now=now)
-    old_total = applied.old_total
-    if kind != kinds.CHALLENGE_COMPLETED:
-        running = [c for c in config.challenges
-                   if c.kind == kind and c.starts_at <= now < c.ends_at]
-        for challenge in running:
-            count = _progress(challenge.pk, user.pk, 1)
-            if count < challenge.goal:
-                continue
-            claimed = ChallengeProgress.objects.filter(
-                challenge=challenge, user=user, completed_at__isnull=True
-            ).update(completed_at=now)
-            if not claimed:
-                continue
-            award_reward(locked=locked, reason=kinds.CHALLENGE_COMPLETED,
-                         source_label=kinds.SOURCES[kinds.CHALLENGE_COMPLETED],
-                         source_id=challenge.pk, points=challenge.reward_points, now=now)
-            if challenge.badge_id:
-                grant_badge(user=user, badge=challenge.badge, source_id=0, now=now)
-            notify(recipient=user, kind=CHALLENGE_KIND,
-                   message=f"Challenge complete: {challenge.title} (+{challenge.reward_points} points)",
-                   url=reverse("badges:challenges"), dedupe_key=f"badges.challenge.{challenge.pk}")
-            signals.send_on_commit(signals.challenge_completed, user_id=user.pk,
-                                   challenge_id=challenge.pk)
-    _check_level(user, old_total, locked.total)
+    user = member.user
+    claimed = ChallengeProgress.objects.filter(
+        challenge=challenge, user=user, completed_at__isnull=True
+    ).update(completed_at=now)
+    if not claimed:
+        return
+    award_reward(member=member, members=members, reason=kinds.CHALLENGE_COMPLETED,
+                 source_label=kinds.SOURCES[kinds.CHALLENGE_COMPLETED],
+                 source_id=challenge.pk, points=challenge.reward_points, now=now)
+    if challenge.badge_id:
+        grant_badge(user=user, badge=challenge.badge, source_id=0, now=now)
+    notify(recipient=user, kind=CHALLENGE_KIND,
+           message=f"Challenge complete: {challenge.title} (+{challenge.reward_points} points)",
+           url=reverse("badges:challenges"), dedupe_key=f"badges.challenge.{challenge.pk}")
+    signals.send_on_commit(signals.challenge_completed, user_id=user.pk,
+                           challenge_id=challenge.pk)
 
 
 def undo_progress(*, user_id: int, kind: str, original_at: datetime.datetime,
                   now: datetime.datetime) -> None:
     """A reversed event stops counting toward running challenges it counted for (unless
     already completed: rewards are never taken back by the engine)."""
+    if not any(challenge.kind == kind for challenge in engine_config().challenges):
+        return  # nothing running counts this kind: no query
     running = Challenge.objects.filter(kind=kind, starts_at__lte=original_at,
                                        ends_at__gt=original_at).filter(ends_at__gt=now)
     for challenge_id in running.values_list("pk", flat=True):
@@ -190,16 +258,21 @@ def undo_progress(*, user_id: int, kind: str, original_at: datetime.datetime,
             count=F("count") - 1)
 
 
-def _progress(challenge_id: int, user_id: int, delta: int) -> int:
-    table = ChallengeProgress._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(  # the table name is model metadata; values are parameters
-            f"INSERT INTO {table} (challenge_id, user_id, count) VALUES (%s, %s, %s) "  # noqa: S608
-            f"ON CONFLICT (challenge_id, user_id) DO UPDATE SET count = {table}.count + %s "
-            f"RETURNING count",
-            [challenge_id, user_id, delta, delta],
-        )
-        return cursor.fetchone()[0]
+def check_profile_badges(*, user_id: int, now: datetime.datetime | None = None) -> int:
+    """Grant the profile badges (Welcome) a member now qualifies for, on profile save rather
+    than at the nightly backfill. Suspended members get nothing. Returns how many granted."""
+    badges = list(Badge.objects.filter(active=True, criteria="profile_complete"))
+    user = User.objects.filter(pk=user_id).first()
+    if not badges or user is None:
+        return 0
+    until = UserPoints.objects.filter(pk=user_id).values_list("suspended_until", flat=True).first()
+    if is_suspended(user, suspended_until=until):
+        return 0
+    granted = 0
+    for badge in badges:
+        if _complete_profiles(badge.params or {}).filter(pk=user_id).exists():
+            granted += grant_badge(user=user, badge=badge, now=now) is not None
+    return granted
 
 
 # --- nightly backfill ----------------------------------------------------------------------

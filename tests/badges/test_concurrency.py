@@ -68,3 +68,32 @@ def test_concurrent_likes_on_one_post_count_exactly_and_grant_the_badge_once(bad
     assert UserPoints.objects.get(user=author).total == 8
     assert BadgeGrant.objects.filter(user=author, badge__slug="nice-post").count() == 1
     assert recompute_points() == 0
+
+
+@pytest.mark.stack
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_touching_the_same_members_concurrently_stay_exact_on_postgresql(
+        badge_defaults, settings):
+    from badges.services.ledger import record_events
+
+    settings.HEARTH_BADGES_DAILY_CAP = 30
+    authors = [UserFactory() for _ in range(3)]
+    likers = [UserFactory() for _ in range(20)]
+    posts = [next_source() for _ in authors]
+
+    def batch(i):
+        # Both batches like every author's post; half their likes are the same (replays).
+        chosen = likers[i * 5:i * 5 + 15]
+        record_events(events=[
+            {"kind": "like_received", "user_id": author.pk, "source_id": post,
+             "actor_id": liker.pk}
+            for author, post in zip(reversed(authors), reversed(posts), strict=True) for liker in chosen
+        ])
+
+    _run_in_threads(batch, 2)
+    for author, post in zip(authors, posts, strict=True):
+        assert PointsEntry.objects.filter(user=author).count() == 20
+        assert SourceTally.objects.get(source_id=post, kind="like_received").count == 20
+        assert UserPoints.objects.get(user=author).total == 20
+        assert BadgeGrant.objects.filter(user=author, badge__slug="nice-post").count() == 1
+    assert recompute_points() == 0

@@ -215,3 +215,56 @@ def test_recompute_points_command_reports_differences(capsys):
 def test_the_engine_uses_the_kind_names_the_rules_use():
     assert set(kinds.SOURCES) - {"challenge_completed"} == set(
         PointRule.objects.values_list("key", flat=True))
+
+
+def test_hidden_content_loses_its_points_and_earns_them_back_when_restored():
+    from badges.services.ledger import restore_source
+
+    author, liker = UserFactory(), UserFactory()
+    post = next_source()
+    record_event(kind="reply_created", user_id=author.pk, source_id=post)
+    record_event(kind="like_received", user_id=author.pk, source_id=post, actor_id=liker.pk,
+                 occurrence=7)
+    assert len(reverse_source(source_label="forum.post", source_id=post,
+                              cause=PointsEntry.HIDDEN)) == 2
+    assert total(author) == 0
+    assert len(restore_source(source_label="forum.post", source_id=post)) == 2
+    assert restore_source(source_label="forum.post", source_id=post) == []
+    assert total(author) == 3
+    # Hidden and restored a second time: the next generation.
+    reverse_source(source_label="forum.post", source_id=post, cause=PointsEntry.HIDDEN)
+    restore_source(source_label="forum.post", source_id=post)
+    assert total(author) == 3
+    assert sorted(PointsEntry.objects.filter(user=author, reason="reply_created")
+                  .values_list("generation", flat=True)) == [0, 1, 2]
+    assert EventCount.objects.get(user=author, kind="like_received").count == 1
+    assert recompute_points() == 0
+
+
+def test_restoring_content_does_not_give_back_a_withdrawn_like_or_a_deleted_post():
+    from badges.services.ledger import restore_source
+
+    author, liker = UserFactory(), UserFactory()
+    post = next_source()
+    record_event(kind="reply_created", user_id=author.pk, source_id=post)
+    record_event(kind="like_received", user_id=author.pk, source_id=post, actor_id=liker.pk)
+    reverse_event(kind="like_received", source_id=post, user_id=author.pk, variant=liker.pk)
+    reverse_source(source_label="forum.post", source_id=post, cause=PointsEntry.HIDDEN)
+    restore_source(source_label="forum.post", source_id=post)
+    assert total(author) == 2  # the reply again, not the withdrawn like
+    other = next_source()
+    record_event(kind="reply_created", user_id=author.pk, source_id=other)
+    reverse_source(source_label="forum.post", source_id=other)  # deleted
+    assert restore_source(source_label="forum.post", source_id=other) == []
+
+
+def test_a_suspended_member_gets_nothing_back_on_restore():
+    from badges.services.ledger import restore_source, set_suspension
+
+    author = UserFactory()
+    post = next_source()
+    record_event(kind="reply_created", user_id=author.pk, source_id=post)
+    reverse_source(source_label="forum.post", source_id=post, cause=PointsEntry.HIDDEN)
+    set_suspension(user_id=author.pk, until=timezone.now() + datetime.timedelta(days=1))
+    assert restore_source(source_label="forum.post", source_id=post) == []
+    assert total(author) == 0

@@ -97,6 +97,7 @@ def test_idea_signals_credit_creator_and_supporter(fake_apps, django_capture_on_
 
 def test_review_and_moderation_signals(fake_apps, django_capture_on_commit_callbacks):
     reviews, moderation = fake_apps["reviews.signals"], fake_apps["moderation.signals"]
+    community = fake_apps["community.signals"]
     author, voter, flagger = UserFactory(), UserFactory(), UserFactory()
     review = next_source()
     with django_capture_on_commit_callbacks(execute=True):
@@ -110,9 +111,8 @@ def test_review_and_moderation_signals(fake_apps, django_capture_on_commit_callb
     assert points(flagger) == 5
     review_type = ContentType.objects.get_by_natural_key("reviews", "review")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.content_hidden.send(sender=None, item_id=None, content_type_id=review_type.pk,
-                                       object_id=review, author_id=author.pk, actor_id=None,
-                                       automatic=True)
+        community.content_hidden.send(sender=None, content_type_id=review_type.pk,
+                                      object_id=review, author_id=author.pk)
         moderation.user_suspended.send(sender=None, suspension_id=1, user_id=author.pk,
                                        actor_id=flagger.pk, ends_at=None)
     assert points(author) == 0
@@ -120,3 +120,70 @@ def test_review_and_moderation_signals(fake_apps, django_capture_on_commit_callb
         reviews.review_published.send(sender="reviews", review_id=next_source(), product_id=1,
                                       author_id=author.pk, rating=5)
     assert points(author) == 0  # suspended: earns nothing
+
+
+def test_hidden_content_restored_earns_again(fake_apps, django_capture_on_commit_callbacks):
+    reviews, community = fake_apps["reviews.signals"], fake_apps["community.signals"]
+    author, voter = UserFactory(), UserFactory()
+    review = next_source()
+    review_type = ContentType.objects.get_by_natural_key("reviews", "review")
+    hidden = {"sender": None, "content_type_id": review_type.pk, "object_id": review,
+              "author_id": author.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        reviews.review_published.send(sender="reviews", review_id=review, product_id=1,
+                                      author_id=author.pk, rating=4, verified_owner=False)
+        reviews.review_marked_helpful.send(sender="reviews", review_id=review,
+                                           voter_id=voter.pk, author_id=author.pk)
+    assert points(author) == 12
+    with django_capture_on_commit_callbacks(execute=True):
+        community.content_hidden.send(**hidden)
+    assert points(author) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        community.content_restored.send(**hidden)
+        community.content_restored.send(**hidden)  # delivered twice: restored once
+    assert points(author) == 12
+    assert PointsEntry.objects.filter(user=author, generation=1).count() == 2
+    assert PointsEntry.objects.filter(user=author, cause=PointsEntry.HIDDEN).count() == 2
+
+
+def test_a_like_given_again_after_withdrawal_earns_again(fake_apps,
+                                                        django_capture_on_commit_callbacks):
+    forum = fake_apps["forum.signals"]
+    author, liker = UserFactory(), UserFactory()
+    post = next_source()
+    like = {"sender": None, "post_id": post, "topic_id": 1, "author_id": author.pk,
+            "actor_id": liker.pk}
+    for like_id in (41, 42):  # the forum's Like rows: a new row each time the like is given
+        with django_capture_on_commit_callbacks(execute=True):
+            forum.post_liked.send(like_id=like_id, **like)
+            forum.post_liked.send(like_id=like_id, **like)  # a replay earns nothing more
+        assert points(author) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            forum.post_unliked.send(**like)
+        assert points(author) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        forum.post_liked.send(like_id=43, **like)
+    assert points(author) == 1
+    reasons = list(PointsEntry.objects.filter(user=author).order_by("pk")
+                   .values_list("reason", "occurrence"))
+    assert reasons == [("like_received", 41), ("like_received.reversed", 41),
+                       ("like_received", 42), ("like_received.reversed", 42),
+                       ("like_received", 43)]
+
+
+def test_completing_the_profile_earns_welcome_on_save(django_capture_on_commit_callbacks):
+    from badges.models import BadgeGrant
+    from community.services.accounts import update_profile
+
+    member = UserFactory(display_name="", bio="", avatar="")
+    with django_capture_on_commit_callbacks(execute=True):
+        update_profile(user=member, display_name="Rae", bio="")
+    assert not BadgeGrant.objects.filter(user=member, badge__slug="welcome").exists()
+    member.avatar = "avatars/rae.webp"
+    with django_capture_on_commit_callbacks(execute=True):
+        update_profile(user=member, display_name="Rae", bio="Espresso, mostly.")
+    assert BadgeGrant.objects.filter(user=member, badge__slug="welcome").count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        member.save(update_fields=["last_login"])
+        update_profile(user=member, display_name="Rae B.", bio="Espresso, mostly.")
+    assert BadgeGrant.objects.filter(user=member, badge__slug="welcome").count() == 1

@@ -1,51 +1,77 @@
-import datetime
+import re
 
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from badges.models import Challenge
-from badges.services.ledger import record_event
+from badges.models import PointsEntry
+from forum import services as forum_services
+from forum.models import Category
+from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 
+TITLE = "Grinder jams on the finest setting"
 
-def test_member_sees_points_and_a_badge_arrive_live_and_finds_the_reasons(
-    new_page, live
-):
-    member, fan = UserFactory(username="juniper"), UserFactory(username="fan")
-    Challenge.objects.create(
-        title="Get your first like", kind="like_received", goal=1, reward_points=10,
-        starts_at=timezone.now() - datetime.timedelta(hours=1),
-        ends_at=timezone.now() + datetime.timedelta(days=7))
-    page = new_page()
-    from tests.browser.conftest import log_in
 
-    log_in(page, "juniper", PASSWORD)
-    page.goto("/u/juniper/")
-    expect(page.locator("#achievements")).to_contain_text("No points yet.")
-    expect(page.locator("html")).to_have_attribute("data-livewsnotifications", "open")
+def test_a_reply_liked_in_the_browser_brings_points_a_badge_and_the_reasons_live(new_page, live):
+    UserFactory(username="juniper", display_name="Juniper Ray")
+    fan = UserFactory(username="fan", display_name="Fan Okafor")
+    kitchen = Category.objects.create(name="Kitchen", slug="kitchen", description="Brewing.")
+    # Started as the server would, so its live events go through the server's channel layer.
+    live.call(forum_services.start_topic, author=fan, category=kitchen, title=TITLE,
+              body="It stops after a second on setting 1. Anyone else?")
 
-    # The member replies in a topic (the forum announces it; here the engine gets the event).
-    live.call(lambda: record_event(kind="reply_created", user_id=member.pk, source_id=101))
-    expect(page.locator("#notification-count")).to_have_text("1")
-    expect(page.locator("#toasts")).to_contain_text("You earned the First Post badge")
-    expect(page.locator("#member-points")).to_have_text("2")
-    expect(page.locator("#member-badges")).to_contain_text("First Post")
+    # A keeps their profile open in one tab and replies in another.
+    profile = new_page()
+    log_in(profile, "juniper", PASSWORD)
+    profile.goto("/u/juniper/")
+    expect(profile.locator("#achievements")).to_contain_text("No points yet.")
+    expect(profile.locator("html")).to_have_attribute("data-livewsnotifications", "open")
+    topic = profile.context.new_page()
+    topic.errors = []
+    topic.on("pageerror", lambda error: topic.errors.append(str(error)))
+    topic.goto("/forum/c/kitchen/")
+    topic.get_by_role("link", name=TITLE).click()
+    topic.get_by_label("Your reply").fill("Clean the burrs: old oil makes them stick.")
+    topic.get_by_role("button", name="Post reply").click()
+    expect(topic.locator("#post-2")).to_contain_text("Clean the burrs")
 
-    # Someone likes the reply: the like completes a challenge, worth 10 more points.
-    live.call(lambda: record_event(kind="like_received", user_id=member.pk, source_id=101,
-                                   actor_id=fan.pk))
-    expect(page.locator("#notification-count")).to_have_text("2")
-    expect(page.locator("#member-points")).to_have_text("13")
-    history = page.locator("#points-history")
-    expect(history).to_contain_text("Replied in a topic")
+    # The First Post badge arrives live on the profile: toast, bell, points and badge list.
+    expect(profile.locator("#toasts")).to_contain_text("You earned the First Post badge")
+    expect(profile.locator("#notification-count")).to_have_text("1")
+    expect(profile.locator("#member-points")).to_have_text("2")
+    expect(profile.locator("#member-badges")).to_contain_text("First Post")
+
+    # B likes the reply in the browser; A's open profile moves to 3 points without a reload.
+    fan_page = new_page()
+    log_in(fan_page, "fan", PASSWORD)
+    fan_page.goto("/forum/c/kitchen/")
+    fan_page.get_by_role("link", name=TITLE).click()
+    fan_page.locator("#post-2").get_by_role("button", name=re.compile("Like this post")).click()
+    expect(fan_page.locator("#post-2").get_by_role(
+        "button", name=re.compile("Withdraw your like"))).to_be_visible()
+    expect(profile.locator("#member-points")).to_have_text("3")
+    history = profile.locator("#points-history")
     expect(history).to_contain_text("A post of yours was liked")
-    expect(history).to_contain_text("Completed a challenge")
+    expect(history).to_contain_text("Replied in a topic")
 
-    # The reasons are there on a plain reload too, and the leaderboard shows the member.
-    page.reload()
-    expect(page.locator("#points-history")).to_contain_text("+10")
-    page.goto("/leaderboard/")
-    expect(page.locator("#own-rank")).to_contain_text("#1")
-    page.goto("/badges/")
-    expect(page.locator("#badge-first-post")).to_contain_text("You have it")
-    assert page.errors == []
+    # The ledger lines with their reasons are there on a plain reload too.
+    juniper = profile
+    topic.close()
+    juniper.reload()
+    rows = juniper.locator("#points-history tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("A post of yours was liked")
+    expect(rows.first).to_contain_text("+1")
+    expect(rows.last).to_contain_text("+2")
+
+    # The leaderboard shows both members with their points.
+    juniper.goto("/leaderboard/")
+    board = juniper.locator("table")
+    expect(board).to_contain_text("Juniper Ray")
+    expect(board).to_contain_text("Fan Okafor")
+    expect(juniper.locator("#own-rank")).to_contain_text("3 points")
+    juniper.goto("/badges/")
+    expect(juniper.locator("#badge-first-post")).to_contain_text("You have it")
+
+    assert list(PointsEntry.objects.filter(user__username="juniper").order_by("pk")
+                .values_list("reason", "points")) == [("reply_created", 2), ("like_received", 1)]
+    assert juniper.errors == [] and topic.errors == [] and fan_page.errors == []

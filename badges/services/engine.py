@@ -1,0 +1,195 @@
+"""The set-based core of the points engine: a batch of entries goes in with a constant number
+of statements, whatever its size.
+
+Every write for a member happens while their UserPoints row is locked (one upsert locks every
+member of the batch, in id order, so two batches never wait on each other in a cycle). Under
+those locks the duplicate check, the daily cap and the badge checks read a state nobody else
+can change, the entries go in with one bulk insert, and each cache of the ledger (totals,
+day/week/month rollups, event counts, per-source tallies) moves with one upsert that adds the
+batch's net change per row.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from badges import kinds
+from badges.models import EventCount, PointsEntry, PointsPeriod, SourceTally, UserPoints
+from badges.suspension import is_suspended
+
+
+@dataclass
+class Member:
+    """A locked member: their total before the batch and as it moves."""
+
+    user: object
+    total: int
+    start_total: int
+    suspended_until: datetime.datetime | None
+
+    @property
+    def suspended(self) -> bool:
+        return is_suspended(self.user, suspended_until=self.suspended_until)
+
+
+@dataclass
+class Moved:
+    """What a batch of entries changed, for the follow-ups (badges, challenges, levels)."""
+
+    entries: list
+    counts: dict = field(default_factory=dict)  # (user_id, kind) -> count after the batch
+    tallies: dict = field(default_factory=dict)  # (kind, source_type_id, source_id) -> (owner, count)
+
+
+def period_starts(moment: datetime.datetime) -> dict[str, datetime.date]:
+    day = timezone.localdate(moment)
+    return {
+        PointsPeriod.DAY: day,
+        PointsPeriod.WEEK: day - datetime.timedelta(days=day.weekday()),
+        PointsPeriod.MONTH: day.replace(day=1),
+    }
+
+
+def _aware(value):
+    # SQLite hands raw SQL datetimes back as text or naive UTC values.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def lock_members(user_ids) -> dict[int, Member]:
+    """Create missing UserPoints rows and lock every one until commit, in id order: one upsert
+    (ON CONFLICT DO UPDATE takes the row locks on PostgreSQL; SQLite writes one at a time),
+    after one query for the users."""
+    from community.models import User
+
+    users = User.objects.in_bulk(set(user_ids))
+    ids = sorted(users)  # members that no longer exist earn nothing
+    if not ids:
+        return {}
+    table = UserPoints._meta.db_table
+    values = ", ".join(["(%s, 0)"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, total) VALUES {values} ON CONFLICT (user_id) "  # noqa: S608
+            f"DO UPDATE SET total = {table}.total RETURNING user_id, total, suspended_until",
+            ids,
+        )
+        rows = cursor.fetchall()
+    return {user_id: Member(user=users[user_id], total=total, start_total=total,
+                            suspended_until=_aware(until))
+            for user_id, total, until in rows}
+
+
+def entry_key(entry: PointsEntry) -> tuple:
+    return (entry.user_id, entry.reason, entry.source_type_id, entry.source_id, entry.variant,
+            entry.occurrence, entry.generation)
+
+
+def without_duplicates(entries: list[PointsEntry]) -> list[PointsEntry]:
+    """The entries whose unique key is neither in the ledger nor earlier in the list. Exact
+    because every member in ``entries`` is locked: nobody else can insert their rows."""
+    if not entries:
+        return []
+    stored = set(
+        PointsEntry.objects.filter(
+            user_id__in={entry.user_id for entry in entries},
+            reason__in={entry.reason for entry in entries},
+            source_id__in={entry.source_id for entry in entries},
+        ).values_list("user_id", "reason", "source_type_id", "source_id", "variant", "occurrence",
+                      "generation")
+    )
+    fresh = []
+    for entry in entries:
+        key = entry_key(entry)
+        if key not in stored:
+            stored.add(key)
+            fresh.append(entry)
+    return fresh
+
+
+def cap_used(entries: list[PointsEntry]) -> dict[tuple[int, datetime.date], int]:
+    """Points already counted toward the daily cap, per (member, day) the entries fall on."""
+    if not entries:
+        return {}
+    days = {timezone.localdate(entry.created_at) for entry in entries}
+    rows = PointsPeriod.objects.filter(
+        user_id__in={entry.user_id for entry in entries}, kind=PointsPeriod.DAY, start__in=days,
+    ).values_list("user_id", "start", "capped_points")
+    return {(user_id, start): capped for user_id, start, capped in rows}
+
+
+def upsert_add(table: str, keys: list[str], adds: list[str], rows: list[tuple],
+                extras: list[str] = (), returning: bool = False) -> list[tuple]:
+    """INSERT ... VALUES (one row per key) ON CONFLICT DO UPDATE adding ``adds``: one statement
+    per batch (PostgreSQL and SQLite both speak it). ``rows`` hold keys, then adds, then
+    extras, one row per key; sorted so concurrent batches lock rows in one order."""
+    if not rows:
+        return []
+    columns = list(keys) + list(adds) + list(extras)
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    # Identifiers come from model metadata in this module; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+        f"{', '.join([row_sql] * len(rows))} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
+        + ", ".join(f"{column} = {table}.{column} + excluded.{column}" for column in adds)
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(list(keys) + list(adds))}"
+    params = [value for row in sorted(rows) for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if returning else []
+
+
+def apply_entries(members: dict[int, Member], entries: list[PointsEntry], *,
+                  count_delta: int) -> Moved:
+    """Insert ``entries`` (already free of duplicates, their members locked) and move every
+    cache derived from the ledger by their net change: one statement per table."""
+    moved = Moved(entries=entries)
+    if not entries:
+        return moved
+    PointsEntry.objects.bulk_create(entries)
+    totals: dict[int, int] = defaultdict(int)
+    periods: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    counts: dict[tuple, int] = defaultdict(int)
+    tallies: dict[tuple, list[int]] = {}
+    for entry in entries:
+        totals[entry.user_id] += entry.points
+        capped = entry.points if entry.counts_toward_cap and entry.points > 0 else 0
+        for kind, start in period_starts(entry.created_at).items():
+            bucket = periods[(entry.user_id, kind, start)]
+            bucket[0] += entry.points
+            bucket[1] += capped if kind == PointsPeriod.DAY else 0
+        kind = kinds.base_kind(entry.reason)
+        counts[(entry.user_id, kind)] += count_delta
+        if kind in kinds.TALLIED:
+            key = (kind, entry.source_type_id, entry.source_id)
+            tallies.setdefault(key, [0, entry.user_id])[0] += count_delta
+    for user_id, delta in totals.items():
+        members[user_id].total += delta
+    upsert_add(UserPoints._meta.db_table, ["user_id"], ["total"],
+                [(user_id, delta) for user_id, delta in totals.items() if delta])
+    upsert_add(PointsPeriod._meta.db_table, ["user_id", "kind", "start"],
+                ["points", "capped_points"],
+                [(*key, points, capped) for key, (points, capped) in periods.items()])
+    for user_id, kind, count in upsert_add(
+            EventCount._meta.db_table, ["user_id", "kind"], ["count"],
+            [(*key, delta) for key, delta in counts.items()], returning=True):
+        moved.counts[(user_id, kind)] = count
+    owners = {key: owner for key, (_, owner) in tallies.items()}
+    for kind, source_type_id, source_id, count in upsert_add(
+            SourceTally._meta.db_table, ["kind", "source_type_id", "source_id"], ["count"],
+            [(*key, delta, owner) for key, (delta, owner) in tallies.items()],
+            extras=["user_id"], returning=True):
+        key = (kind, source_type_id, source_id)
+        moved.tallies[key] = (owners[key], count)
+    return moved
