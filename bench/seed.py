@@ -453,3 +453,16 @@ def seed() -> dict:
         "idea_url": Idea.objects.get(title="Export and import settings").get_absolute_url(),
         "write_idea_id": Idea.objects.get(slug="bench-write-target").pk,
     }
+
+
+def sizes() -> dict:
+    """What the benchmark database holds, counted (not what the seed meant to write)."""
+    tables = {"members": "community_user", "topics": "forum_topic", "posts": "forum_post",
+              "likes": "forum_like", "ideas": "ideas_idea", "supports": "ideas_support",
+              "reviews": "reviews_review", "ledger_entries": "badges_pointsentry"}
+    with connection.cursor() as cursor:
+        counts = {}
+        for name, table in tables.items():
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - fixed table names
+            counts[name] = cursor.fetchone()[0]
+    return counts

@@ -16,3 +16,8 @@ SECURE_HSTS_SECONDS = 0
 ROOT_URLCONF = "bench.urls"
 LOGGING = {"version": 1, "disable_existing_loggers": False,
            "root": {"handlers": [], "level": "WARNING"}}
+
+# Every seeded member is a new account: premoderation would hold each reply the write
+# benchmark posts for approval. Rate limits and first-day caps stay as in production (the
+# write benchmark spreads its posts over many members).
+HEARTH_PREMODERATE = {key: "off" for key in HEARTH_PREMODERATE}  # noqa: F405
