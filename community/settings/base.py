@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "community.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -281,6 +282,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 # --- Hearth --------------------------------------------------------------------------------
 
 HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
+# Full pages for visitors without a session, invalidated when content commits
+# (community/page_cache.py). Only with a cache every server process shares (Redis).
+HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS_URL))
 HEARTH_AVATAR_SIZE = 256
 HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180
