@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -96,10 +97,12 @@ def count_queries(path: str, cookie: str | None, *, page_cache: bool = False) ->
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    log = Path(tempfile.gettempdir()) / f"hearth-bench-server-{port}.log"
+    print(f"  server on 127.0.0.1:{port} ({workers} processes), log: {log}")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers),
          "--no-scheduler", "-v", "0"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

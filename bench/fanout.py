@@ -23,8 +23,7 @@ def _percentile(values: list[float], fraction: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * fraction))], 1)
 
 
-async def _listen(port: int, path: str, cookie: str, received: dict, expected: int) -> None:
-    socket = await WebSocket.connect(port, path, cookie)
+async def _listen(socket: WebSocket, received: dict, expected: int) -> None:
     try:
         while len(received) < expected:
             event = await socket.receive_json()
@@ -41,9 +40,11 @@ async def _run(post_port: int, listen_port: int, topic, cookies: list[str], post
 
     path = f"/ws/forum/t/{topic.pk}/"
     received: list[dict] = [{} for _ in cookies]
-    listeners = [asyncio.create_task(_listen(listen_port, path, cookie, received[n], REPLIES))
-                 for n, cookie in enumerate(cookies)]
-    await asyncio.sleep(2)  # every socket joined its group
+    # The server accepts a socket after joining it to the topic's group: once every connect
+    # returned, every listener is in the group.
+    sockets = await asyncio.gather(*(WebSocket.connect(listen_port, path, cookie) for cookie in cookies))
+    listeners = [asyncio.create_task(_listen(socket, received[n], REPLIES))
+                 for n, socket in enumerate(sockets)]
     poster = Browser(post_port, poster_cookie)
     await asyncio.to_thread(poster.get, topic.get_absolute_url())
     sent_at = []
@@ -54,7 +55,7 @@ async def _run(post_port: int, listen_port: int, topic, cookies: list[str], post
         if status >= 400:
             raise RuntimeError(f"the reply was refused ({status})")
         await asyncio.sleep(0.3)
-    await asyncio.wait(listeners, timeout=10)
+    await asyncio.wait(listeners, timeout=30)
     poster.close()
     posts = await sync_to_async(lambda: list(
         Post.objects.filter(topic=topic, post_number__gt=1).order_by("post_number")

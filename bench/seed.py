@@ -285,11 +285,6 @@ def seed_ideas() -> None:
 
         copy_rows(Support, ["idea_id", "user_id", "created_at"], support_rows(), label="supports",
                   total=SUPPORTS)
-        # The idea the concurrent-support benchmark writes to: no supporter yet.
-        Idea.objects.create(creator_id=users[-1], title="Bench write target", slug="bench-write-target",
-                            description=description, description_html=description_html,
-                            status=Status.GATHERING_SUPPORT, published_at=now, status_changed_at=now,
-                            deadline=now + dt.timedelta(days=300), next_milestone=ladder[0])
         _mark("ideas")
 
 
@@ -451,7 +446,6 @@ def seed() -> dict:
         "big_topic_id": big_topic.pk,
         "big_topic_pages": big_topic.page_count,
         "idea_url": Idea.objects.get(title="Export and import settings").get_absolute_url(),
-        "write_idea_id": Idea.objects.get(slug="bench-write-target").pk,
     }
 
 

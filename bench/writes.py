@@ -13,6 +13,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.client import Browser
@@ -113,6 +114,7 @@ def replies_under_load(port: int, login_cookie, *, seconds: int, load) -> dict:
     latencies = sorted(ms for status, ms in outcomes if status in (301, 302, 303)) or [0.0]
     result = {"clients": REPLY_CLIENTS, "seconds": seconds, "posted": len(outcomes), "accepted": accepted,
               "refused": len(outcomes) - accepted, "replies_in_topic": replies,
+              "statuses": dict(Counter(str(status) for status, _ in outcomes)),
               "reply_count": topic.reply_count, "last_post_number": topic.last_post_number,
               "exact": replies == accepted == topic.reply_count == topic.last_post_number - 1,
               "replies_per_s": round(accepted / seconds, 1),

@@ -29,6 +29,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HEARTH_TEST_DB_NAME", "test_hearth")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
