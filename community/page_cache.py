@@ -1,20 +1,21 @@
 """A full-page cache for visitors who are not signed in, invalidated when content commits.
 
-Who is served from it: GET requests with no session cookie, no messages cookie and no htmx
-header. Such a visitor has no session, so no flash messages, no per-member state and the
-visibility rules of an anonymous reader: every one of them sees the same page, and hidden or
-moderated content (never shown to anonymous readers) cannot be in it. Signed-in members are
-never served from it.
+Who is served from it: GET requests (with list-style query parameters at most) that carry
+no session cookie, no messages cookie and no htmx header. Such a visitor has no session, so
+no flash messages, no per-member state and the visibility rules of an anonymous reader: every
+one of them sees the same page, and hidden or moderated content (never shown to anonymous
+readers) cannot be in it. Signed-in members are never served from it.
 
 Invalidation: one content version number in the cache, part of every page's key. Every
 connection gets an execute wrapper (``install``) that notices INSERT, UPDATE and DELETE
 statements and bumps the version when their transaction commits (never before: a page read
-before the commit must not be stored under the version readers use after it). Web requests, Celery
-tasks and management commands all write through it, including ``QuerySet.update()`` and raw
-SQL, so a new reply, an edit, a like or a hidden post is visible at once after commit. Tables
-that no anonymous page shows (sessions, members' read positions) are left out. The version is
-global rather than per object: coarse, but it cannot miss a dependency. ``MAX_AGE`` bounds
-what changes with the clock alone (days left on an idea, "5 minutes ago").
+before the commit must not be stored under the version readers use after it). Web requests,
+Celery tasks and management commands all write through it, including ``QuerySet.update()``
+and raw SQL, so a new reply, an edit, a like or a hidden post is visible at once after
+commit. Tables that no anonymous page shows (sessions, members' read positions) are left
+out. The version is global rather than per object: coarse, but it cannot miss a dependency.
+``MAX_AGE`` bounds what changes with the clock alone (days left on an idea, "5 minutes ago").
+Bulk loads by COPY bypass the watcher: bump the version after them (``bump_version``).
 
 CSRF: pages embed the visitor's CSRF token (meta tag, htmx headers). Before a page is stored,
 every token in it is replaced by a placeholder; each visitor served from the cache gets their
@@ -36,7 +37,7 @@ MAX_AGE = 60
 PLACEHOLDER = b"__HEARTH_CSRF_TOKEN__"
 IGNORED_TABLES = ('"django_session"', '"forum_topicreadstate"')
 WRITES = ("INSERT", "UPDATE", "DELETE")
-CACHEABLE_QUERY_KEYS = {"page", "sort", "status", "category", "q", "period"}
+CACHEABLE_QUERY_KEYS = {"page", "sort", "status", "category", "period"}
 MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 STORED_HEADERS = ("Content-Type", "Content-Language")
 
@@ -90,7 +91,7 @@ def install(sender, connection, **kwargs) -> None:
 
 def _cacheable_request(request) -> bool:
     return (
-        request.method in ("GET", "HEAD")
+        request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and "HTTP_HX_REQUEST" not in request.META
