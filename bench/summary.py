@@ -6,6 +6,19 @@ def _queries(row: dict) -> str:
     return f"{row['queries']} ({cached} cached)" if cached is not None else str(row["queries"])
 
 
+def _constant_queries(rows: list[dict]) -> list[str]:
+    """The 1,000-post topic's last page must cost what its first page costs."""
+    counts = {(row["page"], row["logged_in"]): row["queries"] for row in rows}
+    lines = []
+    for logged_in in (False, True):
+        first, last = counts.get(("topic first", logged_in)), counts.get(("topic last", logged_in))
+        if first is not None and last is not None:
+            verdict = "the same" if first == last else "NOT the same"
+            lines.append(f"Topic page queries, {'member' if logged_in else 'anonymous'}: first page {first}, "
+                         f"last page {last}: {verdict}.")
+    return lines
+
+
 def _pages(report: dict) -> list[str]:
     baseline = report["baseline"]
     settings = report["settings"]
@@ -23,7 +36,7 @@ def _pages(report: dict) -> list[str]:
         lines.append(f"| {row['page']} | {'member' if row['logged_in'] else 'anonymous'} | "
                      f"{row['rps']:.0f} | {row['ratio']:.3f} | {target} | {row['p50_ms']:.1f} | "
                      f"{row['p99_ms']:.1f} | {_queries(row)} | {row['errors']} |")
-    return lines
+    return [*lines, "", *_constant_queries(report["pages"])]
 
 
 def _writes(writes: dict) -> list[str]:
