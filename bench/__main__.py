@@ -143,6 +143,8 @@ def measure_pages(base: str, data: dict, cookie: str, args) -> tuple[dict, list[
             row = {"page": page.name, "path": path, "logged_in": logged_in, "status": status,
                    "queries": queries, "queries_from_page_cache": cached_queries, **result,
                    "ratio": round(result["rps"] / baseline["rps"], 3), "target_ratio": target,
+                   "baseline_rps": baseline["rps"],
+                   "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                    "target_p99_ms": (150 if logged_in else 100) if target else None}
             rows.append(row)
             print(f"  {page.name:<13} {'member' if logged_in else 'anon':<6} "
@@ -257,7 +259,14 @@ def write_results(report: dict) -> None:
     path = RESULTS / f"{stamp}.json"
     # A run of some parts (--only) keeps the same day's figures of the other parts.
     if path.exists():
-        report = {**json.loads(path.read_text()), **report}
+        earlier = json.loads(path.read_text())
+        if "pages" in report and "pages" in earlier:
+            # A run of some pages (--pages) replaces those rows only; each row keeps the
+            # baseline of its own run.
+            measured = {(row["page"], row["logged_in"]) for row in report["pages"]}
+            report["pages"] = [row for row in earlier["pages"]
+                               if (row["page"], row["logged_in"]) not in measured] + report["pages"]
+        report = {**earlier, **report}
     path.write_text(json.dumps(report, indent=2) + "\n")
     text = markdown(report)
     (RESULTS / f"{stamp}.md").write_text(text)
