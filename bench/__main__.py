@@ -1,8 +1,11 @@
 """`make bench`: seed a large community into PostgreSQL, serve Hearth as production runs it
 (DEBUG off, several Daphne processes, Redis), drive each page with wrk at 16 connections and
-print every page's throughput as a ratio to a bare baseline view measured in the same run.
+print every page's throughput as a ratio to a bare baseline view measured in the same run;
+then concurrent writes, live fan-out across processes, the sentiment scorer and the points
+engine. Results go to bench/results/<date>.json and .md.
 
-    .venv/bin/python -m bench [--seconds 10] [--connections 16] [--workers 2] [--pages a,b]
+    .venv/bin/python -m bench [--seconds 10] [--connections 16] [--workers 2]
+                              [--only seed,pages,writes,fanout,sentiment,badges] [--pages a,b]
 """
 
 import argparse
@@ -11,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -19,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hearth_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+PARTS = ["seed", "pages", "writes", "fanout", "sentiment", "badges"]
 
 
 def parse_args():
@@ -28,8 +33,12 @@ def parse_args():
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="ASGI server processes")
-    parser.add_argument("--port", type=int, default=8300)
+    parser.add_argument("--port", type=int, default=8500,
+                        help="the page server; fan-out uses the next two ports")
     parser.add_argument("--pages", default="", help="comma-separated page names to run")
+    parser.add_argument("--only", default=",".join(PARTS),
+                        help=f"comma-separated parts to run (of {', '.join(PARTS)}); seeding always "
+                             "runs when anything needs the data, and is reused between runs")
     return parser.parse_args()
 
 
@@ -52,6 +61,7 @@ def create_database(url: str) -> None:
 
 
 def login_cookie(username: str) -> str:
+    """A real signed-in session for ``username`` (what allauth's login stores), as a cookie."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
@@ -67,28 +77,32 @@ def login_cookie(username: str) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def count_queries(path: str, cookie: str | None) -> tuple[int, int]:
-    """(status, number of SQL queries) for one request, served in-process."""
+def count_queries(path: str, cookie: str | None, *, page_cache: bool = False) -> tuple[int, int]:
+    """(status, number of SQL queries) for one request, served in-process. Without
+    ``page_cache`` the anonymous page cache is off: the count is what rendering the page costs."""
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
-    if cookie:
-        name, value = cookie.split("=", 1)
-        client.cookies[name] = value
-    client.get(path)  # warm caches as the server's would be
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
+    with override_settings(HEARTH_ANONYMOUS_PAGE_CACHE=page_cache):
+        client = Client(HTTP_HOST="127.0.0.1")
+        if cookie:
+            name, value = cookie.split("=", 1)
+            client.cookies[name] = value
+        client.get(path)  # warm caches as the server's would be
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
     return response.status_code, len(queries)
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    log = Path(tempfile.gettempdir()) / f"hearth-bench-server-{port}.log"
+    print(f"  server on 127.0.0.1:{port} ({workers} processes), log: {log}")
     server = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers),
          "--no-scheduler", "-v", "0"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -102,75 +116,162 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("the benchmark server did not start")
 
 
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def measure_pages(base: str, data: dict, cookie: str, args) -> tuple[dict, list[dict]]:
+    from bench import wrk
+    from bench.pages import PAGES
+
+    wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
+    pages = [page for page in PAGES if not wanted or page.name in wanted]
+    print(f"pages: {args.connections} connections, {args.seconds} s per run, "
+          f"{args.workers} server processes")
+    baseline = wrk.run(base + "/bench/baseline", connections=args.connections, seconds=args.seconds)
+    print(f"  baseline: {baseline['rps']:.0f} req/s, p99 {baseline['p99_ms']:.1f} ms")
+    rows = []
+    for page in pages:
+        path = page.path(data)
+        for logged_in in (False, True):
+            status, queries = count_queries(path, cookie if logged_in else None)
+            result = wrk.run(base + path, connections=args.connections, seconds=args.seconds,
+                             cookie=cookie if logged_in else None)
+            target = page.target_logged_in if logged_in else page.target_anonymous
+            cached_queries = None if logged_in else count_queries(path, None, page_cache=True)[1]
+            row = {"page": page.name, "path": path, "logged_in": logged_in, "status": status,
+                   "queries": queries, "queries_from_page_cache": cached_queries, **result,
+                   "ratio": round(result["rps"] / baseline["rps"], 3), "target_ratio": target,
+                   "baseline_rps": baseline["rps"],
+                   "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                   "target_p99_ms": (150 if logged_in else 100) if target else None}
+            rows.append(row)
+            print(f"  {page.name:<13} {'member' if logged_in else 'anon':<6} "
+                  f"{row['rps']:8.0f} req/s  ratio {row['ratio']:.3f}  p50 {row['p50_ms']:.1f} ms  "
+                  f"p99 {row['p99_ms']:.1f} ms  {queries} queries  errors {row['errors']}")
+    return baseline, rows
+
+
+def run_writes(port: int, data: dict, args) -> dict:
+    from bench import writes, wrk
+
+    print("writes:")
+    supports = writes.concurrent_supports(port, login_cookie)
+    topic_page = f"http://127.0.0.1:{port}{data['big_topic_url']}"
+    replies = writes.replies_under_load(
+        port, login_cookie, seconds=args.seconds,
+        load=lambda: wrk.run(topic_page, connections=args.connections, seconds=args.seconds))
+    return {"supports": supports, "replies": replies}
+
+
+def run_fanout(args) -> dict:
+    from bench import fanout
+
+    print("live fan-out (two separate server processes sharing Redis):")
+    post_server = start_server(args.port + 1, 1)
+    listen_server = start_server(args.port + 2, 1)
+    try:
+        return fanout.run(args.port + 1, args.port + 2, login_cookie)
+    finally:
+        stop_server(post_server)
+        stop_server(listen_server)
+
+
+def run_module(module: str, result_file: str) -> dict | None:
+    """Run another benchmark of bench/ in its own process (each sets up its own database and
+    settings) and read the JSON it writes."""
+    print(f"{module}:")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    completed = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, check=False)
+    path = RESULTS / result_file
+    if completed.returncode != 0 or not path.exists():
+        print(f"  {module} failed (exit {completed.returncode})")
+        return None
+    return json.loads(path.read_text())
+
+
+def last_result(pattern: str) -> dict | None:
+    """The latest saved result of a part not run this time, marked as reused."""
+    files = sorted(RESULTS.glob(pattern))
+    return {**json.loads(files[-1].read_text()), "reused": True} if files else None
+
+
+def load_average() -> list[float]:
+    return [round(n, 2) for n in os.getloadavg()]
+
+
 def main() -> None:
     args = parse_args()
+    parts = {part.strip() for part in args.only.split(",") if part.strip()}
+    unknown = parts - set(PARTS)
+    if unknown:
+        raise SystemExit(f"unknown parts: {', '.join(sorted(unknown))} (known: {', '.join(PARTS)})")
     prepare_environment()
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from bench import seed, wrk
-    from bench.pages import PAGES
+    from bench import seed
 
-    print("migrating and collecting static files...")
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", verbosity=0, interactive=False)
-    data = seed.seed()
-    cookie = login_cookie(data["login_username"])
-    wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
-    pages = [page for page in PAGES if not wanted or page.name in wanted]
+    report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+              "machine": {"cores": os.cpu_count(), "load_average_before": load_average()},
+              "settings": {"seconds": args.seconds, "connections": args.connections,
+                           "workers": args.workers}}
+    needs_data = parts & {"seed", "pages", "writes", "fanout"}
+    if needs_data:
+        print("migrating and collecting static files...")
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        data = seed.seed()
+        from community import page_cache
 
-    server = start_server(args.port, args.workers)
-    base = f"http://127.0.0.1:{args.port}"
-    rows = []
-    try:
-        print(f"measuring: {args.connections} connections, {args.seconds} s per run, "
-              f"{args.workers} server processes")
-        baseline = wrk.run(base + "/bench/baseline", connections=args.connections, seconds=args.seconds)
-        print(f"  baseline: {baseline['rps']:.0f} req/s")
-        for page in pages:
-            path = page.path(data)
-            for logged_in in (False, True):
-                status, queries = count_queries(path, cookie if logged_in else None)
-                result = wrk.run(base + path, connections=args.connections, seconds=args.seconds,
-                                 cookie=cookie if logged_in else None)
-                target = page.target_logged_in if logged_in else page.target_anonymous
-                row = {"page": page.name, "path": path, "logged_in": logged_in, "status": status,
-                       "queries": queries, **result,
-                       "ratio": round(result["rps"] / baseline["rps"], 3), "target_ratio": target}
-                rows.append(row)
-                print(f"  {page.name:<16} {'member' if logged_in else 'anon':<6} "
-                      f"{row['rps']:8.0f} req/s  ratio {row['ratio']:.3f}  p50 {row['p50_ms']:.1f} ms  "
-                      f"p99 {row['p99_ms']:.1f} ms  {queries} queries  errors {row['errors']}")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    write_results(baseline, rows, args)
+        page_cache.bump_version()  # the seed's COPY statements bypass the write watcher
+        report["seed"] = seed.sizes()
+    if parts & {"pages", "writes"}:
+        server = start_server(args.port, args.workers)
+        try:
+            if "pages" in parts:
+                cookie = login_cookie(data["login_username"])
+                report["baseline"], report["pages"] = measure_pages(
+                    f"http://127.0.0.1:{args.port}", data, cookie, args)
+            if "writes" in parts:
+                report["writes"] = run_writes(args.port, data, args)
+        finally:
+            stop_server(server)
+    if "fanout" in parts:
+        report["fanout"] = run_fanout(args)
+    report["sentiment"] = (run_module("bench.sentiment", "sentiment.json") if "sentiment" in parts
+                           else last_result("sentiment.json"))
+    report["badges"] = (run_module("bench.badges", f"badges-{dt.date.today().isoformat()}.json")
+                        if "badges" in parts else last_result("badges-*.json"))
+    report["machine"]["load_average_after"] = load_average()
+    write_results(report)
 
 
-def write_results(baseline: dict, rows: list[dict], args) -> None:
+def write_results(report: dict) -> None:
+    from bench.summary import markdown
+
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-              "machine": {"cores": os.cpu_count()},
-              "settings": {"seconds": args.seconds, "connections": args.connections,
-                           "workers": args.workers},
-              "baseline": baseline, "pages": rows}
-    (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2))
-    lines = [f"Baseline (bare view, same stack): {baseline['rps']:.0f} req/s, "
-             f"p99 {baseline['p99_ms']:.1f} ms. {args.workers} Daphne processes, "
-             f"{args.connections} connections, {args.seconds} s per run.", "",
-             "| page | who | req/s | ratio | target | p50 ms | p99 ms | queries | errors |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for row in rows:
-        target = f">= {row['target_ratio']}" if row["target_ratio"] else ""
-        lines.append(f"| {row['page']} | {'member' if row['logged_in'] else 'anonymous'} | "
-                     f"{row['rps']:.0f} | {row['ratio']:.3f} | {target} | {row['p50_ms']:.1f} | "
-                     f"{row['p99_ms']:.1f} | {row['queries']} | {row['errors']} |")
-    (RESULTS / f"{stamp}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    print(f"\nwritten: bench/results/{stamp}.json and .md")
+    path = RESULTS / f"{stamp}.json"
+    # A run of some parts (--only) keeps the same day's figures of the other parts.
+    if path.exists():
+        earlier = json.loads(path.read_text())
+        if "pages" in report and "pages" in earlier:
+            # A run of some pages (--pages) replaces those rows only; each row keeps the
+            # baseline of its own run.
+            measured = {(row["page"], row["logged_in"]) for row in report["pages"]}
+            report["pages"] = [row for row in earlier["pages"]
+                               if (row["page"], row["logged_in"]) not in measured] + report["pages"]
+        report = {**earlier, **report}
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    text = markdown(report)
+    (RESULTS / f"{stamp}.md").write_text(text)
+    print("\n" + text)
+    print(f"written: bench/results/{stamp}.json and .md")
 
 
 if __name__ == "__main__":

@@ -14,5 +14,12 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 ROOT_URLCONF = "bench.urls"
+# Warnings and errors go to the server's log file (bench/__main__.py names it).
 LOGGING = {"version": 1, "disable_existing_loggers": False,
-           "root": {"handlers": [], "level": "WARNING"}}
+           "handlers": {"console": {"class": "logging.StreamHandler"}},
+           "root": {"handlers": ["console"], "level": "WARNING"}}
+
+# Every seeded member is a new account: premoderation would hold each reply the write
+# benchmark posts for approval. Rate limits and first-day caps stay as in production (the
+# write benchmark spreads its posts over many members).
+HEARTH_PREMODERATE = {key: "off" for key in HEARTH_PREMODERATE}  # noqa: F405

@@ -521,12 +521,13 @@ def mark_topic_read(*, user: User, topic: Topic, post_number: int) -> None:
     if not user.is_authenticated or post_number < 1:
         return
     table = connection.ops.quote_name(TopicReadState._meta.db_table)
-    # Raw SQL because the ORM's upsert cannot keep the larger of the old and new values.
+    # Raw SQL because the ORM's upsert cannot keep the larger of the old and new values. The
+    # WHERE makes re-reading a page write nothing at all (no new row version, no WAL flush).
     sql = (
         f"INSERT INTO {table} (user_id, topic_id, last_read_post_number) VALUES (%s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT (user_id, topic_id) DO UPDATE SET last_read_post_number = CASE "
-        f"WHEN excluded.last_read_post_number > {table}.last_read_post_number "
-        f"THEN excluded.last_read_post_number ELSE {table}.last_read_post_number END"
+        f"ON CONFLICT (user_id, topic_id) DO UPDATE SET last_read_post_number = "
+        f"excluded.last_read_post_number "
+        f"WHERE excluded.last_read_post_number > {table}.last_read_post_number"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, topic.pk, post_number])

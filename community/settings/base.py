@@ -8,6 +8,7 @@ Hearth runs in two modes chosen by the environment:
   a Celery worker and beat.
 """
 
+import importlib.util
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "community.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,8 +115,16 @@ TEMPLATES = [
 # --- Data stores ---------------------------------------------------------------------------
 
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # ASGI runs each request's sync code in a thread of its own, so persistent connections
+    # (CONN_MAX_AGE) are never reused and pile up until PostgreSQL refuses new clients. A
+    # pool per server process bounds them instead (HEARTH_DB_POOL_SIZE; 0 turns it off).
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DB_POOL_SIZE = int(os.environ.get("HEARTH_DB_POOL_SIZE", "10"))
+    if DB_POOL_SIZE and importlib.util.find_spec("psycopg_pool"):
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
+    else:
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
@@ -281,6 +291,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 # --- Hearth --------------------------------------------------------------------------------
 
 HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
+# Full pages for visitors without a session, invalidated when content commits
+# (community/page_cache.py). Only with a cache every server process shares (Redis).
+HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS_URL))
 HEARTH_AVATAR_SIZE = 256
 HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180

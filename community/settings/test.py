@@ -14,6 +14,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True
+# Off unless a test turns it on: TestCase transactions never commit, so the version bump on
+# commit would not run (tests/community/test_page_cache.py covers the cache).
+HEARTH_ANONYMOUS_PAGE_CACHE = False
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = BASE_DIR / ".test-media"
 WHITENOISE_AUTOREFRESH = True
@@ -26,6 +29,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("HEARTH_TEST_DB_NAME", "test_hearth")}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 if REDIS_URL:
     CHANNEL_LAYERS = {
