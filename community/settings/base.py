@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "community.middleware.ContentSecurityPolicyMiddleware",
+    # Last, so it sees a view's exception first: a database outage becomes the 503 page.
+    "community.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -113,8 +115,13 @@ TEMPLATES = [
 # --- Data stores ---------------------------------------------------------------------------
 
 if DATABASE_URL:
+    # Persistent connections (60 s) spare a connect per request; CONN_HEALTH_CHECKS pings a
+    # reused connection before a request relies on it, so after a database restart the first
+    # request opens a fresh connection instead of failing on a dead one. connect_timeout keeps
+    # requests from hanging while the database is unreachable (they get the 503 page).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 else:
     DATABASES = {
         "default": {
@@ -126,17 +133,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
+    # Fails soft (community/cache.py): with Redis down, pages render from the database.
+    # Short timeouts keep a request from hanging on a Redis that has stopped answering.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "community.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hearth",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hearth:asgi"},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
+                "prefix": "hearth:asgi",
+            },
         }
     }
 else:
@@ -166,6 +179,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.purge_old_notifications",
         "schedule": timedelta(hours=24),
     },
+    "community.dispatch_outbox": {
+        "task": "community.tasks.dispatch_outbox",
+        "schedule": timedelta(minutes=1),
+    },
     "community.repair_counters": {
         "task": "community.tasks.repair_counters",
         "schedule": timedelta(hours=24),
@@ -190,6 +207,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A write never waits long on a broker that is down: one quick retry, then the outbox row is
+# left to the sweep (community.deferred).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
+# The task outbox (community.deferred): seconds a fresh row is left to its after-commit
+# dispatch before the sweep sends it; seconds after which a dispatched task that never
+# completed is sent again (longer than a task's own retries take); attempts before giving up;
+# seconds requests leave the broker alone after it refused a task; days completed rows are kept.
+HEARTH_OUTBOX_GRACE_SECONDS = 30
+HEARTH_OUTBOX_REDISPATCH_SECONDS = 15 * 60
+HEARTH_OUTBOX_MAX_ATTEMPTS = 8
+HEARTH_OUTBOX_BROKER_PAUSE_SECONDS = 10
+HEARTH_OUTBOX_KEEP_DAYS = 2
 
 # --- Auth and accounts ---------------------------------------------------------------------
 
