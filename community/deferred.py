@@ -44,7 +44,10 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
 
 
 def _eager() -> bool:
-    return bool(settings.CELERY_TASK_ALWAYS_EAGER)
+    """Whether Celery runs tasks in-process (embedded mode) rather than through a broker."""
+    from community.celery import app
+
+    return bool(app.conf.task_always_eager)
 
 
 def _broker_paused() -> bool:
