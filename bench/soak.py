@@ -91,10 +91,14 @@ def start_processes(args, log_dir: Path) -> dict[str, subprocess.Popen]:
         "beat": [sys.executable, "-m", "celery", "-A", "community", "beat", "--loglevel=WARNING",
                  "-s", str(log_dir / "beat-schedule")],
     }
+    # The worker and beat each reuse one thread, so they keep their connection (health-checked);
+    # the ASGI processes open one per request (see community.settings.base).
+    kept_connection = {**env, "HEARTH_DB_CONN_MAX_AGE": "60"}
     processes = {}
     for name, command in commands.items():
         log = open(log_dir / f"{name}.log", "w")  # noqa: SIM115 - kept open for the run
-        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        processes[name] = subprocess.Popen(command, cwd=ROOT, env=env if name == "web" else kept_connection,
+                                           stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{args.port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

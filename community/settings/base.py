@@ -115,11 +115,16 @@ TEMPLATES = [
 # --- Data stores ---------------------------------------------------------------------------
 
 if DATABASE_URL:
-    # Persistent connections (60 s) spare a connect per request; CONN_HEALTH_CHECKS pings a
-    # reused connection before a request relies on it, so after a database restart the first
-    # request opens a fresh connection instead of failing on a dead one. connect_timeout keeps
-    # requests from hanging while the database is unreachable (they get the 503 page).
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # No persistent connections by default: under ASGI each request runs its sync code in a
+    # thread of its own, so a kept connection is kept per thread and they pile up until
+    # PostgreSQL refuses new clients (a soak reached max_connections within a minute with
+    # 60 s). A process that reuses one thread (a Celery worker) may set
+    # HEARTH_DB_CONN_MAX_AGE; CONN_HEALTH_CHECKS then pings a reused connection before
+    # relying on it, so after a database restart the next request or task opens a fresh one
+    # instead of failing on a dead socket. connect_timeout keeps requests from hanging while
+    # the database is unreachable (they get the 503 page).
+    DATABASES = {"default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(os.environ.get("HEARTH_DB_CONN_MAX_AGE", "0")))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 else:
