@@ -44,7 +44,7 @@ MEMORY_GROWTH_BOUND = 0.15
 SAMPLE_EVERY = 10.0
 REQUEST_TIMEOUT = 120
 # After the clients stop, the worker gets this long to finish what the outbox still owes.
-DRAIN_SECONDS = 300
+DRAIN_SECONDS = 480
 VOCABULARY = ["kettle", "filter", "lid", "handle", "boils", "quickly", "quiet", "cable", "warranty",
               "descaling", "light", "base", "spout", "water", "steam", "temperature", "button",
               "cracked", "lovely", "replaced"]
@@ -55,7 +55,7 @@ def parse_args():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--readers", type=int, default=6)
-    parser.add_argument("--writers", type=int, default=6)
+    parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="ASGI server processes")
     parser.add_argument("--port", type=int, default=8610)
     parser.add_argument("--think", type=float, default=0.1, help="seconds each client waits between requests")
@@ -86,7 +86,7 @@ def start_processes(args, log_dir: Path) -> dict[str, subprocess.Popen]:
     commands = {
         "web": [sys.executable, "manage.py", "serve", "--port", str(args.port), "--workers",
                 str(args.workers), "--no-scheduler", "-v", "0"],
-        "worker": [sys.executable, "-m", "celery", "-A", "community", "worker", "--concurrency=1",
+        "worker": [sys.executable, "-m", "celery", "-A", "community", "worker", "--concurrency=2",
                    "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
         "beat": [sys.executable, "-m", "celery", "-A", "community", "beat", "--loglevel=WARNING",
                  "-s", str(log_dir / "beat-schedule")],
@@ -452,7 +452,7 @@ def main() -> None:
     duration = args.minutes * 60
     samples: list[tuple[float, dict[str, int]]] = []
     print(f"soaking for {args.minutes:g} min: {args.readers} readers, {args.writers} writers, "
-          f"{args.workers} ASGI processes, 1 Celery worker, beat")
+          f"{args.workers} ASGI processes, a Celery worker (2 processes), beat")
     started = time.monotonic()
     follower = threading.Thread(target=follow_new_topics, args=(world, stop), daemon=True)
     try:
@@ -489,7 +489,8 @@ def build_report(args, tally: Tally, writes: dict, memory: dict, seconds: float)
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "load_average_at_end": os.getloadavg()},
         "settings": {"minutes": args.minutes, "readers": args.readers, "writers": args.writers,
-                     "asgi_processes": args.workers, "celery_workers": 1, "think_seconds": args.think,
+                     "asgi_processes": args.workers, "celery_worker_processes": 2,
+                     "think_seconds": args.think,
                      "sentiment": args.sentiment, "memory_growth_bound": MEMORY_GROWTH_BOUND},
         "requests": total, "requests_per_second": round(total / seconds, 1),
         "errors_5xx": errors_5xx, "transport_errors": dict(tally.transport_errors),

@@ -19,7 +19,6 @@ HEARTH_BADGES_DAILY_CAP = 1_000_000
 # The soak measures the web tier and the task pipeline, not the encoder: the lexicon keeps the
 # worker's CPU for tasks (`--sentiment auto` loads MiniLM in the worker instead).
 HEARTH_SENTIMENT_BACKEND = os.environ.get("HEARTH_SENTIMENT_BACKEND", "lexicon")
-# The sweep sends failed or lost tasks again after a minute instead of fifteen, so the
-# drain at the end of a soak sees them through.
-HEARTH_OUTBOX_GRACE_SECONDS = 10
-HEARTH_OUTBOX_REDISPATCH_SECONDS = 60
+# Similar-idea suggestions by text: the worker would otherwise load the sentence encoder
+# (~200 MB, once) part-way through the run, which is a model load, not a leak.
+HEARTH_IDEAS_SIMILARITY = "text"

@@ -121,12 +121,13 @@ if DATABASE_URL:
     # 60 s). A process that reuses one thread (a Celery worker) may set
     # HEARTH_DB_CONN_MAX_AGE; CONN_HEALTH_CHECKS then pings a reused connection before
     # relying on it, so after a database restart the next request or task opens a fresh one
-    # instead of failing on a dead socket. connect_timeout keeps requests from hanging while
-    # the database is unreachable (they get the 503 page).
+    # instead of failing on a dead socket. A database that is down refuses at once (the 503
+    # page); connect_timeout only bounds a host that does not answer at all, and is generous
+    # because an overloaded server can take seconds to accept (3 s gave a soak a 503).
     DATABASES = {"default": dj_database_url.parse(
         DATABASE_URL, conn_max_age=int(os.environ.get("HEARTH_DB_CONN_MAX_AGE", "0")))}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 else:
     DATABASES = {
         "default": {
