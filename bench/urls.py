@@ -4,6 +4,7 @@ through the same server and middleware stack as every page."""
 from django.http import HttpResponse
 from django.urls import path
 
+from community.urls import handler500  # noqa: F401 - the site's outage-aware error page
 from community.urls import urlpatterns as site_urlpatterns
 
 

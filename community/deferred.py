@@ -1,19 +1,154 @@
-"""Side effects after commit: the one helper that hands work to Celery.
+"""Side effects after commit: the one helper that hands work to Celery, through an outbox.
 
-Nothing is enqueued before the transaction that owes it commits; if it rolls back, nothing
-runs. Without a broker (embedded mode) Celery runs the task in-process at that moment.
+``enqueue_on_commit`` writes an ``OutboxTask`` row in the caller's transaction, so the work a
+write owes is committed with the write or not at all. After commit the task is handed to
+Celery (without a broker, in embedded mode, it runs in-process at that moment) and the row is
+marked dispatched; it is marked completed when the task has run to the end. Whatever the
+broker did not take (it was down), or took but never ran to the end (a Redis restart lost the
+queue, a worker died), is sent again by ``redispatch_owed``, the periodic
+``community.tasks.dispatch_outbox``. Delivery is therefore at least once: every task must be
+idempotent (DESIGN.md), and a task that runs twice changes nothing.
 """
 
 import logging
+import time
+from datetime import timedelta
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from community.models import OutboxTask
 
 logger = logging.getLogger(__name__)
 
+# The message header that carries the outbox row id to the worker (see mark_completed).
+OUTBOX_HEADER = "hearth_outbox_id"
+
+# After the broker refused a task, requests stop trying it for a few seconds and leave the
+# rows to the sweep: a broker outage then costs one failed connection, not one per request.
+_broker_paused_until = 0.0
+
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
-    def send() -> None:
-        task.delay(*args, **kwargs)
+    """Owe ``task(*args, **kwargs)`` from the current transaction.
 
+    Guarantees: nothing runs if the transaction rolls back; once it commits, the task runs at
+    least once even if the broker is down now (the sweep sends it when the broker is back).
+    Arguments must be JSON-serialisable (ids, not objects)."""
+    row = OutboxTask.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
     # robust: a failing side effect is logged; it never turns a committed write into an error.
-    transaction.on_commit(send, robust=True)
+    transaction.on_commit(partial(dispatch, row.pk, task, args, kwargs), robust=True)
+
+
+def _eager() -> bool:
+    """Whether Celery runs tasks in-process (embedded mode) rather than through a broker."""
+    from community.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def _broker_paused() -> bool:
+    return not _eager() and time.monotonic() < _broker_paused_until
+
+
+def _pause_broker() -> None:
+    global _broker_paused_until
+    _broker_paused_until = time.monotonic() + settings.HEARTH_OUTBOX_BROKER_PAUSE_SECONDS
+
+
+def resume_broker() -> None:
+    global _broker_paused_until
+    _broker_paused_until = 0.0
+
+
+def dispatch(row_id: int, task, args, kwargs) -> bool:
+    """Hand one owed task to Celery and record the outcome on its row. Returns whether the
+    task was taken (queued, or run successfully in embedded mode)."""
+    if _broker_paused():
+        return False
+    now = timezone.now()
+    try:
+        result = task.apply_async(args=list(args), kwargs=dict(kwargs), headers={OUTBOX_HEADER: row_id})
+    except Exception as exc:  # broker down, or (embedded mode) the task itself failed
+        if not _eager():
+            _pause_broker()
+        logger.warning("task %s not dispatched; the outbox sweep will send it", task.name, exc_info=True)
+        _record(row_id, dispatched_at=now, last_error=f"{type(exc).__name__}: {exc}"[:300])
+        return False
+    if _eager():
+        # Run in-process: done when it succeeded, else owed again (the sweep retries it).
+        ok = result.successful()
+        error = "" if ok else f"{type(result.result).__name__}: {result.result}"[:300]
+        _record(row_id, dispatched_at=now, completed_at=now if ok else None, last_error=error)
+        return ok
+    _record(row_id, dispatched_at=now)
+    return True
+
+
+def _record(row_id: int, **fields) -> None:
+    OutboxTask.objects.filter(pk=row_id).update(attempts=F("attempts") + 1, **fields)
+
+
+def mark_completed(row_id: int) -> None:
+    """The task behind ``row_id`` ran to the end in a worker (celery ``task_success``)."""
+    OutboxTask.objects.filter(pk=row_id, completed_at__isnull=True).update(completed_at=timezone.now())
+
+
+def owed_rows():
+    """Rows the sweep should send again: never dispatched (past a grace period that leaves
+    the after-commit dispatch its chance), or dispatched long ago and never completed."""
+    now = timezone.now()
+    grace = timedelta(seconds=settings.HEARTH_OUTBOX_GRACE_SECONDS)
+    lease = timedelta(seconds=settings.HEARTH_OUTBOX_REDISPATCH_SECONDS)
+    return OutboxTask.objects.filter(
+        Q(dispatched_at__isnull=True, created_at__lt=now - grace) | Q(dispatched_at__lt=now - lease),
+        completed_at__isnull=True,
+        attempts__lt=settings.HEARTH_OUTBOX_MAX_ATTEMPTS,
+    )
+
+
+def redispatch_owed(*, batch_size: int = 500) -> dict[str, int]:
+    """Send again what the outbox still owes, oldest first, at most ``batch_size`` rows.
+
+    Rows are claimed (their ``dispatched_at`` moved to now) under ``SKIP LOCKED`` before
+    anything is sent, so two sweeps never send the same row; a sweep that dies after the
+    claim leaves the rows to be sent again once the lease runs out."""
+    from community.celery import app
+
+    app.loader.import_default_modules()
+    resume_broker()
+    with transaction.atomic():
+        claimed = list(
+            owed_rows().select_for_update(skip_locked=True).order_by("created_at")[:batch_size]
+        )
+        OutboxTask.objects.filter(pk__in=[row.pk for row in claimed]).update(dispatched_at=timezone.now())
+    sent = failed = 0
+    for row in claimed:
+        task = app.tasks.get(row.task_name)
+        if task is None:
+            logger.error("outbox row %s names an unknown task %s", row.pk, row.task_name)
+            _record(row.pk, last_error="unknown task")
+            failed += 1
+            continue
+        if dispatch(row.pk, task, row.args, row.kwargs):
+            sent += 1
+        else:
+            failed += 1
+            if _broker_paused():
+                break  # the broker is down again: the rest waits for the next sweep
+    abandoned = OutboxTask.objects.filter(
+        completed_at__isnull=True, attempts__gte=settings.HEARTH_OUTBOX_MAX_ATTEMPTS
+    ).count()
+    if abandoned:
+        logger.error("%s outbox tasks failed %s times and are no longer retried", abandoned,
+                     settings.HEARTH_OUTBOX_MAX_ATTEMPTS)
+    return {"sent": sent, "failed": failed, "abandoned": abandoned}
+
+
+def purge_completed() -> int:
+    cutoff = timezone.now() - timedelta(days=settings.HEARTH_OUTBOX_KEEP_DAYS)
+    deleted, _ = OutboxTask.objects.filter(completed_at__lt=cutoff).delete()
+    return deleted

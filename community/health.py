@@ -61,11 +61,25 @@ def _broker() -> dict:
     return {"mode": "celery"}
 
 
+# Without the database no page can be built; without Redis the site still serves (the cache
+# fails soft, live updates pause, owed tasks wait in the outbox), only degraded.
+CRITICAL = {"database"}
+
+
 def health_report() -> dict:
+    """Each component's state. ``serving`` is False only when a critical component is down:
+    /healthz then answers 503, so a load balancer takes this process out of rotation, but
+    it does not for a Redis outage, which every process shares and survives."""
     components = {
         "database": _check(_database),
         "cache": _check(_cache),
         "channel_layer": _check(_channel_layer),
         "task_broker": _check(_broker),
     }
-    return {"ok": all(c["ok"] for c in components.values()), "components": components}
+    degraded = sorted(name for name, c in components.items() if not c["ok"])
+    return {
+        "ok": not degraded,
+        "serving": not (CRITICAL & set(degraded)),
+        "degraded": degraded,
+        "components": components,
+    }

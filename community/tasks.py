@@ -75,3 +75,14 @@ def repair_counters() -> dict[str, int]:
     from community.counters import all_recomputers
 
     return {name: recompute() for name, recompute in all_recomputers()}
+
+
+@shared_task
+def dispatch_outbox() -> dict[str, int]:
+    """Every minute: send again the owed tasks the broker never took or that never finished
+    (see community.deferred), and forget completed rows past their keeping time."""
+    from community.deferred import purge_completed, redispatch_owed
+
+    report = redispatch_owed()
+    report["purged"] = purge_completed()
+    return report

@@ -7,6 +7,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from community import views
 
+# A database outage met outside a view still gets the 503 page, not the 500 one.
+handler500 = "community.outage.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

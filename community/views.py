@@ -112,7 +112,7 @@ def healthz(request: HttpRequest):
     from django.http import JsonResponse
 
     report = health_report()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    return JsonResponse(report, status=200 if report["serving"] else 503)
 
 
 def media(request: HttpRequest, path: str) -> HttpResponse:

@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "community.middleware.ContentSecurityPolicyMiddleware",
+    # Last, so it sees a view's exception first: a database outage becomes the 503 page.
+    "community.outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "community.urls"
@@ -116,15 +118,23 @@ TEMPLATES = [
 
 if DATABASE_URL:
     # ASGI runs each request's sync code in a thread of its own, so persistent connections
-    # (CONN_MAX_AGE) are never reused and pile up until PostgreSQL refuses new clients. A
-    # pool per server process bounds them instead (HEARTH_DB_POOL_SIZE; 0 turns it off).
+    # (CONN_MAX_AGE) are kept per thread, never reused, and pile up until PostgreSQL refuses
+    # new clients. A pool per server process bounds them instead (HEARTH_DB_POOL_SIZE; 0 turns
+    # it off and opens a connection per request). The pool checks a connection before lending
+    # it, so after a database restart the next request gets a fresh one instead of failing on
+    # a dead socket (the site recovers without a restart). A database that is down refuses at
+    # once (the 503 page); connect_timeout only bounds a host that does not answer at all, and
+    # is generous because an overloaded server can take seconds to accept.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 10
     DB_POOL_SIZE = int(os.environ.get("HEARTH_DB_POOL_SIZE", "10"))
     if DB_POOL_SIZE and importlib.util.find_spec("psycopg_pool"):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
-    else:
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+        from psycopg_pool import ConnectionPool
+
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10,
+            "check": ConnectionPool.check_connection}
 else:
     DATABASES = {
         "default": {
@@ -136,17 +146,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL:
+    # Fails soft (community/cache.py): with Redis down, pages render from the database.
+    # Short timeouts keep a request from hanging on a Redis that has stopped answering.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "community.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hearth",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hearth:asgi"},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
+                "prefix": "hearth:asgi",
+            },
         }
     }
 else:
@@ -176,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "community.tasks.purge_old_notifications",
         "schedule": timedelta(hours=24),
     },
+    "community.dispatch_outbox": {
+        "task": "community.tasks.dispatch_outbox",
+        "schedule": timedelta(minutes=1),
+    },
     "community.repair_counters": {
         "task": "community.tasks.repair_counters",
         "schedule": timedelta(hours=24),
@@ -200,6 +220,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A write never waits long on a broker that is down: one quick retry, then the outbox row is
+# left to the sweep (community.deferred).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
+                                    "interval_max": 0.2}
+# The task outbox (community.deferred): seconds a fresh row is left to its after-commit
+# dispatch before the sweep sends it; seconds after which a dispatched task that never
+# completed is sent again (longer than a task's own retries take); attempts before giving up;
+# seconds requests leave the broker alone after it refused a task; days completed rows are kept.
+HEARTH_OUTBOX_GRACE_SECONDS = 30
+HEARTH_OUTBOX_REDISPATCH_SECONDS = 15 * 60
+HEARTH_OUTBOX_MAX_ATTEMPTS = 8
+HEARTH_OUTBOX_BROKER_PAUSE_SECONDS = 10
+HEARTH_OUTBOX_KEEP_DAYS = 2
 
 # --- Auth and accounts ---------------------------------------------------------------------
 

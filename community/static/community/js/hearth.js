@@ -13,6 +13,8 @@
 
   function showLiveStatus() {
     liveStatus = liveStatus || document.getElementById("live-status");
+    // Tests and styles read the state from the root element.
+    document.documentElement.dataset.liveState = disconnected.size ? "reconnecting" : "live";
     if (!liveStatus) return;
     if (disconnected.size) {
       liveStatus.textContent = "Live updates paused: reconnecting…";
@@ -24,13 +26,32 @@
   }
 
   /* Open a websocket at `path` that reconnects with backoff. `onMessage` gets parsed JSON.
-     `onReconnect` runs after a reconnection, so a page can fetch what it missed. */
+     `onReconnect` runs after a reconnection, so a page can fetch what it missed.
+     While the server or its channel layer is down the socket closes (1013 "try again later",
+     or a failed handshake); the header says "reconnecting" and attempts back off from 1 s to
+     30 s, with jitter so that every open page does not return at the same instant. Coming
+     back online or to the tab retries at once. */
   function openLiveSocket(path, onMessage, onReconnect) {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
     var url = scheme + window.location.host + path;
     var delay = 1000;
     var wasOpen = false;
+    var stopped = false;
+    var timer = null;
     var socket;
+
+    function scheduleRetry() {
+      clearTimeout(timer);
+      timer = setTimeout(connect, delay * (0.75 + Math.random() * 0.5));
+      delay = Math.min(delay * 2, 30000);
+    }
+
+    function retryNow() {
+      if (stopped || !disconnected.has(path)) return;
+      delay = 1000;
+      clearTimeout(timer);
+      connect();
+    }
 
     function connect() {
       socket = new WebSocket(url);
@@ -46,14 +67,20 @@
         try { onMessage(JSON.parse(event.data)); } catch (err) { console.error(err); }
       });
       socket.addEventListener("close", function (event) {
-        if (event.code === 4401 || event.code === 4403) return; // not allowed: do not retry
-        if (wasOpen) { disconnected.add(path); showLiveStatus(); }
-        setTimeout(connect, delay);
-        delay = Math.min(delay * 2, 30000);
+        if (stopped || event.code === 4401 || event.code === 4403) return; // not allowed: no retry
+        // A page opened during an outage says so too, not only one that lost its socket.
+        disconnected.add(path);
+        showLiveStatus();
+        document.documentElement.dataset["live" + path.replace(/[^a-z]/gi, "")] = "reconnecting";
+        scheduleRetry();
       });
     }
+    window.addEventListener("online", retryNow);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") retryNow();
+    });
     connect();
-    return { close: function () { socket.close(); } };
+    return { close: function () { stopped = true; clearTimeout(timer); socket.close(); } };
   }
 
   function toast(message, url) {

@@ -1,0 +1,112 @@
+"""A Redis cache that fails soft: when Redis does not answer, reads miss and writes are
+dropped, so every page still renders from the database.
+
+What leans on the cache, and what it does while Redis is down:
+* sessions (``cached_db``): read from and written to the database, which stays the truth;
+* Wagtail's and the apps' caches: recomputed per request;
+* rate-limit counters (``moderation.services.limits``): they fail OPEN. A miss counts as an
+  empty window, so members can keep posting; refusing every write during a cache outage would
+  lose more than a few minutes without rate limits risk, and suspensions, trust rules, spam
+  scans and pre-moderation, which live in the database, keep applying.
+
+Failures are logged at most once per ``LOG_EVERY`` seconds per process.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+LOG_EVERY = 30.0
+
+
+class FailSoftRedisCache(RedisCache):
+    _last_logged = 0.0
+
+    def _failed(self, operation: str) -> None:
+        now = time.monotonic()
+        if now - FailSoftRedisCache._last_logged >= LOG_EVERY:
+            FailSoftRedisCache._last_logged = now
+            logger.warning("cache unavailable (%s); serving without it", operation, exc_info=True)
+
+    def add(self, key, *args, **kwargs):
+        try:
+            return super().add(key, *args, **kwargs)
+        except UNAVAILABLE:
+            self._failed("add")
+            return False
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except UNAVAILABLE:
+            self._failed("get")
+            return default
+
+    def set(self, key, *args, **kwargs):
+        try:
+            return super().set(key, *args, **kwargs)
+        except UNAVAILABLE:
+            self._failed("set")
+
+    def touch(self, key, *args, **kwargs):
+        try:
+            return super().touch(key, *args, **kwargs)
+        except UNAVAILABLE:
+            self._failed("touch")
+            return False
+
+    def delete(self, key, version=None):
+        try:
+            return super().delete(key, version)
+        except UNAVAILABLE:
+            self._failed("delete")
+            return False
+
+    def get_many(self, keys, version=None):
+        try:
+            return super().get_many(keys, version)
+        except UNAVAILABLE:
+            self._failed("get_many")
+            return {}
+
+    def has_key(self, key, version=None):
+        try:
+            return super().has_key(key, version)
+        except UNAVAILABLE:
+            self._failed("has_key")
+            return False
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except UNAVAILABLE:
+            # Behave as a key that does not exist: callers (the rate limits) start a new
+            # window, which is the fail-open choice documented above.
+            self._failed("incr")
+            raise ValueError(f"Key '{key}' not found (cache unavailable)") from None
+
+    def set_many(self, data, *args, **kwargs):
+        try:
+            return super().set_many(data, *args, **kwargs)
+        except UNAVAILABLE:
+            self._failed("set_many")
+            return list(data)
+
+    def delete_many(self, keys, version=None):
+        try:
+            return super().delete_many(keys, version)
+        except UNAVAILABLE:
+            self._failed("delete_many")
+
+    def clear(self):
+        try:
+            return super().clear()
+        except UNAVAILABLE:
+            self._failed("clear")
+            return False

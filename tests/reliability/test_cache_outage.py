@@ -1,0 +1,49 @@
+"""The cache fails soft: with Redis unreachable, reads miss, writes are dropped, rate limits
+fail open, and pages still render from the database. (Runs without the stack: nothing
+listens on the port the cache points at.)"""
+
+import pytest
+from django.core.cache import caches
+
+from moderation.services.limits import check_can_act
+from tests.factories import UserFactory
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def dead_cache(settings):
+    settings.CACHES = {"default": {
+        "BACKEND": "community.cache.FailSoftRedisCache", "LOCATION": DEAD_REDIS,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
+    yield caches["default"]
+
+
+def test_every_cache_operation_fails_soft(dead_cache):
+    assert dead_cache.get("k", "default") == "default"
+    assert dead_cache.set("k", 1) is None
+    assert dead_cache.add("k", 1) is False
+    assert dead_cache.get_many(["a", "b"]) == {}
+    assert dead_cache.delete("k") is False
+    assert dead_cache.has_key("k") is False
+    with pytest.raises(ValueError):
+        dead_cache.incr("k")  # as a missing key: callers start afresh
+
+
+@pytest.mark.django_db
+def test_rate_limits_fail_open_while_the_cache_is_down(dead_cache, settings):
+    settings.HEARTH_TRUST_RATE_LIMITS = {level: {"reply": (1, 3600)} for level in range(5)}
+    settings.HEARTH_TRUST_FIRST_DAY_CAPS = {"reply": 1000}
+    member = UserFactory(username="talker")
+    for _ in range(3):
+        check_can_act(user=member, action="reply", text="Thanks, that worked.")  # never refused
+
+
+@pytest.mark.django_db
+def test_pages_and_sign_in_work_while_the_cache_is_down(dead_cache, client, site_tree):
+    member = UserFactory(username="visitor")
+    client.force_login(member)  # the session (cached_db) is written to the database
+    response = client.get(f"/u/{member.username}/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user == member
+    assert client.get("/").status_code == 200
