@@ -1,11 +1,59 @@
+import json
+import time
+from collections import deque
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from community.realtime import user_group
 
 UNAUTHORIZED = 4401
+# Close codes for what a client sends (4000-4999 are the application's own).
+UNACCEPTABLE_MESSAGE = 4400
+TOO_MANY_MESSAGES = 4429
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class PushOnlyConsumer(AsyncJsonWebsocketConsumer):
+    """Base of every Hearth socket: the server pushes, clients have nothing to say.
+
+    A client may still send the odd small JSON message (a keep-alive, a stale script); it is
+    ignored. Anything else ends the connection politely with a close code the page's
+    reconnect logic understands, never with a server error: binary frames, messages over
+    ``max_message_chars``, text that is not JSON, and more than ``max_messages`` messages
+    within ``window_seconds`` on one connection (a flood).
+    """
+
+    max_message_chars = 4096
+    max_messages = 20
+    window_seconds = 10.0
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if self._flooding():
+            await self.close(code=TOO_MANY_MESSAGES)
+            return
+        if text_data is None or len(text_data) > self.max_message_chars:
+            await self.close(code=UNACCEPTABLE_MESSAGE)
+            return
+        try:
+            content = json.loads(text_data)
+        except ValueError:
+            await self.close(code=UNACCEPTABLE_MESSAGE)
+            return
+        await self.receive_json(content, **kwargs)
+
+    async def receive_json(self, content, **kwargs):
+        return  # push-only: whatever a client says changes nothing
+
+    def _flooding(self) -> bool:
+        """Count this message in the connection's sliding window."""
+        now = time.monotonic()
+        recent = self.__dict__.setdefault("_recent_messages", deque())
+        while recent and now - recent[0] > self.window_seconds:
+            recent.popleft()
+        recent.append(now)
+        return len(recent) > self.max_messages
+
+
+class NotificationConsumer(PushOnlyConsumer):
     """Pushes a signed-in member's notifications and unread count to their open pages.
     Anonymous connections are refused; a member only ever joins their own group."""
 
@@ -21,10 +69,6 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group_name"):
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        # The socket is push-only; anything a client sends is ignored.
-        return
 
     async def notification_created(self, event):
         await self.send_json(

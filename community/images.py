@@ -45,7 +45,11 @@ def open_validated_image(upload: UploadedFile, *, max_bytes: int) -> Image.Image
         image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        # Pillow refuses to even open images far past its own pixel limit: say why.
+        raise ValidationError("That image has far too many pixels, which is too large.",
+                              code="too_many_pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             "That file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image.",
             code="invalid_image",

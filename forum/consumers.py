@@ -7,14 +7,14 @@ Anyone who may open the topic (including anonymous readers of a public topic) ma
 """
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from community.consumers import PushOnlyConsumer
 from forum.services import topic_group
 
 FORBIDDEN = 4403
 
 
-class TopicConsumer(AsyncJsonWebsocketConsumer):
+class TopicConsumer(PushOnlyConsumer):
     async def connect(self):
         topic_id = self.scope["url_route"]["kwargs"]["topic_id"]
         if not await self._may_read(topic_id):
@@ -33,10 +33,6 @@ class TopicConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group_name"):
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        # Push-only: anything a client sends is ignored.
-        return
 
     async def topic_post_created(self, event):
         await self.send_json({"type": "post_created", "post_id": event["post_id"],

@@ -1,12 +1,12 @@
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from community.consumers import PushOnlyConsumer
 from ideas.services._core import LIST_GROUP, idea_group
 
 FORBIDDEN = 4403
 
 
-class IdeaLiveConsumer(AsyncJsonWebsocketConsumer):
+class IdeaLiveConsumer(PushOnlyConsumer):
     """Pushes support counts and status to pages showing one idea (``idea_id`` in the
     route) or the idea list. Only published ideas that moderation has not hidden can be
     followed: anything else is refused, so an idea in review or hidden leaks nothing.
@@ -33,9 +33,6 @@ class IdeaLiveConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group_name"):
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        return  # push-only
 
     async def idea_update(self, event):
         payload = {key: value for key, value in event.items() if key != "type"}

@@ -1,0 +1,212 @@
+"""Every URL of the project, for every role, against an explicit table.
+
+The URLs come from the URLconf (tests/security/urlwalk.py), so a view added anywhere is
+walked too, and a view missing from the table fails the test: add one line to EXPECTED.
+
+Each entry is ``key: (GET, POST)``; each of the two is six answers, one per role in the order
+anonymous, customer, suspended, brand_staff, manager, superuser:
+  ok      2xx, or a redirect that is not to a login page
+  login   a redirect to a login page
+  bad 400 / denied 403 / missing 404 / method 405;  "a|b" accepts either
+Everything belongs to another member ("owner"), so "ok" for a customer on an edit or delete
+URL would mean anyone can change anyone's content.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.security.urlwalk import walk_urls
+from tests.security.walker import RoleClient
+from tests.security.world import ROLES, make_roles, make_world
+
+pytestmark = pytest.mark.django_db
+
+# Shorthands for the common rows.
+PUBLIC = "ok ok ok ok ok ok"
+NO_POST = "method method method method method method"
+MISSING = "missing missing missing missing missing missing"
+MEMBERS = "login ok ok ok ok ok"
+MEMBERS_POST_ONLY = "login method method method method method"
+MEMBERS_EMPTY_FORM = "login bad bad bad bad bad"
+STAFF_ONLY = "login denied denied ok ok ok"
+MANAGERS_ONLY = "login denied denied denied ok ok"
+MANAGERS_POST_ONLY = "login denied denied denied method method"
+MANAGERS_EMPTY_FORM = "login denied denied denied bad bad"
+# Wagtail admin screens only superusers may use (the role groups hold "access admin" only).
+ADMIN_SUPERUSER_ONLY = "login login login denied denied *"
+
+EXPECTED: dict[str, tuple[str, str]] = {
+    "healthz": (PUBLIC, PUBLIC),
+    "wagtaildocs_serve": (MISSING, MISSING),
+    "wagtaildocs_authenticate_with_password": (MISSING, MISSING),
+    "account_login": (PUBLIC, PUBLIC),
+    "account_logout": (PUBLIC, PUBLIC),
+    "account_inactive": (PUBLIC, NO_POST),
+    "account_signup": (PUBLIC, PUBLIC),
+    "account_reauthenticate": (MEMBERS, MEMBERS),
+    "account_email": (MEMBERS, MEMBERS),
+    "account_email_verification_sent": (PUBLIC, NO_POST),
+    "account_change_password": (MEMBERS, MEMBERS),
+    "account_set_password": (MEMBERS, MEMBERS),
+    "account_reset_password": (PUBLIC, PUBLIC),
+    "account_confirm_login_code": (MEMBERS, MEMBERS),
+    "account_confirm_email": (PUBLIC, MISSING),
+    "account_reset_password_from_key_done": (PUBLIC, NO_POST),
+    "account_reset_password_from_key": (PUBLIC, PUBLIC),
+    "account_reset_password_done": (PUBLIC, NO_POST),
+    "forum:index": (PUBLIC, NO_POST),
+    "forum:search": (PUBLIC, NO_POST),
+    "forum:mention_candidates": (MEMBERS, MEMBERS_POST_ONLY),
+    "forum:category": (PUBLIC, NO_POST),
+    "forum:new_topic": (MEMBERS, MEMBERS),
+    "forum:topic_short": (PUBLIC, NO_POST),
+    "forum:topic": (PUBLIC, NO_POST),
+    "forum:topic_unread": (PUBLIC, NO_POST),
+    "forum:reply": (MEMBERS_POST_ONLY, MEMBERS_EMPTY_FORM),
+    "forum:watch": (MEMBERS_POST_ONLY, MEMBERS),
+    "forum:unaccept": (MEMBERS_POST_ONLY, MANAGERS_ONLY),
+    "forum:post": (PUBLIC, NO_POST),
+    "forum:post_fragment": (PUBLIC, NO_POST),
+    # Another member's post: only community managers may edit or delete it.
+    "forum:edit_post": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "forum:delete_post": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "forum:post_history": (PUBLIC, NO_POST),
+    "forum:like": (MEMBERS_POST_ONLY, MEMBERS),
+    "forum:unlike": (MEMBERS_POST_ONLY, MEMBERS),
+    "forum:accept": (MEMBERS_POST_ONLY, MANAGERS_ONLY),
+    "community:profile": (PUBLIC, PUBLIC),
+    "community:profile_edit": (MEMBERS, MEMBERS),
+    "community:notification_settings": (MEMBERS, MEMBERS),
+    "community:notifications": (MEMBERS, MEMBERS),
+    "community:notifications_read_all": (MEMBERS_POST_ONLY, MEMBERS),
+    # Another member's notification is not found; marking it read changes nothing (see
+    # test_others_content.py).
+    "community:notification_open": (MEMBERS_POST_ONLY, "login missing missing missing missing missing"),
+    "community:notification_read": (MEMBERS_POST_ONLY, MEMBERS),
+    "community:unsubscribe": (PUBLIC, PUBLIC),
+    "ideas:index": (PUBLIC, PUBLIC),
+    "ideas:new": (MEMBERS, MEMBERS),
+    "ideas:similar": (PUBLIC, NO_POST),
+    "ideas:detail": (PUBLIC, PUBLIC),
+    "ideas:short": (PUBLIC, PUBLIC),
+    # Refusals here answer with a redirect and a message (so "ok"); test_others_content.py
+    # proves nothing changes for another member's idea or review.
+    "ideas:edit": (MEMBERS, MEMBERS),
+    "ideas:support": (MEMBERS_POST_ONLY, MEMBERS),
+    "ideas:withdraw": (MEMBERS_POST_ONLY, MEMBERS),
+    "ideas:comment": (MEMBERS_POST_ONLY, MEMBERS_EMPTY_FORM),
+    "ideas:decide": (MEMBERS_POST_ONLY, "login denied denied bad bad bad"),
+    "ideas:resubmit": (MEMBERS_POST_ONLY, MEMBERS),
+    "ideas:merge": (MEMBERS_POST_ONLY, MANAGERS_EMPTY_FORM),
+    "ideas:unmerge": (MEMBERS_POST_ONLY, MANAGERS_ONLY),
+    "moderation:queue": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "moderation:bulk": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
+    "moderation:item": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "moderation:item_action": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
+    "moderation:item_edit": (MANAGERS_ONLY, MANAGERS_EMPTY_FORM),
+    "moderation:log": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "moderation:dashboard": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "moderation:member": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "moderation:member_trust": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
+    "moderation:member_suspend": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
+    "moderation:member_warn": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
+    "moderation:suspension_lift": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
+    "moderation:flag": (MEMBERS, MEMBERS_EMPTY_FORM),
+    "reviews:write": (MEMBERS, MEMBERS),
+    "reviews:helpful": (NO_POST, MEMBERS),
+    # Brand replies are for brand staff (and superusers), never community managers.
+    "reviews:reply": ("login denied denied ok denied ok", "login denied denied ok denied ok"),
+    "reviews:hide": (NO_POST, MEMBERS),
+    "reviews:follow_ups": (STAFF_ONLY, STAFF_ONLY),
+    "reviews:follow_up": (STAFF_ONLY, STAFF_ONLY),
+    "reviews:dashboard": (STAFF_ONLY, STAFF_ONLY),
+    "badges:index": (PUBLIC, PUBLIC),
+    "badges:rings": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "badges:ring_reviewed": (MEMBERS_POST_ONLY, MANAGERS_ONLY),
+    "badges:achievements": (PUBLIC, PUBLIC),
+    "badges:leaderboard": (PUBLIC, PUBLIC),
+    "badges:challenges": (PUBLIC, PUBLIC),
+    "media": (MISSING, MISSING),
+    "wagtailcore_authenticate_with_password": (MISSING, MISSING),
+    "wagtailcore_login": (PUBLIC, PUBLIC),
+    "wagtail_serve": (PUBLIC, PUBLIC),
+    # The admin sites' own public pages: log-in (Wagtail sends a signed-in editor on to its
+    # home page), password reset, icons and translations.
+    "wagtailadmin_login": ("ok ok ok denied denied denied", PUBLIC),
+    "wagtailadmin_password_reset": (PUBLIC, PUBLIC),
+    "wagtailadmin_password_reset_done": (PUBLIC, NO_POST),
+    "wagtailadmin_password_reset_confirm": (PUBLIC, PUBLIC),
+    "wagtailadmin_password_reset_complete": (PUBLIC, NO_POST),
+    "wagtailadmin_sprite": (PUBLIC, PUBLIC),
+    "wagtailadmin_javascript_catalog": (PUBLIC, NO_POST),
+    "admin:login": (PUBLIC, PUBLIC),
+    "admin:logout": ("ok ok ok ok ok method", PUBLIC),
+    # Wagtail admin screens that manage people and sites.
+    **{f"wagtailusers_users:{view}": (ADMIN_SUPERUSER_ONLY, ADMIN_SUPERUSER_ONLY)
+       for view in ("index", "add", "edit", "delete")},
+    **{f"wagtailusers_groups:{view}": (ADMIN_SUPERUSER_ONLY, ADMIN_SUPERUSER_ONLY)
+       for view in ("index", "add", "edit", "delete")},
+    **{f"wagtailsites:{view}": (ADMIN_SUPERUSER_ONLY, ADMIN_SUPERUSER_ONLY) for view in ("index", "add")},
+    **{f"wagtailadmin_workflows:{view}": (ADMIN_SUPERUSER_ONLY, ADMIN_SUPERUSER_ONLY)
+       for view in ("index", "add", "edit")},
+    # Forum categories and the points engine: community managers, not brand staff.
+    **{f"{viewset}:{view}": ("login login login denied ok ok", "login login login denied * *")
+       for viewset in ("forum_categories", "points_rules", "points_levels", "points_badges", "points_rings")
+       for view in ("index", "add", "edit")},
+}
+
+# Whole third-party admin sites, by prefix (an entry in EXPECTED overrides its group). The
+# walk checks who gets in: never anonymous visitors, customers or suspended members. What a
+# Wagtail view makes of a made-up id once a staff member is in ("*": any answer) is Wagtail's.
+GROUP_EXPECTED: dict[str, tuple[str, str]] = {
+    "admin/": ("login login login * * *", "login login login * * *"),
+    "django-admin/": ("login login login login login *", "login login login login login *"),
+}
+
+
+def expectation(url) -> tuple[str, str] | None:
+    return EXPECTED.get(url.key) or (GROUP_EXPECTED.get(url.group) if url.group else None)
+
+
+def _accepts(cell: str, got: str) -> bool:
+    return cell == "*" or got in cell.split("|")
+
+
+def test_every_url_answers_every_role_as_the_table_says(capsys):
+    world = make_world()
+    clients = {role: RoleClient(user) for role, user in make_roles().items()}
+    urls = walk_urls(world)
+    observe = os.environ.get("HEARTH_WALK_OBSERVE")
+    unknown, mismatches, observed, checked = [], [], {}, 0
+    for url in urls:
+        expected = expectation(url)
+        if expected is None and not observe:
+            unknown.append(f"{url.key} ({url.route})")
+            continue
+        answers = {}
+        for method_index, method in enumerate(("GET", "POST")):
+            row = []
+            for role_index, role in enumerate(ROLES):
+                got, detail = clients[role].request(method, url.path)
+                checked += 1
+                row.append(got)
+                if expected:
+                    cell = expected[method_index].split()[role_index]
+                    if not _accepts(cell, got):
+                        where = f"{method} {url.path} [{url.key}] as {role}"
+                        mismatches.append(f"{where}: expected {cell}, got {got}"
+                                          + (f"\n{detail}" if got == "error" else ""))
+            answers[method] = " ".join(row)
+        observed[url.key] = (answers["GET"], answers["POST"])
+    if observe:
+        with open(observe, "w") as out:
+            for key, (get, post) in observed.items():
+                out.write(f'    "{key}": ("{get}", "{post}"),\n')
+    with capsys.disabled():
+        print(f"\nauthorization walk: {len(urls)} URL patterns x {len(ROLES)} roles x GET/POST = "
+              f"{checked} requests checked")
+    assert not unknown, "URL patterns missing from the authorization table:\n" + "\n".join(unknown)
+    assert not mismatches, f"{len(mismatches)} answers differ from the table:\n" + "\n".join(mismatches)

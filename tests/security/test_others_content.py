@@ -1,0 +1,148 @@
+"""A member can never change, remove or read what belongs to someone else, and hidden content
+leaks through no route: page, fragment, history, search, listings, autocomplete, profile.
+
+The authorization walk sends empty forms; here every request carries a valid form, so a
+refusal that answers with a friendly redirect is still proven to have changed nothing.
+"""
+
+import pytest
+from django.urls import reverse
+
+from community.models import Notification
+from forum import services as forum_services
+from forum.models import Post
+from ideas.models import Idea
+from reviews.models import BrandReply, Review
+from tests.factories import CommunityManagerFactory, UserFactory, make_product
+from tests.forum.factories import CategoryFactory, make_reply, make_topic
+from tests.ideas.factories import submitted_idea
+from tests.reviews.factories import write_review
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner():
+    return UserFactory(username="owner", display_name="Owner")
+
+
+@pytest.fixture
+def intruder(client):
+    member = UserFactory(username="intruder")
+    client.force_login(member)
+    return member
+
+
+def test_another_members_post_cannot_be_edited(client, owner, intruder):
+    topic = make_topic(author=owner, title="Owner's own topic title", body="Original words.")
+    post = topic.posts.get()
+    response = client.post(reverse("forum:edit_post", args=[post.pk]),
+                           {"body": "Defaced by the intruder.", "title": "Defaced title"})
+    assert response.status_code in (403, 404)
+    post.refresh_from_db()
+    topic.refresh_from_db()
+    assert post.body == "Original words." and topic.title == "Owner's own topic title"
+
+
+def test_another_members_post_cannot_be_deleted(client, owner, intruder):
+    reply = make_reply(make_topic(author=owner), author=owner, body="Keep me.")
+    response = client.post(reverse("forum:delete_post", args=[reply.pk]))
+    assert response.status_code in (403, 404)
+    assert Post.objects.get(pk=reply.pk).deleted_at is None
+
+
+def test_another_members_idea_cannot_be_edited(client, owner, intruder):
+    idea = submitted_idea(creator=owner, title="Owner's idea for a travel lid")
+    client.post(reverse("ideas:edit", args=[idea.pk]),
+                {"title": "Defaced idea title here", "description": "Defaced description of the idea."})
+    idea.refresh_from_db()
+    assert idea.title == "Owner's idea for a travel lid"
+
+
+def test_another_members_idea_in_review_is_not_visible_to_them(client, owner, intruder):
+    idea = submitted_idea(creator=owner, title="A secret idea in review")
+    assert client.get(reverse("ideas:short", args=[idea.pk])).status_code == 404
+    assert "A secret idea in review" not in client.get(reverse("ideas:index")).content.decode()
+    assert Idea.objects.filter(pk=idea.pk).exists()
+
+
+def test_a_customer_cannot_hide_a_review_or_reply_as_the_brand(client, owner, intruder):
+    review = write_review(author=owner, rating=2, title="Owner's review", body="It leaks from the lid.")
+    response = client.post(reverse("reviews:hide", args=[review.pk]), {"reason": "I dislike it"})
+    assert response.status_code == 403
+    assert Review.objects.get(pk=review.pk).hidden_at is None
+    response = client.post(reverse("reviews:reply", args=[review.pk]), {"body": "Official: ignore this."})
+    assert response.status_code == 403
+    assert not BrandReply.objects.exists()
+
+
+def test_another_members_notifications_cannot_be_read_opened_or_marked(client, owner, intruder):
+    from community.services.notifications import notify
+
+    notify(recipient=owner, kind="forum.reply", message="Private: your order 1234", url="/forum/")
+    notification = Notification.objects.get(recipient=owner)
+    assert "Private: your order 1234" not in client.get(reverse("community:notifications")).content.decode()
+    assert client.post(reverse("community:notification_open", args=[notification.pk])).status_code == 404
+    client.post(reverse("community:notification_read", args=[notification.pk]))
+    client.post(reverse("community:notifications_read_all"))
+    notification.refresh_from_db()
+    owner.refresh_from_db()
+    assert notification.read_at is None and owner.unread_notification_count == 1
+
+
+def test_a_customer_cannot_act_as_a_moderator(client, owner, intruder):
+    for name, data in [("moderation:member_suspend", {"days": 7, "reason": "Because"}),
+                       ("moderation:member_warn", {"reason": "Because"}),
+                       ("moderation:member_trust", {"level": 0, "reason": "Because"})]:
+        assert client.post(reverse(name, args=[owner.username]), data).status_code == 403, name
+    owner.refresh_from_db()
+    assert owner.suspended_until is None
+
+
+@pytest.fixture
+def hidden_topic(owner):
+    manager = CommunityManagerFactory()
+    category = CategoryFactory(slug="kitchen")
+    make_topic(author=UserFactory(), category=category, title="A visible neighbour topic")
+    topic = make_topic(author=owner, category=category, title="Zanzibar hidden title",
+                       body="Zanzibar hidden body text")
+    reply_topic = make_topic(author=UserFactory(), category=category, title="Open topic with hidden reply")
+    reply = make_reply(reply_topic, author=owner, body="Quixotic hidden reply text")
+    forum_services.hide_post(actor=manager, post=topic.posts.get(), reason="Spam")
+    forum_services.hide_post(actor=manager, post=reply, reason="Spam")
+    topic.refresh_from_db()
+    return topic, reply
+
+
+def test_hidden_content_leaks_through_no_route(client, owner, intruder, hidden_topic):
+    topic, reply = hidden_topic
+    opening = topic.posts.get()
+    assert client.get(reverse("forum:topic_short", args=[topic.pk])).status_code == 404
+    routes = [("forum:post_fragment", opening), ("forum:post_history", opening), ("forum:post", opening),
+              ("forum:post_fragment", reply), ("forum:post_history", reply)]
+    for name, post in routes:
+        text = client.get(reverse(name, args=[post.pk]), follow=True).content.decode()
+        assert "Zanzibar hidden" not in text and "Quixotic hidden" not in text, name
+    pages = [
+        reverse("forum:index"), reverse("forum:category", args=["kitchen"]),
+        reverse("forum:search") + "?q=Zanzibar", reverse("forum:search") + "?q=Quixotic",
+        reverse("forum:topic_short", args=[reply.topic_id]),
+        reverse("community:profile", args=[owner.username]),
+        reverse("forum:mention_candidates") + "?q=own",
+    ]
+    for url in pages:
+        page = client.get(url, follow=True).content.decode()
+        # (The search page echoes the query word, never the hidden text around it.)
+        assert "Zanzibar hidden" not in page and "Quixotic hidden" not in page, url
+
+
+def test_a_hidden_review_is_not_shown_on_the_product_page(client, owner, intruder, site_tree):
+    product = make_product(title="Hidden Review Kettle")
+    review = write_review(author=owner, product=product, rating=1, title="Zanzibar review",
+                          body="Zanzibar review body")
+    manager = CommunityManagerFactory()
+    from reviews.services import hide_review
+
+    hide_review(actor=manager, review_id=review.pk, reason="Off-topic")
+    page = client.get(product.url).content.decode()
+    assert "Zanzibar review" not in page

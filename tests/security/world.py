@@ -1,0 +1,82 @@
+"""The members and content the security tests act on.
+
+One member ("owner") owns every piece of content; each role under test is somebody else, so
+every request that edits, deletes or reads something private is a request about another
+member's things.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from badges.models import SuspectedRing
+from community.models import Notification, User
+from community.services.notifications import notify
+from community.tasks import unsubscribe_token
+from moderation.models import QueueItem, Suspension
+from moderation.services.flags import flag_content
+from moderation.services.members import suspend_member
+from reviews.models import FollowUp
+from tests.factories import BrandStaffFactory, CommunityManagerFactory, UserFactory, make_product
+from tests.forum.factories import CategoryFactory, make_reply, make_topic
+from tests.ideas.factories import published_idea
+from tests.reviews.factories import write_review
+
+# The order of the cells in the authorization table.
+ROLES = ("anonymous", "customer", "suspended", "brand_staff", "manager", "superuser")
+
+
+def make_roles() -> dict[str, User | None]:
+    manager = CommunityManagerFactory(username="walk-manager")
+    suspended = UserFactory(username="walk-suspended")
+    suspend_member(actor=manager, user=suspended, days=7, reason="Walk test")
+    superuser = UserFactory(username="walk-root")
+    superuser.is_superuser = superuser.is_staff = True
+    superuser.save()
+    users = {
+        "anonymous": None,
+        "customer": UserFactory(username="walk-customer"),
+        "suspended": suspended,
+        "brand_staff": BrandStaffFactory(username="walk-brand"),
+        "manager": manager,
+        "superuser": superuser,
+    }
+    # Fresh instances: group and permission caches must not outlive a request.
+    return {role: (User.objects.get(pk=user.pk) if user else None) for role, user in users.items()}
+
+
+def make_world() -> dict:
+    """Real objects for every URL keyword the site uses, all owned by ``owner``."""
+    owner = UserFactory(username="walk-owner", display_name="Owner")
+    category = CategoryFactory(name="Walk", slug="walk")
+    topic = make_topic(author=owner, category=category, title="Owner's topic about kettles")
+    reply = make_reply(topic, author=owner, body="Owner's reply about descaling.")
+    idea = published_idea(creator=owner, title="Owner's idea for a travel lid")
+    product = make_product(title="Walk Kettle")
+    review = write_review(author=owner, product=product, rating=1, title="Owner's review",
+                          body="It broke on day one.")
+    follow_up, _ = FollowUp.objects.get_or_create(
+        review=review, defaults={"due_at": timezone.now() + timezone.timedelta(hours=24)})
+    notify(recipient=owner, kind="forum.reply", message="Owner's private notification",
+           url=topic.get_absolute_url())
+    notification = Notification.objects.filter(recipient=owner).latest("pk")
+    flagger = UserFactory(username="walk-flagger")
+    # Profiles are moderatable in every branch; content types join as their apps register them.
+    flag_content(flagger=flagger, obj=owner, reason="spam", note="walk")
+    item = QueueItem.objects.latest("pk")
+    ring = SuspectedRing.objects.create(member_key=f"{owner.pk},{flagger.pk}", detected_at=timezone.now())
+    ring.members.set([owner, flagger])
+    suspension = Suspension.objects.create(user=owner, reason="Walk",
+                                           ends_at=timezone.now() + timezone.timedelta(days=1))
+    return {
+        "owner": owner, "topic": topic, "reply": reply, "idea": idea, "review": review,
+        # URL keywords (by name; "slug" depends on the route, see SLUGS in the walk)
+        "topic_id": topic.pk, "post_id": reply.pk, "idea_id": idea.pk, "review_id": review.pk,
+        "follow_up_id": follow_up.pk, "notification_id": notification.pk, "item_id": item.pk,
+        "suspension_id": suspension.pk, "ring_id": ring.pk, "username": owner.username,
+        "content_type_id": ContentType.objects.get_for_model(owner).pk, "object_id": owner.pk,
+        "token": unsubscribe_token(user_id=owner.pk, kind="forum.reply"),
+        "category_slug": category.slug, "topic_slug": topic.slug, "idea_slug": idea.slug,
+        "product_slug": product.slug,
+    }
