@@ -105,6 +105,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "moderation:queue": (MANAGERS_ONLY, MANAGERS_ONLY),
     "moderation:bulk": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
     "moderation:item": (MANAGERS_ONLY, MANAGERS_ONLY),
+    "moderation:item_row": (MANAGERS_ONLY, MANAGERS_POST_ONLY),
     "moderation:item_action": (MANAGERS_POST_ONLY, MANAGERS_EMPTY_FORM),
     "moderation:item_edit": (MANAGERS_ONLY, MANAGERS_EMPTY_FORM),
     "moderation:log": (MANAGERS_ONLY, MANAGERS_ONLY),
