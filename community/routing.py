@@ -5,10 +5,13 @@ from django.urls import path
 from community.consumers import NotificationConsumer
 from forum.consumers import TopicConsumer
 from ideas.consumers import IdeaLiveConsumer
+from reviews.consumers import FollowUpQueueConsumer, ProductReviewsConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
     path("ws/forum/t/<int:topic_id>/", TopicConsumer.as_asgi()),
     path("ws/ideas/", IdeaLiveConsumer.as_asgi()),
     path("ws/ideas/<int:idea_id>/", IdeaLiveConsumer.as_asgi()),
+    path("ws/reviews/products/<int:product_id>/", ProductReviewsConsumer.as_asgi()),
+    path("ws/reviews/follow-ups/", FollowUpQueueConsumer.as_asgi()),
 ]
