@@ -6,6 +6,7 @@ from community.consumers import NotificationConsumer
 from forum.consumers import TopicConsumer
 from ideas.consumers import IdeaLiveConsumer
 from moderation.consumers import QueueConsumer
+from reviews.consumers import FollowUpQueueConsumer, ProductReviewsConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
@@ -13,4 +14,6 @@ websocket_urlpatterns = [
     path("ws/ideas/", IdeaLiveConsumer.as_asgi()),
     path("ws/ideas/<int:idea_id>/", IdeaLiveConsumer.as_asgi()),
     path("ws/moderation/queue/", QueueConsumer.as_asgi()),
+    path("ws/reviews/products/<int:product_id>/", ProductReviewsConsumer.as_asgi()),
+    path("ws/reviews/follow-ups/", FollowUpQueueConsumer.as_asgi()),
 ]

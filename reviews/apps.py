@@ -7,6 +7,9 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from community.counters import register_recomputer
         from community.notification_kinds import register_kind
+        from moderation.registry import register
+        from reviews.models import BrandReply, Review
+        from reviews.moderation import BRAND_REPLY_ADAPTER, REVIEW_ADAPTER
         from reviews.services import recompute_product_ratings
 
         register_kind("reviews.brand_reply", "The brand replied to your review", email_by_default=True)
@@ -14,3 +17,5 @@ class ReviewsConfig(AppConfig):
                       email_by_default=True)
         register_kind("reviews.follow_up_overdue", "Overdue review follow-ups (staff)")
         register_recomputer("reviews.product_ratings", recompute_product_ratings)
+        register(Review, REVIEW_ADAPTER)
+        register(BrandReply, BRAND_REPLY_ADAPTER)

@@ -65,7 +65,7 @@ class ProductRating(models.Model):
 
 class ReviewQuerySet(models.QuerySet):
     def visible(self):
-        return self.filter(hidden_at__isnull=True)
+        return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
 
 
 class Review(models.Model):
@@ -93,6 +93,9 @@ class Review(models.Model):
     hidden_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # Set when a community manager deletes the review through moderation: the row (and its
+    # text, for the audit log and the follow-up) stays, nobody sees it any more.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReviewQuerySet.as_manager()
 
@@ -108,9 +111,16 @@ class Review(models.Model):
     def __str__(self) -> str:
         return f"{self.rating}★ {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.product.url or ''}#review-{self.pk}"
+
     @property
     def text(self) -> str:
         return f"{self.title}. {self.body}" if self.title else self.body
+
+    @property
+    def is_visible(self) -> bool:
+        return self.hidden_at is None and self.deleted_at is None
 
 
 class ReviewRevision(models.Model):
@@ -145,13 +155,30 @@ class BrandReply(models.Model):
     warning_overridden = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Community managers (through moderation) hide or delete a reply that breaks the
+    # guidelines; brand staff cannot.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Brand reply to review {self.review_id}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.review.product.url or ''}#review-{self.review_id}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.hidden_at is None and self.deleted_at is None
 
 
 class ReviewHideRecord(models.Model):
-    """Log of community managers hiding (or restoring) a review."""
+    """Log of a review being hidden (or restored): by a community manager, or automatically
+    (no actor) when members' flags pass the moderation threshold."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="hide_records")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
     hidden = models.BooleanField(default=True)
     reason = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)

@@ -26,21 +26,33 @@ PRIOR_REVIEWS = 7
 PRIOR_RATING = 3.5
 
 
-def product_reviews(*, product: ProductPage, viewer: User, sort: str = "helpful",
-                    stars: int | None = None) -> QuerySet[Review]:
-    reviews = Review.objects.visible().filter(product=product)
-    if stars in range(1, 6):
-        reviews = reviews.filter(rating=stars)
+def product_reviews_queryset(*, viewer: User) -> QuerySet[Review]:
+    """Visible reviews with what the product page shows: author (and roles), brand reply,
+    whether ``viewer`` voted them helpful."""
     if viewer.is_authenticated:
         voted = Exists(HelpfulVote.objects.filter(review=OuterRef("pk"), voter=viewer))
     else:
         voted = Value(False)
     return with_roles(
-        reviews.annotate(viewer_voted=voted)
-        .select_related("author", "brand_reply__author")
-        .order_by(*SORTS.get(sort, SORTS["helpful"])),
+        Review.objects.visible().annotate(viewer_voted=voted)
+        .select_related("author", "brand_reply__author"),
         "author",
     )
+
+
+def product_reviews(*, product: ProductPage, viewer: User, sort: str = "helpful",
+                    stars: int | None = None) -> QuerySet[Review]:
+    reviews = product_reviews_queryset(viewer=viewer).filter(product=product)
+    if stars in range(1, 6):
+        reviews = reviews.filter(rating=stars)
+    return reviews.order_by(*SORTS.get(sort, SORTS["helpful"]))
+
+
+def visible_review(*, review_id: int, viewer: User) -> Review | None:
+    """A visible review of a live public product, annotated as on the product page."""
+    product_ids = ProductPage.objects.live().public().values("pk")
+    return (product_reviews_queryset(viewer=viewer).filter(pk=review_id, product_id__in=product_ids)
+            .first())
 
 
 def product_rating(*, product: ProductPage) -> ProductRating:
@@ -93,7 +105,8 @@ def follow_up_workers() -> QuerySet[User]:
 def feedback_examples():
     from reviews.sentiment.training import Example
 
-    return [Example(text=text, negative=negative)
+    # Staff-labelled real reviews are the hard cases: weighted like the hand-written sentences.
+    return [Example(text=text, negative=negative, hand_written=True)
             for text, negative in SentimentFeedback.objects.order_by("pk").values_list("text", "negative")]
 
 

@@ -17,7 +17,8 @@ from community.deferred import enqueue_on_commit
 from community.models import ProductPage, User
 from community.roles import is_brand_staff, is_community_manager
 from community.services.notifications import notify
-from reviews import sentiment, signals
+from moderation.services import ActionRefused, check_can_act, record_activity, scan_for_spam
+from reviews import live, sentiment, signals
 from reviews.models import (
     BrandReply,
     FollowUp,
@@ -72,6 +73,12 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
         raise PermissionDenied("This product is not available for review.")
     _validate(rating=rating, title=title, body=body)
     title, body = title.strip(), body.strip()
+    if Review.objects.filter(product=product, author=author, deleted_at__isnull=False).exists():
+        raise ActionRefused("Your review of this product was removed by a community manager.")
+    # Suspension, links from new members and the per-level limit on new reviews (raises
+    # ActionRefused). Edits of one's own review are not rate-limited ("review_edit").
+    editing = Review.objects.filter(product=product, author=author).exists()
+    check_can_act(user=author, action="review_edit" if editing else "review", text=f"{title}\n{body}")
     verified = PurchaseRecord.objects.filter(email=author.email.strip().lower(), sku=product.sku).exists()
     with transaction.atomic():
         review = Review.objects.select_for_update().filter(product=product, author=author).first()
@@ -106,6 +113,8 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
         from reviews.tasks import score_review
 
         enqueue_on_commit(score_review, review.pk, review.text_version)
+        scan_for_spam(user=author, text=f"{title}\n{body}", obj=review)
+        live.review_changed(product_id=product.pk, review_id=review.pk)
         payload = {"review_id": review.pk, "product_id": product.pk, "author_id": author.pk,
                    "rating": rating}
         signals.send_on_commit(signals.review_published if created else signals.review_edited, **payload)
@@ -120,10 +129,18 @@ def mark_helpful(*, voter: User, review_id: int) -> bool:
         raise PermissionDenied("This review is not available.")
     if not voter.is_authenticated or review.author_id == voter.pk:
         raise PermissionDenied("You cannot vote on your own review.")
+    if HelpfulVote.objects.filter(review=review, voter=voter).exists():
+        return False
+    check_can_act(user=voter, action="helpful")
     try:
         with transaction.atomic():
             HelpfulVote.objects.create(review=review, voter=voter)
             Review.objects.filter(pk=review.pk).update(helpful_count=F("helpful_count") + 1)
+            count = Review.objects.values_list("helpful_count", flat=True).get(pk=review.pk)
+            live.helpful_count(product_id=review.product_id, review_id=review.pk, count=count)
+            # A helpful vote is a like for trust levels: given by the voter, received by the author.
+            record_activity(user=voter, kind="like_given")
+            record_activity(user=review.author, kind="like_received")
             signals.send_on_commit(signals.review_marked_helpful, review_id=review.pk,
                                    voter_id=voter.pk, author_id=review.author_id)
     except IntegrityError:
@@ -140,8 +157,10 @@ class ReplyNeedsConfirmation(Exception):
 
 
 def score_reply(body: str) -> float | None:
+    """The reply's tone, without loading the review model in a web process (see
+    reviews/sentiment/reply_tone.py)."""
     try:
-        return sentiment.score_texts([body])[0].p_negative
+        return sentiment.score_reply(body).p_negative
     except sentiment.SentimentUnavailable:
         logger.warning("brand reply could not be scored: the sentiment model is unavailable")
         return None
@@ -160,6 +179,9 @@ def reply_as_brand(*, staff: User, review_id: int, body: str, confirmed: bool = 
     body = body.strip()
     if len(body) < 2:
         raise ValidationError({"body": "Write a reply."})
+    # Suspension and rate limits. The text is not passed: brand staff link to support pages and
+    # manuals, and the new-member link rule is for customers' accounts, not the brand's.
+    check_can_act(user=staff, action="brand_reply")
     if p_negative is None:
         p_negative = score_reply(body)
     needs_confirmation = p_negative is not None and p_negative >= sentiment.threshold()
@@ -176,6 +198,7 @@ def reply_as_brand(*, staff: User, review_id: int, body: str, confirmed: bool = 
             reply.warning_overridden = needs_confirmation
             reply.save(update_fields=["body", "p_negative", "edited_at", "warning_overridden"])
         FollowUp.objects.filter(review=review, first_reply_at__isnull=True).update(first_reply_at=now)
+        live.review_changed(product_id=review.product_id, review_id=review.pk)
         if created:
             notify(recipient=review.author, kind="reviews.brand_reply", actor=staff,
                    message=f"The brand replied to your review “{review.title}”.",
@@ -195,15 +218,101 @@ def hide_review(*, actor: User, review_id: int, reason: str, hidden: bool = True
         raise ValidationError({"reason": "Say which guideline the review breaks."})
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review_id)
-        if (review.hidden_at is not None) == hidden:
-            return review
-        review.hidden_at = timezone.now() if hidden else None
-        review.hidden_by = actor if hidden else None
-        review.hidden_reason = reason if hidden else ""
-        review.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-        _bump_rating(review.product_id, review.rating, -1 if hidden else +1)
-        ReviewHideRecord.objects.create(review=review, actor=actor, hidden=hidden, reason=reason)
+        _set_review_hidden(review, hidden=hidden, reason=reason, actor=actor)
     return review
+
+
+def _set_review_hidden(review: Review, *, hidden: bool, reason: str, actor: User | None) -> None:
+    """Hide or restore a locked review, once: rating totals follow and a ReviewHideRecord
+    logs it (``actor`` None: hidden automatically by members' flags)."""
+    if (review.hidden_at is not None) == hidden:
+        return
+    review.hidden_at = timezone.now() if hidden else None
+    review.hidden_by = actor if hidden else None
+    review.hidden_reason = reason[:300] if hidden else ""
+    review.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    if review.deleted_at is None:
+        _bump_rating(review.product_id, review.rating, -1 if hidden else +1)
+    ReviewHideRecord.objects.create(review=review, actor=actor, hidden=hidden, reason=reason[:300])
+    live.review_changed(product_id=review.product_id, review_id=review.pk)
+
+
+# --- Moderation (called by the moderation app through the adapters in reviews/moderation.py,
+# inside its transaction, after it has checked the moderator's permission) -------------------
+
+def _locked_review(review: Review) -> Review:
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+def moderation_hide_review(review: Review, *, reason: str, actor: User | None) -> None:
+    _set_review_hidden(_locked_review(review), hidden=True, reason=reason, actor=actor)
+
+
+def moderation_restore_review(review: Review, *, actor: User | None) -> None:
+    _set_review_hidden(_locked_review(review), hidden=False, reason="restored by moderation", actor=actor)
+
+
+def soft_delete_review(review: Review, *, actor: User | None) -> None:
+    """Remove a review from the site for good; the row stays for the log and the follow-up."""
+    review = _locked_review(review)
+    if review.deleted_at is not None:
+        return
+    review.deleted_at = timezone.now()
+    review.save(update_fields=["deleted_at"])
+    if review.hidden_at is None:
+        _bump_rating(review.product_id, review.rating, -1)
+    live.review_changed(product_id=review.product_id, review_id=review.pk)
+
+
+def moderator_edit_review(review: Review, *, data: dict, actor: User) -> None:
+    """A community manager's correction of a review's title and body (the rating stays the
+    customer's). The previous text is kept as a revision and the new text is scored again."""
+    review = _locked_review(review)
+    ReviewRevision.objects.create(review=review, rating=review.rating, title=review.title,
+                                  body=review.body, written_at=review.edited_at or review.created_at)
+    review.title, review.body = data["title"].strip(), data["body"].strip()
+    review.text_version = F("text_version") + 1
+    review.sentiment = Review.Sentiment.PENDING
+    review.save(update_fields=["title", "body", "text_version", "sentiment"])
+    review.refresh_from_db(fields=["text_version"])
+    from reviews.tasks import score_review
+
+    enqueue_on_commit(score_review, review.pk, review.text_version)
+    live.review_changed(product_id=review.product_id, review_id=review.pk)
+
+
+def _locked_reply(reply: BrandReply) -> BrandReply:
+    return BrandReply.objects.select_for_update().select_related("review").get(pk=reply.pk)
+
+
+def _reply_changed(reply: BrandReply) -> None:
+    live.review_changed(product_id=reply.review.product_id, review_id=reply.review_id)
+
+
+def moderation_hide_reply(reply: BrandReply, *, reason: str, actor: User | None) -> None:
+    reply = _locked_reply(reply)
+    if reply.hidden_at is None:
+        reply.hidden_at, reply.hidden_reason = timezone.now(), reason[:300]
+        reply.save(update_fields=["hidden_at", "hidden_reason"])
+        _reply_changed(reply)
+
+
+def moderation_restore_reply(reply: BrandReply, *, actor: User | None) -> None:
+    reply = _locked_reply(reply)
+    BrandReply.objects.filter(pk=reply.pk).update(hidden_at=None, hidden_reason="")
+    _reply_changed(reply)
+
+
+def soft_delete_reply(reply: BrandReply, *, actor: User | None) -> None:
+    reply = _locked_reply(reply)
+    BrandReply.objects.filter(pk=reply.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+    _reply_changed(reply)
+
+
+def moderator_edit_reply(reply: BrandReply, *, data: dict, actor: User) -> None:
+    reply = _locked_reply(reply)
+    BrandReply.objects.filter(pk=reply.pk).update(body=data["body"].strip(), edited_at=timezone.now())
+    _reply_changed(reply)
 
 
 # --- Sentiment and follow-ups --------------------------------------------------------------
@@ -219,6 +328,7 @@ def _flag(*, review: Review, p_negative: float | None) -> FollowUp | None:
     Review.objects.filter(pk=review.pk).update(flagged_negative=True)
     review.flagged_negative = True
     if created:
+        live.follow_up_changed(follow_up_id=follow_up.pk)
         acknowledgement = ReviewAcknowledgement.load()
         if acknowledgement.enabled:
             notify(recipient=review.author, kind="reviews.acknowledgement",
@@ -335,6 +445,8 @@ def update_follow_up(*, actor: User, follow_up_id: int, status: str | None = Non
             follow_up.save(update_fields=fields)
         if note.strip():
             FollowUpNote.objects.create(follow_up=follow_up, author=actor, body=note.strip())
+        if fields or note.strip():
+            live.follow_up_changed(follow_up_id=follow_up.pk)
     return follow_up
 
 

@@ -6,6 +6,7 @@ app_name = "reviews"
 
 urlpatterns = [
     path("products/<slug:slug>/review/", views.write_review, name="write"),
+    path("reviews/<int:review_id>/card/", views.review_card, name="card"),
     path("reviews/<int:review_id>/helpful/", views.mark_helpful, name="helpful"),
     path("reviews/<int:review_id>/reply/", views.brand_reply, name="reply"),
     path("reviews/<int:review_id>/hide/", views.hide_review, name="hide"),

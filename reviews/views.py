@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from community.models import ProductPage
-from community.roles import is_brand_staff
+from community.roles import is_brand_staff, is_community_manager
+from moderation.services import ActionRefused
 from reviews import selectors, services
 from reviews.forms import BrandReplyForm, FollowUpForm, HideReviewForm, ReviewForm
 from reviews.models import FollowUp, Review
@@ -36,6 +37,8 @@ def write_review(request, slug):
                 review = services.save_review(author=request.user, product=product, **form.cleaned_data)
             except ValidationError as exc:
                 _add_errors(form, exc)
+            except ActionRefused as exc:
+                form.add_error(None, exc.message)  # the form keeps what was typed
             else:
                 messages.success(request, "Your review is updated." if existing
                                  else "Thanks: your review is published.")
@@ -48,6 +51,18 @@ def write_review(request, slug):
                   {"product": product, "form": form, "existing": existing})
 
 
+def review_card(request, review_id):
+    """One review as it appears on its product page, for this reader (the live product page
+    fetches it when told a review changed; 404 once it is hidden or deleted)."""
+    review = selectors.visible_review(review_id=review_id, viewer=request.user)
+    if review is None:
+        raise Http404
+    return render(request, "reviews/includes/review_card.html", {
+        "review": review, "user": request.user, "is_brand_staff": is_brand_staff(request.user),
+        "is_manager": is_community_manager(request.user),
+    })
+
+
 @require_POST
 @login_required
 def mark_helpful(request, review_id):
@@ -55,6 +70,8 @@ def mark_helpful(request, review_id):
         counted = services.mark_helpful(voter=request.user, review_id=review_id)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
     else:
         messages.success(request, "Thanks for your vote." if counted else "You already found this helpful.")
     review = get_object_or_404(Review.objects.select_related("product"), pk=review_id)
@@ -80,6 +97,8 @@ def brand_reply(request, review_id):
                 warning = exc.p_negative
             except ValidationError as exc:
                 _add_errors(form, exc)
+            except ActionRefused as exc:
+                form.add_error(None, exc.message)
             else:
                 messages.success(request, "Your reply is published.")
                 return redirect(f"{review.product.url}#review-{review.pk}")

@@ -20,7 +20,8 @@ from django.utils.timesince import timeuntil
 from community.roles import is_community_manager
 from moderation.selectors import active_suspension, trust_level_of
 
-ACTIONS = {"topic", "reply", "support", "review", "flag", "like", "idea", "comment"}
+ACTIONS = {"topic", "reply", "support", "review", "flag", "like", "idea", "comment",
+           "review_edit", "helpful", "brand_reply"}
 LINK_OR_IMAGE = re.compile(r"https?://|www\.[a-z0-9-]+\.|!\[|<img", re.IGNORECASE)
 
 

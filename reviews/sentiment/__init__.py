@@ -23,7 +23,7 @@ from django.conf import settings
 from .base import Backend, Score, SentimentUnavailable
 
 __all__ = ["Backend", "Score", "SentimentUnavailable", "get_backend", "score_texts",
-           "is_flagged", "head_path", "reset_backend"]
+           "is_flagged", "head_path", "reset_backend", "score_reply"]
 
 _lock = threading.Lock()
 _backend: Backend | None = None
@@ -78,6 +78,17 @@ def reset_backend() -> None:
 def score_texts(texts: list[str]) -> list[Score]:
     backend = get_backend()
     return [Score(p_negative=float(p), backend=backend.name) for p in backend.p_negative(texts)]
+
+
+def score_reply(text: str) -> Score:
+    """The tone of a brand reply (see reply_tone): the lexicon, already loaded, unless
+    HEARTH_SENTIMENT_REPLY_BACKEND is "model". Raises SentimentUnavailable only in that case."""
+    if getattr(settings, "HEARTH_SENTIMENT_REPLY_BACKEND", "lexicon") == "model":
+        return score_texts([text])[0]
+    from .reply_tone import ReplyToneScorer
+
+    scorer = ReplyToneScorer()
+    return Score(p_negative=scorer.p_negative([text])[0], backend=scorer.name)
 
 
 def threshold() -> float:

@@ -67,16 +67,25 @@ def counted_clauses(text: str, spans: list[tuple[int, int]]) -> list[bool]:
     return counted
 
 
+# A clause this clearly positive followed by one leaning negative is an unspoken "but":
+# "great design, cracked within a week", "marvellous, a lunchbox that opens by itself".
+PRAISE_BEFORE_COMPLAINT = 0.1
+
+
 def combine(p_text: float, p_clauses: list[float], counted: list[bool], *, gate: float) -> float:
     """P(negative) of a text from its whole-text score and its clause scores: the whole
     text, raised to the most negative counted clause when that clause passes ``gate``, and
     to a negative clause that answers a contrast ("looks nice but the buttons stick"):
-    what follows "but" is the writer's verdict, so it need only lean negative (>= 0.5)."""
+    what follows "but" is the writer's verdict, so it need only lean negative (>= 0.5).
+    The same holds for a complaint right after clear praise with no "but" between them
+    (the praise-then-complaint pattern of mixed product reviews, and of sarcasm)."""
     if len(p_clauses) < 2:
         return p_text
     strongest = max((p for p, keep in zip(p_clauses, counted, strict=True) if keep), default=0.0)
     score = max(p_text, strongest) if strongest >= gate else p_text
     for i in range(1, len(p_clauses)):
-        if not counted[i - 1] and p_clauses[i] >= 0.5:
+        answers_contrast = not counted[i - 1]
+        follows_praise = p_clauses[i - 1] < PRAISE_BEFORE_COMPLAINT
+        if p_clauses[i] >= 0.5 and (answers_contrast or follows_praise):
             score = max(score, p_clauses[i])
     return score

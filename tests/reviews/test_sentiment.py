@@ -58,6 +58,39 @@ def test_a_negative_verdict_after_but_raises_the_score_below_the_gate():
     assert combine(0.3, [0.1, 0.6], [False, True], gate=0.9) == 0.6
 
 
+def test_a_complaint_right_after_clear_praise_counts_like_one_after_but():
+    # "Great design, cracked within a week": no "but", yet the second clause is the verdict.
+    assert combine(0.2, [0.02, 0.6], [True, True], gate=0.9) == 0.6
+
+
+def test_a_complaint_after_lukewarm_words_needs_the_gate():
+    assert combine(0.2, [0.3, 0.6], [True, True], gate=0.9) == 0.2
+
+
+@pytest.mark.parametrize(("reply", "hostile"), [
+    ("Your review is useless and wrong.", True),
+    ("You obviously used it wrong.", True),
+    ("Stop complaining, nobody else has this problem.", True),
+    ("Thank you, we are sorry. We will send a replacement.", False),
+    ("We are sorry the lid cracked; a replacement is on its way.", False),
+    ("This is not your fault, please contact us.", False),
+])
+def test_the_brand_reply_tone_check_warns_about_hostility_not_about_naming_the_problem(reply, hostile):
+    assert (sentiment.score_reply(reply).p_negative >= 0.5) is hostile
+
+
+def test_the_brand_reply_check_never_loads_the_review_model(settings, monkeypatch):
+    settings.HEARTH_SENTIMENT_BACKEND = "minilm"
+    sentiment.reset_backend()
+    monkeypatch.setattr(sentiment, "_build", lambda: pytest.fail("the review model was loaded"))
+    assert sentiment.score_reply("Thanks for the review!").backend == "reply-tone"
+
+
+def test_the_brand_reply_check_can_use_the_review_model_when_configured(settings, monkeypatch):
+    settings.HEARTH_SENTIMENT_REPLY_BACKEND = "model"
+    assert sentiment.score_reply("It broke and I hate it.").backend == "lexicon"
+
+
 @pytest.mark.parametrize(("p", "rating", "flagged"), [
     (0.01, 1, True), (0.01, 2, True), (0.49, 3, False), (0.5, 3, True),
     (0.9, 5, True), (0.1, 5, False), (None, 4, False), (None, 2, True),
@@ -141,21 +174,23 @@ def test_the_model_holds_up_on_tricky_product_review_sentences(minilm, capsys):
     accuracy = correct / len(rows)
     with capsys.disabled():
         print(f"\nrobustness check set: {correct}/{len(rows)} = {accuracy:.3f}")
-    assert accuracy >= 0.7
+    # 0.629 with the head before clause flips and cross-validated training; 0.800 now.
+    assert accuracy >= 0.78
 
 
 @needs_encoder
-def test_training_is_deterministic(minilm):
-    examples = training.read_tsv(training.HEARTH_SENTENCES)
-    vectors = minilm.encoder.embed([e.text for e in examples])
+def test_training_chooses_its_settings_by_cross_validation_and_is_deterministic(minilm):
+    examples = training.read_tsv(training.HEARTH_SENTENCES, hand_written=True)
+    examples += [training.Example(text=f"Plain sentence number {i}.", negative=bool(i % 2))
+                 for i in range(20)]
+    features = training.Features.compute([e.text for e in examples], embed_spans=minilm.encoder.embed_spans)
 
-    def cached(texts):
-        return vectors
-
-    first = training.train_head(examples, embed=cached)
-    second = training.train_head(examples, embed=cached)
-    assert np.array_equal(first.weights, second.weights)
-    assert first.bias == second.bias
+    first, chosen = training.select_and_train(examples, features)
+    second, chosen_again = training.select_and_train(examples, features)
+    assert np.array_equal(first.weights, second.weights) and first.bias == second.bias
+    assert chosen == chosen_again
+    assert chosen.c in training.C_GRID and chosen.hand_written_weight in training.HAND_WRITTEN_WEIGHT_GRID
+    assert chosen.bias_shift in training.BIAS_SHIFT_GRID
 
 
 def test_evaluate_prints_accuracy_and_negative_f1(tmp_path, settings):

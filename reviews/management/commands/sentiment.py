@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"no training file at {source}")
         if source.name == "test.tsv":
             raise CommandError("test.tsv is for evaluation only; refusing to train on it")
-        examples = training.read_tsv(source) + training.read_tsv(training.HEARTH_SENTENCES)
+        examples = training.read_tsv(source) + training.read_tsv(training.HEARTH_SENTENCES, hand_written=True)
         if include_feedback:
             from reviews.selectors import feedback_examples
 
@@ -48,9 +48,17 @@ class Command(BaseCommand):
             self.stdout.write(f"feedback examples: {len(feedback)}")
         started = time.perf_counter()
         try:
-            head = training.train_head(examples, embed=encoder.embed)
+            features = training.Features.compute([e.text for e in examples],
+                                                  embed_spans=encoder.get_encoder().embed_spans)
         except encoder.EncoderUnavailable as exc:
             raise CommandError(f"the encoder is not available: {exc}") from exc
+        head, chosen = training.select_and_train(examples, features)
+        self.stdout.write(
+            f"chosen by {training.FOLDS}-fold cross-validation on the training rows: C={chosen.c}, "
+            f"hand-written weight={chosen.hand_written_weight}, bias shift={chosen.bias_shift} "
+            f"(held-out accuracy {chosen.cv_accuracy_general:.3f} general, "
+            f"{chosen.cv_accuracy_hand_written:.3f} hand-written)"
+        )
         target = Path(output) if output else sentiment.head_path()
         head.save(target)
         sentiment.reset_backend()
