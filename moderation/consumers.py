@@ -7,8 +7,8 @@ Only signed-in community managers may connect.
 """
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from community.consumers import PushOnlyConsumer
 from community.roles import is_community_manager
 from moderation.live import QUEUE_GROUP
 
@@ -16,7 +16,7 @@ UNAUTHORIZED = 4401
 FORBIDDEN = 4403
 
 
-class QueueConsumer(AsyncJsonWebsocketConsumer):
+class QueueConsumer(PushOnlyConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -32,10 +32,6 @@ class QueueConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code):
         if getattr(self, "joined", False):
             await self.channel_layer.group_discard(QUEUE_GROUP, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        # Push-only: anything a client sends is ignored.
-        return
 
     async def queue_changed(self, event):
         await self.send_json({"type": "item_changed", "item_id": event["item_id"], "change": event["change"]})

@@ -8,21 +8,18 @@ signed-in brand staff and community managers only.
 """
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from community.consumers import PushOnlyConsumer
 from reviews.live import FOLLOW_UP_GROUP, product_group
 
 UNAUTHENTICATED = 4401
 FORBIDDEN = 4403
 
 
-class _PushOnly(AsyncJsonWebsocketConsumer):
+class _PushOnly(PushOnlyConsumer):
     async def disconnect(self, code):
         if hasattr(self, "group_name"):
             await self.channel_layer.group_discard(self.group_name, self.channel_name)
-
-    async def receive_json(self, content, **kwargs):
-        return  # anything a client sends is ignored
 
     async def _join(self, group_name: str):
         self.group_name = group_name

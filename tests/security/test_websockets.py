@@ -29,6 +29,9 @@ WS_EXPECTED = {
     "ws/forum/t/<int:topic_id>/": {"topic": PUBLIC, "hidden_topic": "refused refused refused refused ok ok"},
     "ws/ideas/": {"": PUBLIC},
     "ws/ideas/<int:idea_id>/": {"idea": PUBLIC, "idea_in_review": "refused " * 6},
+    "ws/moderation/queue/": {"": "refused refused refused refused ok ok"},
+    "ws/reviews/products/<int:product_id>/": {"product": PUBLIC},
+    "ws/reviews/follow-ups/": {"": "refused refused refused ok ok ok"},
 }
 
 
@@ -43,6 +46,7 @@ def ws_world():
     samples = {
         "": {}, "topic": {"topic_id": world["topic_id"]}, "hidden_topic": {"topic_id": hidden.pk},
         "idea": {"idea_id": world["idea_id"]}, "idea_in_review": {"idea_id": in_review.pk},
+        "product": {"product_id": world["product_id"]},
     }
     return roles, samples
 

@@ -21,6 +21,7 @@ from reviews.models import FollowUp
 from tests.factories import BrandStaffFactory, CommunityManagerFactory, UserFactory, make_product
 from tests.forum.factories import CategoryFactory, make_reply, make_topic
 from tests.ideas.factories import published_idea
+from tests.moderation.factories import at_level
 from tests.reviews.factories import write_review
 
 # The order of the cells in the authorization table.
@@ -48,7 +49,8 @@ def make_roles() -> dict[str, User | None]:
 
 def make_world() -> dict:
     """Real objects for every URL keyword the site uses, all owned by ``owner``."""
-    owner = UserFactory(username="walk-owner", display_name="Owner")
+    # An established member (TL2): new members' posts would wait for approval and be hidden.
+    owner = at_level(UserFactory(username="walk-owner", display_name="Owner"), 2)
     category = CategoryFactory(name="Walk", slug="walk")
     topic = make_topic(author=owner, category=category, title="Owner's topic about kettles")
     reply = make_reply(topic, author=owner, body="Owner's reply about descaling.")
@@ -78,5 +80,5 @@ def make_world() -> dict:
         "content_type_id": ContentType.objects.get_for_model(owner).pk, "object_id": owner.pk,
         "token": unsubscribe_token(user_id=owner.pk, kind="forum.reply"),
         "category_slug": category.slug, "topic_slug": topic.slug, "idea_slug": idea.slug,
-        "product_slug": product.slug,
+        "product_slug": product.slug, "product_id": product.pk,
     }
