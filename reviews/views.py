@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from community.models import ProductPage
 from community.roles import is_brand_staff, is_community_manager
@@ -51,6 +51,7 @@ def write_review(request, slug):
                   {"product": product, "form": form, "existing": existing})
 
 
+@require_GET
 def review_card(request, review_id):
     """One review as it appears on its product page, for this reader (the live product page
     fetches it when told a review changed; 404 once it is hidden or deleted)."""

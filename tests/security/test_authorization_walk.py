@@ -118,6 +118,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "moderation:flag": (MEMBERS, MEMBERS_EMPTY_FORM),
     "reviews:write": (MEMBERS, MEMBERS),
     "reviews:helpful": (NO_POST, MEMBERS),
+    "reviews:card": (PUBLIC, NO_POST),
     # Brand replies are for brand staff (and superusers), never community managers.
     "reviews:reply": ("login denied denied ok denied ok", "login denied denied ok denied ok"),
     "reviews:hide": (NO_POST, MEMBERS),
