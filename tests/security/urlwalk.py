@@ -62,6 +62,9 @@ def _key(namespaces, pattern: URLPattern, route: str) -> str:
 
 
 def _sample(name: str, converter: str, *, key: str, world: dict, grouped: bool) -> str:
+    admin_pks = world.get("admin_pks", {})
+    if name == "pk" and key.split(":")[0] in admin_pks:
+        return str(admin_pks[key.split(":")[0]])
     if name == "slug" and key in SLUG_KEYS:
         return str(world[SLUG_KEYS[key]])
     if name in world and name != "slug":

@@ -7,11 +7,15 @@ member's things.
 
 from __future__ import annotations
 
+import importlib
+
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from badges.models import SuspectedRing
+from badges.models import Badge, Level, PointRule, SuspectedRing
 from community.models import Notification, User
+from community.roles import COMMUNITY_MANAGERS
 from community.services.notifications import notify
 from community.tasks import unsubscribe_token
 from moderation.models import QueueItem, Suspension
@@ -28,7 +32,16 @@ from tests.reviews.factories import write_review
 ROLES = ("anonymous", "customer", "suspended", "brand_staff", "manager", "superuser")
 
 
+def _restore_role_permissions() -> None:
+    """A flush by an earlier transactional test may leave the role groups without the
+    permissions the forum's data migration gave them: put them back, as migrating does."""
+    migration = importlib.import_module("forum.migrations.0002_community_managers_manage_categories")
+    Group.objects.get(name=COMMUNITY_MANAGERS).permissions.add(*Permission.objects.filter(
+        content_type__app_label="forum", codename__in=migration.CODENAMES))
+
+
 def make_roles() -> dict[str, User | None]:
+    _restore_role_permissions()
     manager = CommunityManagerFactory(username="walk-manager")
     suspended = UserFactory(username="walk-suspended")
     suspend_member(actor=manager, user=suspended, days=7, reason="Walk test")
@@ -81,4 +94,12 @@ def make_world() -> dict:
         "token": unsubscribe_token(user_id=owner.pk, kind="forum.reply"),
         "category_slug": category.slug, "topic_slug": topic.slug, "idea_slug": idea.slug,
         "product_slug": product.slug, "product_id": product.pk,
+        # Real ids for the admin screens the table names one by one ("pk" in their URLs).
+        "admin_pks": {
+            "forum_categories": category.pk, "points_rings": ring.pk, "wagtailusers_users": owner.pk,
+            "wagtailusers_groups": Group.objects.order_by("pk").first().pk,
+            "points_rules": PointRule.objects.order_by("pk").first().pk,
+            "points_levels": Level.objects.order_by("pk").first().pk,
+            "points_badges": Badge.objects.order_by("pk").first().pk,
+        },
     }
