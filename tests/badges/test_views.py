@@ -41,6 +41,21 @@ def test_point_history_shows_withdrawals_and_the_daily_cap(client, settings):
     assert "Withdrawn: a post of yours was liked" in html
 
 
+def test_point_history_says_when_moderators_hid_and_restored_the_content(client):
+    from badges.models import PointsEntry
+    from badges.services.ledger import restore_source, reverse_source
+
+    member = UserFactory()
+    post = next_source()
+    record_event(kind="reply_created", user_id=member.pk, source_id=post)
+    reverse_source(source_label="forum.post", source_id=post, cause=PointsEntry.HIDDEN)
+    restore_source(source_label="forum.post", source_id=post)
+    html = client.get(f"/u/{member.username}/").content.decode()
+    assert "Hidden by moderators: replied in a topic" in html
+    assert "Restored: replied in a topic" in html
+    assert ">2</strong> points" in html
+
+
 def _profile_queries(client, django_assert_num_queries, member, expected):
     client.get(f"/u/{member.username}/")  # warm the content-type cache, as a server's is
     with django_assert_num_queries(expected):
