@@ -18,6 +18,7 @@ from community.services.notifications import recompute_unread_counts, set_email_
 from forum import services
 from forum.models import Category, Post, Topic
 from moderation.models import MemberTrust
+from moderation.services import flag_content
 
 CATEGORIES = [
     # name, slug, description, restricted
@@ -163,6 +164,7 @@ def seed(log, context) -> dict:
     # typing impossibly fast and repeating themselves: its timing signals are for live posts.
     with override_settings(HEARTH_SPAM_REPEAT_COUNT=10**6, HEARTH_SPAM_MAX_CHARS_PER_SECOND=10**9):
         topics = _write_history(members, categories)
+        _flag_a_few_posts(members, topics)
     # Runs after the notification tasks the writes above enqueued for after commit.
     transaction.on_commit(partial(_leave_a_few_unread, list(members.values())))
     services.pin_topic(actor=members["maya"], topic=topics[0], pinned=True)
@@ -170,6 +172,18 @@ def seed(log, context) -> dict:
     log(f"forum: {len(categories)} categories, {len(topics)} topics, "
         f"{Post.objects.count()} posts")
     return {"forum_topics": topics}
+
+
+def _flag_a_few_posts(members, topics: list[Topic]) -> None:
+    """A community manager's day in the queue: a rude reply two members flagged (hidden
+    pending review) and an off-topic one flagged once (still visible)."""
+    rude = services.post_reply(author=members["bob"], topic=topics[5],
+                               body="Did you even read the manual? This gets asked every single week.")
+    for flagger in ("alice", "erin"):
+        flag_content(flagger=members[flagger], obj=rude, reason="abusive", note="Talks down to the asker")
+    off_topic = services.post_reply(author=members["erin"], topic=topics[6],
+                                    body="Anyone selling a second-hand camping stove? Message me.")
+    flag_content(flagger=members["carol"], obj=off_topic, reason="off_topic")
 
 
 def _write_history(members, categories) -> list[Topic]:
