@@ -5,7 +5,7 @@ database error gets the plain 503 page (``templates/503.html``, rendered without
 database or the session) with ``Retry-After``, never a stack trace. The connection is then
 dropped, and CONN_HEALTH_CHECKS makes the next request open a fresh one: the site recovers
 on its own when the database is back. A websocket that meets the database or the channel
-layer down is closed cleanly (1013, "try again later"); the client reconnects with backoff.
+layer down is closed cleanly (4013, "try again later"); the client reconnects with backoff.
 """
 
 import logging
@@ -19,7 +19,9 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
-TRY_AGAIN_LATER = 1013  # websocket close code
+# Websocket close code "try again later": servers may only send 1000 or 3000-4999 (Daphne
+# refuses 1013 itself), so the application range mirrors 1013.
+TRY_AGAIN_LATER = 4013
 
 # Errors that mean "the database is unreachable", as opposed to a bug in a query.
 DATABASE_DOWN = (OperationalError, InterfaceError)
@@ -68,7 +70,7 @@ def server_error(request, *args, **kwargs):
 
 class WebsocketOutageGuard:
     """ASGI wrapper for websocket routes: a consumer that fails because the database or the
-    channel layer is down closes the socket with 1013 instead of an internal error."""
+    channel layer is down closes the socket with 4013 instead of an internal error."""
 
     def __init__(self, app):
         self.app = app

@@ -64,6 +64,8 @@ def test_new_member_signs_up_confirms_logs_in_edits_profile_and_sees_a_live_noti
     expect(page.get_by_role("heading", name="Juniper Hale")).to_be_visible()
     expect(page.get_by_text("Owns a kettle and opinions.")).to_be_visible()
     expect(page.locator(".profile-head img.avatar")).to_have_js_property("naturalWidth", 256)
+    # A completed profile (name, bio, photo) earns the Welcome badge, which is announced.
+    expect(page.locator("#notification-count")).to_have_text("2")
 
     # A notification created elsewhere on the site reaches the open page without a reload.
     page.goto("/notifications/")
@@ -71,7 +73,7 @@ def test_new_member_signs_up_confirms_logs_in_edits_profile_and_sees_a_live_noti
     member = User.objects.get(username="juniper")
     live.call(lambda: notify(recipient=member, kind="community.welcome",
                              message="Maya mentioned you in a topic", url="/u/maya/"))
-    expect(page.locator("#notification-count")).to_have_text("2")
+    expect(page.locator("#notification-count")).to_have_text("3")
     expect(page.locator("#notification-list")).to_contain_text("Maya mentioned you in a topic")
     expect(page.locator("#toasts")).to_contain_text("Maya mentioned you in a topic")
     assert page.errors == []

@@ -2,7 +2,7 @@
 reconnecting, the socket retries with backoff, and live updates flow again afterwards.
 
 Playwright stands between the page and the server's websocket, so the test can drop the
-connection and refuse new ones, as a server whose channel layer is down does (1013)."""
+connection and refuse new ones, as a server whose channel layer is down does (4013)."""
 
 import re
 
@@ -21,7 +21,7 @@ def test_live_updates_say_reconnecting_during_an_outage_and_resume_after(new_pag
 
     def route(socket):
         if outage["on"]:
-            socket.close(code=1013, reason="try again later")
+            socket.close(code=4013, reason="try again later")
             return
         socket.connect_to_server()
         sockets.append(socket)
@@ -34,7 +34,7 @@ def test_live_updates_say_reconnecting_during_an_outage_and_resume_after(new_pag
     expect(page.locator("#live-status")).to_be_hidden()
 
     outage["on"] = True  # the channel layer goes down: the socket drops, retries are refused
-    sockets[-1].close(code=1013, reason="try again later")
+    sockets[-1].close(code=4013, reason="try again later")
     expect(root).to_have_attribute("data-live-state", "reconnecting")
     expect(page.locator("#live-status")).to_have_text(re.compile("reconnecting"))
     page.wait_for_timeout(2500)  # at least one refused retry

@@ -81,7 +81,7 @@ async def test_a_websocket_that_meets_the_database_down_closes_with_try_again_la
                                          headers=[(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")])
     connected, code = await communicator.connect(timeout=5)
     assert connected is False
-    assert code == 1013
+    assert code == 4013
 
 
 # --- the real PostgreSQL behind a proxy that can cut it off ----------------------------------

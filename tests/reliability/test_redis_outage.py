@@ -92,7 +92,7 @@ def test_the_site_keeps_serving_and_saving_through_a_redis_outage_and_catches_up
     assert owed.exclude(last_error="").count() == 1
     owed_count = owed.count()
     connected, code = _open_topic_socket(topic.pk)
-    assert connected is False and code == 1013  # closed cleanly: "try again later"
+    assert connected is False and code == 4013  # closed cleanly: "try again later"
     health = client.get("/healthz")
     assert health.status_code == 200  # still serving, degraded
     assert set(health.json()["degraded"]) == {"cache", "channel_layer", "task_broker"}

@@ -27,7 +27,7 @@
 
   /* Open a websocket at `path` that reconnects with backoff. `onMessage` gets parsed JSON.
      `onReconnect` runs after a reconnection, so a page can fetch what it missed.
-     While the server or its channel layer is down the socket closes (1013 "try again later",
+     While the server or its channel layer is down the socket closes (4013 "try again later",
      or a failed handshake); the header says "reconnecting" and attempts back off from 1 s to
      30 s, with jitter so that every open page does not return at the same instant. Coming
      back online or to the tab retries at once. */
