@@ -43,6 +43,24 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     transaction.on_commit(partial(dispatch, row.pk, task, args, kwargs), robust=True)
 
 
+def enqueue_best_effort_on_commit(task, *args, **kwargs) -> None:
+    """Send ``task`` after commit without an outbox row, for work whose loss is harmless
+    (counting reading activity for trust levels): it costs a page view no write, and if the
+    broker is down the work is dropped with a log line, never retried."""
+
+    def send() -> None:
+        if _broker_paused():
+            return
+        try:
+            task.apply_async(args=list(args), kwargs=dict(kwargs))
+        except Exception:  # broker down, or (embedded mode) the task itself failed
+            if not _eager():
+                _pause_broker()
+            logger.warning("best-effort task %s dropped", task.name, exc_info=True)
+
+    transaction.on_commit(send, robust=True)
+
+
 def _eager() -> bool:
     """Whether Celery runs tasks in-process (embedded mode) rather than through a broker."""
     from community.celery import app

@@ -61,3 +61,16 @@ def _migrated_rows(request):
 @pytest.fixture
 def site_tree(db):
     return ensure_site_tree()
+
+
+@pytest.fixture
+def moderation_relaxed(settings):
+    """Members write as established members would: no pre-moderation, newcomer limits, rate
+    limits or spam signals in the way. For tests about something else than moderation."""
+    settings.HEARTH_PREMODERATE = {key: "off" for key in settings.HEARTH_PREMODERATE}
+    settings.HEARTH_TRUST_FIRST_DAY_CAPS = {}
+    settings.HEARTH_TRUST_RATE_LIMITS = {}
+    settings.HEARTH_TRUST_LINKS_MIN_LEVEL = 0
+    settings.HEARTH_SPAM_MAX_LINKS = 10_000
+    settings.HEARTH_SPAM_REPEAT_COUNT = 10_000
+    settings.HEARTH_SPAM_MAX_CHARS_PER_SECOND = 10_000_000

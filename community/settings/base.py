@@ -130,11 +130,8 @@ if DATABASE_URL:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 10
     DB_POOL_SIZE = int(os.environ.get("HEARTH_DB_POOL_SIZE", "10"))
     if DB_POOL_SIZE and importlib.util.find_spec("psycopg_pool"):
-        from psycopg_pool import ConnectionPool
-
-        DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10,
-            "check": ConnectionPool.check_connection}
+        # With CONN_HEALTH_CHECKS, Django gives the pool psycopg's check_connection.
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": 10}
 else:
     DATABASES = {
         "default": {

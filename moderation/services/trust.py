@@ -101,7 +101,8 @@ def reading_seconds(*, user, words: int, posts: int) -> int:
 def report_activity(*, user, amounts: dict[str, int]) -> None:
     """Count ``amounts`` ({kind: n}, kinds of ACTIVITY_KINDS and "visit") for ``user`` in a
     task after commit, then refresh their trust level (promotion follows within seconds, not
-    at the next hourly run). Costs the request no query."""
+    at the next hourly run). Costs the request no query: activity counts are best effort
+    (no outbox row), since a count lost while the broker is down only delays a promotion."""
     if not user or not user.is_authenticated:
         return
     amounts = {kind: int(n) for kind, n in amounts.items() if n and int(n) > 0}
@@ -110,10 +111,10 @@ def report_activity(*, user, amounts: dict[str, int]) -> None:
         raise ValueError(f"unknown activity kinds {sorted(unknown)}")
     if not amounts:
         return
-    from community.deferred import enqueue_on_commit
+    from community.deferred import enqueue_best_effort_on_commit
     from moderation import tasks
 
-    enqueue_on_commit(tasks.record_member_activity, user.pk, amounts, uuid.uuid4().hex)
+    enqueue_best_effort_on_commit(tasks.record_member_activity, user.pk, amounts, uuid.uuid4().hex)
 
 
 def apply_reported_activity(*, user_id: int, amounts: dict, token: str) -> bool:

@@ -7,13 +7,15 @@ from forum import services as forum_services
 from forum.models import Category
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
+from tests.moderation.factories import at_level
 
 TITLE = "Grinder jams on the finest setting"
 
 
 def test_a_reply_liked_in_the_browser_brings_points_a_badge_and_the_reasons_live(new_page, live):
-    UserFactory(username="juniper", display_name="Juniper Ray")
-    fan = UserFactory(username="fan", display_name="Fan Okafor")
+    # Members past their first steps (TL1): new members' posts wait for approval.
+    at_level(UserFactory(username="juniper", display_name="Juniper Ray"), 1)
+    fan = at_level(UserFactory(username="fan", display_name="Fan Okafor"), 1)
     kitchen = Category.objects.create(name="Kitchen", slug="kitchen", description="Brewing.")
     # Started as the server would, so its live events go through the server's channel layer.
     live.call(forum_services.start_topic, author=fan, category=kitchen, title=TITLE,

@@ -11,7 +11,7 @@ from forum import services
 from tests.factories import CommunityManagerFactory, UserFactory
 from tests.forum.factories import make_reply, make_topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed")]
 
 TOKEN = re.compile(r'<meta name="csrf-token" content="([A-Za-z0-9]{64})">')
 

@@ -41,15 +41,8 @@ def _moderation_out_of_the_way(request, settings):
     """Forum tests that are not about moderation write as established members would: no
     pre-moderation, limits or spam signals in the way. Tests about how the forum and
     moderation work together ask for ``moderation_on`` and get the real settings."""
-    if "moderation_on" in request.fixturenames:
-        return
-    settings.HEARTH_PREMODERATE = {**settings.HEARTH_PREMODERATE, "forum.topic": "off", "forum.post": "off"}
-    settings.HEARTH_TRUST_FIRST_DAY_CAPS = {}
-    settings.HEARTH_TRUST_RATE_LIMITS = {}
-    settings.HEARTH_TRUST_LINKS_MIN_LEVEL = 0
-    settings.HEARTH_SPAM_MAX_LINKS = 10_000
-    settings.HEARTH_SPAM_REPEAT_COUNT = 10_000
-    settings.HEARTH_SPAM_MAX_CHARS_PER_SECOND = 10_000_000
+    if "moderation_on" not in request.fixturenames:
+        request.getfixturevalue("moderation_relaxed")
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from tests.forum.factories import CategoryFactory, make_topic
 from tests.reliability.conftest import _reset_broker_pools
 from tests.reliability.faults import PrivateRedis
 
-pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True),
+              pytest.mark.usefixtures("moderation_relaxed")]
 
 
 @pytest.fixture

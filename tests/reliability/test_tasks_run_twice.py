@@ -17,7 +17,7 @@ from tests.forum.factories import CategoryFactory, make_reply, make_topic
 from tests.ideas.factories import published_idea
 from tests.reviews.factories import write_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed")]
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +44,8 @@ def _run_every_owed_task_again() -> int:
 
 
 def test_running_every_task_of_a_busy_hour_twice_duplicates_nothing(commit):
-    author, helper, fan = UserFactory(username="author"), UserFactory(username="helper"), UserFactory()
     with commit():
+        author, helper, fan = UserFactory(username="author"), UserFactory(username="helper"), UserFactory()
         topic = make_topic(author=author, category=CategoryFactory(slug="kitchen"))
         forum_services.watch_topic(user=fan, topic=topic, watching=True)
         reply = make_reply(topic, author=helper, body="Descale it with citric acid, @author.")

@@ -18,7 +18,7 @@ from tests.forum.factories import CategoryFactory, make_reply, make_topic
 from tests.ideas.factories import submitted_idea
 from tests.reviews.factories import write_review
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed")]
 
 
 @pytest.fixture
