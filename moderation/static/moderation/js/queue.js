@@ -47,8 +47,9 @@
         var current = document.getElementById("item-" + data.item_id);
         var resolved = row.classList.contains("is-done");
         if (current) {
-          // Keep our own outcome message if we were the one who acted (htmx swapped it in).
-          if (resolved && current.classList.contains("is-done")) return;
+          // Keep our own outcome message if we were the one who acted: htmx has swapped it
+          // in, or is about to (the socket can beat the response to our own action).
+          if (resolved && (current.classList.contains("is-done") || current.dataset.acting)) return;
           keepTypedText(current, row);
           current.replaceWith(row);
           if (resolved) announce(row.textContent.trim());
@@ -63,6 +64,12 @@
         if (window.htmx) window.htmx.process(row);
       }).catch(function (err) { console.error(err); });
     }
+
+    // Rows this manager is acting on: their own response, not the broadcast, shows the outcome.
+    queue.addEventListener("htmx:beforeRequest", function (event) {
+      var row = event.target.closest && event.target.closest("[id^='item-']");
+      if (row) row.dataset.acting = "true";
+    });
 
     window.Hearth.openLiveSocket("/ws/moderation/queue/", function (data) {
       if (data.type === "item_changed") onChanged(data);
