@@ -49,7 +49,7 @@
         if (current) {
           // Keep our own outcome message if we were the one who acted: htmx has swapped it
           // in, or is about to (the socket can beat the response to our own action).
-          if (resolved && (current.classList.contains("is-done") || current.dataset.acting)) return;
+          if (resolved && (current.classList.contains("is-done") || actedOn.has(current.id))) return;
           keepTypedText(current, row);
           current.replaceWith(row);
           if (resolved) announce(row.textContent.trim());
@@ -65,11 +65,14 @@
       }).catch(function (err) { console.error(err); });
     }
 
-    // Rows this manager is acting on: their own response, not the broadcast, shows the outcome.
-    queue.addEventListener("htmx:beforeRequest", function (event) {
+    // Rows this manager acted on: their own response, not the broadcast, shows the outcome.
+    // Kept by id (htmx swaps and settles the row's element) and noted on submit, which this
+    // capturing listener hears before htmx sends the request.
+    var actedOn = new Set();
+    queue.addEventListener("submit", function (event) {
       var row = event.target.closest && event.target.closest("[id^='item-']");
-      if (row) row.dataset.acting = "true";
-    });
+      if (row) actedOn.add(row.id);
+    }, true);
 
     window.Hearth.openLiveSocket("/ws/moderation/queue/", function (data) {
       if (data.type === "item_changed") onChanged(data);
