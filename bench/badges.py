@@ -34,6 +34,10 @@ MIX = [("like_received", 40), ("reply_created", 18), ("topic_created", 7),
 def setup_django(database_url: str) -> None:
     os.environ["DATABASE_URL"] = database_url
     os.environ.pop("REDIS_URL", None)
+    # Worker processes are forked after the parent has connected: a pool opened in the
+    # parent would hand its sockets to every child. One connection per process is all a
+    # batch feeder needs.
+    os.environ["HEARTH_DB_POOL_SIZE"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings.base")
     os.environ.setdefault("HEARTH_LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))

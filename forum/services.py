@@ -124,10 +124,10 @@ def start_topic(
                 topic_count=F("topic_count") + 1, post_count=F("post_count") + 1
             )
             _watch_automatically(user=author, topic_id=topic.pk)
-            _announce(signals.topic_created, Topic, topic_id=topic.pk, post_id=post.pk,
-                      category_id=category.pk, author_id=author.pk)
             _enqueue_post_notifications(post)
-            _moderate_new_post(post=post, author=author, text=f"{title}\n{body}", kind=Topic)
+            held = _moderate_new_post(post=post, author=author, text=f"{title}\n{body}", kind=Topic)
+            if not held:
+                _announce_published(post)
     except IntegrityError:
         existing = _post_by_token(author=author, client_token=client_token) if client_token else None
         if existing is None:
@@ -201,15 +201,13 @@ def post_reply(
             if _live(locked):
                 Category.objects.filter(pk=locked.category_id).update(post_count=F("post_count") + 1)
             _watch_automatically(user=author, topic_id=locked.pk)
-            _announce(signals.post_created, Post, post_id=post.pk, topic_id=locked.pk,
-                      author_id=author.pk, post_number=number,
-                      reply_to_id=reply_to.pk if reply_to else None)
             send_to_group_on_commit(
                 topic_group(locked.pk),
                 {"type": "topic.post_created", "post_id": post.pk, "post_number": number},
             )
             _enqueue_post_notifications(post)
-            _moderate_new_post(post=post, author=author, text=body, kind=Post)
+            if not _moderate_new_post(post=post, author=author, text=body, kind=Post):
+                _announce_published(post)
             if first_reply_here:
                 _record_on_commit(author, "topic_replied")
     except IntegrityError:
@@ -220,13 +218,29 @@ def post_reply(
     return post
 
 
-def _moderate_new_post(*, post: Post, author: User, text: str, kind: type) -> None:
-    """Hold a new member's post for approval (its notifications go out when it is approved)
-    and let the spam scanner flag it. Inside the writing transaction, so a held post is never
-    visible, not even for a moment."""
-    if needs_approval(user=author, obj_or_model=kind):
+def _moderate_new_post(*, post: Post, author: User, text: str, kind: type) -> bool:
+    """Hold a new member's post for approval (its notifications and ``topic_created`` /
+    ``post_created`` go out when it is approved) and let the spam scanner flag it. Inside the
+    writing transaction, so a held post is never visible, not even for a moment. Returns
+    whether the post is held."""
+    held = needs_approval(user=author, obj_or_model=kind)
+    if held:
         hold_for_approval(obj=post)
     scan_for_spam(user=author, text=text, obj=post)
+    return held
+
+
+def _announce_published(post: Post) -> None:
+    """``topic_created`` (opening post) or ``post_created``, after commit: the post is now
+    visible to the community. Sent again when a hidden or held post is shown: receivers
+    treat a repeat as a no-op (badges' ledger keys), so a held post earns on approval."""
+    if post.post_number == 1:
+        _announce(signals.topic_created, Topic, topic_id=post.topic_id, post_id=post.pk,
+                  category_id=post.topic.category_id, author_id=post.author_id)
+    else:
+        _announce(signals.post_created, Post, post_id=post.pk, topic_id=post.topic_id,
+                  author_id=post.author_id, post_number=post.post_number,
+                  reply_to_id=post.reply_to_id)
 
 
 def _record_on_commit(user: User, kind: str, amount: int = 1) -> None:
@@ -366,6 +380,8 @@ def _write_hidden(*, post: Post, hidden: bool, reason: str) -> Post:
         current.save(update_fields=["is_hidden", "hidden_reason"])
         if not hidden and current.deleted_at is None:
             _enqueue_post_notifications(current)
+            current.topic = topic
+            _announce_published(current)
         if current.post_number == 1:
             topic.is_hidden = hidden
             topic.save(update_fields=["is_hidden"])

@@ -8,6 +8,10 @@ Receivers must not raise: a failure is logged and does not undo the committed wr
 
 from django.dispatch import Signal
 
+# topic_created and post_created mean "now visible to the community": sent on creation, or
+# for a post held for approval when it is approved, and again whenever a hidden post is
+# shown. Receivers must treat a repeat as a no-op.
+
 # sender=Topic; topic_id, post_id (the opening post), category_id, author_id
 topic_created = Signal()
 

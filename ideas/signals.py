@@ -5,6 +5,8 @@ they need and never see an uncommitted row.
 Payloads (keyword arguments besides ``sender``, which is ``Idea``):
 
 - ``idea_submitted``: idea_id, creator_id. A member submitted (or resubmitted) an idea for review.
+  An idea held for a community manager's approval is announced when approved, and an idea
+  is announced again whenever it is shown after being hidden: receivers ignore repeats.
 - ``idea_published``: idea_id, creator_id, actor_id. Staff approved it: it is public and
   gathering support.
 - ``idea_supported``: idea_id, user_id, creator_id, support_count.

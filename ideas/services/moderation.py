@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from community.markdown import extract_mentions, render_markdown
 from community.models import User
-from ideas import clock
+from ideas import clock, signals
 from ideas.models import Idea, IdeaComment, Status
 from ideas.services._core import IdeaActionRefused, lock_idea, push_idea_state
 from moderation.services import (
@@ -35,12 +35,15 @@ def check_member_may(*, user, action: str, text: str = "") -> None:
         raise IdeaActionRefused(refusal.message) from None
 
 
-def screen_new_content(*, obj, author, text: str) -> None:
+def screen_new_content(*, obj, author, text: str) -> bool:
     """After a member's idea or comment is saved (inside its transaction): hold it for
-    approval when HEARTH_PREMODERATE says so, then raise spam flags."""
-    if needs_approval(user=author, obj_or_model=obj):
+    approval when HEARTH_PREMODERATE says so, then raise spam flags. Returns whether it is
+    held."""
+    held = needs_approval(user=author, obj_or_model=obj)
+    if held:
         hold_for_approval(obj=obj)
     scan_for_spam(user=author, text=text, obj=obj)
+    return held
 
 
 def _render(text: str) -> str:
@@ -88,6 +91,10 @@ def restore_idea(idea: Idea, *, actor) -> None:
                        comment="Approved by a community manager.", now=clock.now())
     elif locked.published_at is not None:
         push_idea_state(locked.pk)
+    if locked.deleted_at is None:
+        # Visible again, or for the first time after being held: announced as on submission
+        # (receivers ignore a repeat), so a held idea earns its points on approval.
+        signals.send_on_commit(signals.idea_submitted, idea_id=locked.pk, creator_id=locked.creator_id)
     idea.refresh_from_db()
 
 

@@ -79,8 +79,9 @@ def submit_idea(*, creator: User, title: str, description: str, category: Produc
         )
         idea.status_changes.create(from_status="", to_status=Status.IN_REVIEW, actor=creator, created_at=now)
         _store_images(idea, images)
-        screen_new_content(obj=idea, author=creator, text=f"{idea.title}\n{idea.description}")
-        signals.send_on_commit(signals.idea_submitted, idea_id=idea.pk, creator_id=creator.pk)
+        held = screen_new_content(obj=idea, author=creator, text=f"{idea.title}\n{idea.description}")
+        if not held:  # a held idea is announced when a community manager approves it
+            signals.send_on_commit(signals.idea_submitted, idea_id=idea.pk, creator_id=creator.pk)
     idea.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])
     return idea
 

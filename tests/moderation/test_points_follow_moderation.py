@@ -4,13 +4,14 @@ moderation relays its signals on community.signals, which the points engine list
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from badges.models import UserPoints
+from badges.models import PointsEntry, UserPoints
 from forum.models import Post
 from moderation.models import QueueItem
 from moderation.services import flag_content
 from moderation.services.queue import act_on_item
 from tests.factories import CommunityManagerFactory, UserFactory
 from tests.forum.factories import CategoryFactory, make_reply, make_topic
+from tests.ideas.factories import submitted_idea
 from tests.moderation.factories import at_level, member_at
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,71 @@ def test_a_reply_hidden_by_flags_loses_its_points_and_earns_them_again_when_rest
     reply.refresh_from_db()
     assert not reply.is_hidden
     assert points(helper) == earned
+
+
+def _item_for(obj) -> QueueItem:
+    return QueueItem.objects.get(content_type=ContentType.objects.get_for_model(obj),
+                                 object_id=obj.pk, status="pending")
+
+
+def test_a_new_members_held_topic_and_reply_earn_nothing_until_approved_then_once(
+    django_capture_on_commit_callbacks,
+):
+    newcomer = UserFactory(username="newcomer")  # trust level 0: forum posts are held
+    regular = at_level(UserFactory(username="regular"), 2)
+    manager = CommunityManagerFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = make_topic(author=newcomer, category=CategoryFactory(), title="Is the lid dishwasher safe?")
+        open_topic = make_topic(author=regular, category=CategoryFactory(), title="Show your setups")
+        reply = make_reply(open_topic, author=newcomer, body="Mine sits on a shelf by the window.")
+    opening = topic.posts.get(post_number=1)
+    assert opening.is_hidden and Post.objects.get(pk=reply.pk).is_hidden
+    assert points(newcomer) == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _item_for(opening)
+        act_on_item(actor=manager, item_id=item.pk, action="restore", version=item.version)
+    assert points(newcomer) == 5  # the topic, approved
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _item_for(Post.objects.get(pk=reply.pk))
+        act_on_item(actor=manager, item_id=item.pk, action="restore", version=item.version)
+    assert points(newcomer) == 7  # and the reply
+
+    # Hidden by flags and restored later: the points go and come back, never twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            flag_content(flagger=member_at(1), obj=Post.objects.get(pk=reply.pk), reason="spam")
+    assert points(newcomer) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _item_for(Post.objects.get(pk=reply.pk))
+        act_on_item(actor=manager, item_id=item.pk, action="restore", version=item.version)
+    assert points(newcomer) == 7
+
+
+def test_a_held_reply_that_is_rejected_never_earns(django_capture_on_commit_callbacks):
+    newcomer = UserFactory(username="newcomer")
+    regular = at_level(UserFactory(username="regular"), 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = make_topic(author=regular, category=CategoryFactory(), title="Favourite colours")
+        reply = make_reply(topic, author=newcomer, body="Buy cheap watches at my site")
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _item_for(Post.objects.get(pk=reply.pk))
+        act_on_item(actor=CommunityManagerFactory(), item_id=item.pk, action="hide",
+                    version=item.version, reason="Advertising")
+    assert points(newcomer) == 0
+    assert not PointsEntry.objects.filter(user=newcomer).exists()
+
+
+def test_a_held_idea_earns_its_submission_points_on_approval(settings, django_capture_on_commit_callbacks):
+    settings.HEARTH_PREMODERATE = {**settings.HEARTH_PREMODERATE, "ideas.idea": "new_members"}
+    newcomer = UserFactory(username="inventor")
+    with django_capture_on_commit_callbacks(execute=True):
+        idea = submitted_idea(creator=newcomer)
+    idea.refresh_from_db()
+    assert idea.hidden_at is not None
+    assert points(newcomer) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        item = _item_for(idea)
+        act_on_item(actor=CommunityManagerFactory(), item_id=item.pk, action="restore", version=item.version)
+    assert points(newcomer) == 5
+    assert PointsEntry.objects.filter(user=newcomer, reason="idea_submitted").count() == 1
