@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -305,3 +306,23 @@ class SuspectedRing(models.Model):
 
     class Meta:
         ordering = ["reviewed", "-detected_at"]
+
+
+class PendingEvent(models.Model):
+    """The points engine's inbox: what the content apps announced and the engine still owes.
+    Receivers append here; one drainer at a time feeds the rows to the engine in batches, in
+    the order they came (badges.services.inbox). A row is deleted once its batch commits, so
+    a row that stays is work not done yet, or work that failed ``attempts`` times."""
+
+    op = models.CharField(max_length=32)
+    args = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["attempts", "id"], name="badges_pending_order")]
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.args}"

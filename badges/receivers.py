@@ -1,5 +1,6 @@
 """What badges listens to. Every content app announces its events with ids after commit;
-each handler here only enqueues a task with those ids.
+each handler here only puts the event, as ids, in the points engine's inbox
+(``badges.services.inbox``), which feeds the engine in batches and in order.
 
 SIGNALS maps (module, signal name) to a handler. ``connect()`` connects those whose module
 imports and logs the others, so badges works before or without any content app.
@@ -14,6 +15,7 @@ from django.db.models.signals import post_save
 
 from badges import kinds, tasks
 from badges.models import PointsEntry
+from badges.services.inbox import enqueue
 from community.deferred import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -21,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 def _record(kind, *, user_id, source_id, actor_id=None, variant=None):
     if user_id:
-        enqueue_on_commit(tasks.record_event, kind, user_id, source_id, actor_id, variant)
+        enqueue("record", kind=kind, user_id=user_id, source_id=source_id, actor_id=actor_id,
+                variant=variant)
 
 
 def on_topic_created(*, topic_id, author_id, **_):
@@ -33,9 +36,9 @@ def on_post_created(*, post_id, author_id, **_):
 
 
 def on_post_deleted(*, post_id, topic_id, was_first_post=False, **_):
-    enqueue_on_commit(tasks.reverse_source, "forum.post", post_id)
+    enqueue("reverse_source", source_label="forum.post", source_id=post_id)
     if was_first_post:
-        enqueue_on_commit(tasks.reverse_source, "forum.topic", topic_id)
+        enqueue("reverse_source", source_label="forum.topic", source_id=topic_id)
 
 
 def _current_like_id(post_id: int, actor_id: int) -> int | None:
@@ -55,17 +58,18 @@ def on_post_liked(*, post_id, author_id, actor_id, like_id=None, **_):
     # withdrawal that follows reverses it just the same.
     like_id = like_id or _current_like_id(post_id, actor_id) or 0
     if author_id:
-        enqueue_on_commit(tasks.record_event, kinds.LIKE_RECEIVED, author_id, post_id, actor_id,
-                          None, like_id)
+        enqueue("record", kind=kinds.LIKE_RECEIVED, user_id=author_id, source_id=post_id,
+                actor_id=actor_id, occurrence=like_id)
 
 
 def on_post_unliked(*, post_id, author_id, actor_id, **_):
-    enqueue_on_commit(tasks.reverse_event, kinds.LIKE_RECEIVED, post_id, author_id, actor_id)
+    enqueue("reverse", kind=kinds.LIKE_RECEIVED, source_id=post_id, user_id=author_id,
+            variant=actor_id)
 
 
 def on_answer_accepted(*, post_id, answer_author_id, topic_author_id, previous_post_id=None, **_):
-    enqueue_on_commit(tasks.accept_answer, post_id, answer_author_id, topic_author_id,
-                      previous_post_id)
+    enqueue("accept_answer", post_id=post_id, answer_author_id=answer_author_id,
+            topic_author_id=topic_author_id, previous_post_id=previous_post_id)
 
 
 def on_idea_submitted(*, idea_id, creator_id, **_):
@@ -80,8 +84,9 @@ def on_idea_supported(*, idea_id, user_id, creator_id, **_):
 
 
 def on_idea_support_withdrawn(*, idea_id, user_id, creator_id, **_):
-    enqueue_on_commit(tasks.reverse_event, kinds.IDEA_SUPPORT_RECEIVED, idea_id, creator_id, user_id)
-    enqueue_on_commit(tasks.reverse_event, kinds.IDEA_SUPPORTED, idea_id, user_id, 0)
+    enqueue("reverse", kind=kinds.IDEA_SUPPORT_RECEIVED, source_id=idea_id, user_id=creator_id,
+            variant=user_id)
+    enqueue("reverse", kind=kinds.IDEA_SUPPORTED, source_id=idea_id, user_id=user_id, variant=0)
 
 
 def on_idea_milestone_reached(*, idea_id, creator_id, supporters, **_):
@@ -89,7 +94,7 @@ def on_idea_milestone_reached(*, idea_id, creator_id, supporters, **_):
 
 
 def on_review_published(*, review_id, author_id, verified_owner=None, **_):
-    enqueue_on_commit(tasks.record_review, review_id, author_id, verified_owner)
+    enqueue("review", review_id=review_id, author_id=author_id, verified_owner=verified_owner)
 
 
 def on_review_marked_helpful(*, review_id, voter_id, author_id, **_):
@@ -101,11 +106,12 @@ def on_flag_upheld(*, flag_id, flagger_id=None, **_):
 
 
 def on_content_hidden(*, content_type_id, object_id, **_):
-    enqueue_on_commit(tasks.reverse_content, content_type_id, object_id, PointsEntry.HIDDEN)
+    enqueue("reverse_content", content_type_id=content_type_id, object_id=object_id,
+            cause=PointsEntry.HIDDEN)
 
 
 def on_content_restored(*, content_type_id, object_id, **_):
-    enqueue_on_commit(tasks.restore_content, content_type_id, object_id)
+    enqueue("restore_content", content_type_id=content_type_id, object_id=object_id)
 
 
 PROFILE_FIELDS = {"display_name", "bio", "avatar"}

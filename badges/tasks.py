@@ -4,13 +4,10 @@ task is idempotent: the ledger's unique key turns a second run into a no-op."""
 import datetime
 
 from celery import shared_task
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import OperationalError
 
-from badges import kinds
 from badges.models import PointsEntry
-from badges.services import awards, ledger, rings
+from badges.services import awards, inbox, ledger, rings
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
          "acks_late": True}
@@ -41,23 +38,17 @@ def reverse_event(kind: str, source_id: int, user_id: int | None = None,
 
 @shared_task(**RETRY)
 def reverse_source(source_label: str, source_id: int) -> int:
-    return len(ledger.reverse_source(source_label=source_label, source_id=source_id))
+    return inbox.reverse_source(source_label=source_label, source_id=source_id)
 
 
 @shared_task(**RETRY)
 def reverse_content(content_type_id: int, object_id: int, cause: str = PointsEntry.DELETED) -> int:
-    return len(ledger.reverse_source(source_label=_label(content_type_id), source_id=object_id,
-                                     cause=cause))
+    return inbox.reverse_content(content_type_id=content_type_id, object_id=object_id, cause=cause)
 
 
 @shared_task(**RETRY)
 def restore_content(content_type_id: int, object_id: int) -> int:
-    return len(ledger.restore_source(source_label=_label(content_type_id), source_id=object_id))
-
-
-def _label(content_type_id: int) -> str:
-    content_type = ContentType.objects.get_for_id(content_type_id)
-    return f"{content_type.app_label}.{content_type.model}"
+    return inbox.restore_content(content_type_id=content_type_id, object_id=object_id)
 
 
 @shared_task(**RETRY)
@@ -68,32 +59,27 @@ def check_profile_badges(user_id: int) -> int:
 @shared_task(**RETRY)
 def accept_answer(post_id: int, answer_author_id: int, topic_author_id: int,
                   previous_post_id: int | None = None) -> bool:
-    if previous_post_id:
-        ledger.reverse_event(kind=kinds.ANSWER_ACCEPTED, source_id=previous_post_id,
-                             cause=PointsEntry.MOVED)
-    return ledger.record_event(kind=kinds.ANSWER_ACCEPTED, user_id=answer_author_id,
-                               source_id=post_id, actor_id=topic_author_id) is not None
-
-
-def _is_verified_owner(review_id: int) -> bool:
-    # Read by name: badges never imports the reviews app.
-    try:
-        review_model = apps.get_model("reviews", "Review")
-    except LookupError:
-        return False
-    return bool(review_model.objects.filter(pk=review_id, verified_owner=True).exists())
+    return inbox.accept_answer(post_id=post_id, answer_author_id=answer_author_id,
+                               topic_author_id=topic_author_id, previous_post_id=previous_post_id)
 
 
 @shared_task(**RETRY)
 def record_review(review_id: int, author_id: int, verified_owner: bool | None = None) -> bool:
-    written = ledger.record_event(kind=kinds.REVIEW_WRITTEN, user_id=author_id,
-                                  source_id=review_id)
-    if verified_owner is None:
-        verified_owner = _is_verified_owner(review_id)
-    if verified_owner:
-        ledger.record_event(kind=kinds.REVIEW_VERIFIED_OWNER, user_id=author_id,
-                            source_id=review_id)
-    return written is not None
+    return inbox.record_review(review_id=review_id, author_id=author_id, verified_owner=verified_owner)
+
+
+@shared_task(**RETRY)
+def drain_events() -> int:
+    """Feed the points inbox to the engine in batches (after events commit, and every minute
+    from beat). If another drain holds the inbox, it takes what is waiting; the check again
+    a moment later covers rows that arrived as it finished."""
+    from community.celery import app
+
+    # In-process (embedded mode, tests) nothing else would come back for the rows: wait.
+    drained = inbox.drain(wait=bool(app.conf.task_always_eager))
+    if drained is None and inbox.has_pending():
+        drain_events.apply_async(countdown=1)
+    return drained or 0
 
 
 @shared_task(**RETRY)

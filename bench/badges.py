@@ -1,14 +1,17 @@
 """Points engine benchmark: 100,000 mixed synthetic events through the engine on PostgreSQL.
 
-    .venv/bin/python -m bench.badges [--events 100000] [--members 5000] [--workers 2] [--batch 100]
+    .venv/bin/python -m bench.badges [--events 100000] [--members 5000] [--path inbox|direct]
+                                     [--batch 500] [--workers 2]
 
 Recreates the database (``DATABASE_URL``, default hearth_bench_badges), migrates, bulk-creates
-members, then feeds the events through ``badges.services.ledger.record_events`` exactly as the
-batch task does (locks, duplicates, cap, badges, levels and challenges for every event;
-``--batch`` events per batch and transaction, 1 makes each its own as the per-event tasks do)
-from ``--workers`` processes. Reports events per second, SQL statements per event, and checks
-that ``recompute_points`` finds every total, rollup and count equal to the ledger. Writes
-bench/results/badges-<date>.json.
+members, then feeds the events to the engine (locks, duplicates, cap, badges, levels and
+challenges for every event). ``--path inbox`` (the default) goes the way the site does: the
+events are written to the engine's inbox as the receivers write them, and the clock runs
+while ``badges.services.inbox.drain`` (one drainer, ``--batch`` events per transaction)
+applies them. ``--path direct`` calls ``ledger.record_events`` from ``--workers`` processes
+(``--batch 1`` makes each event its own transaction). Reports events per second, SQL
+statements per event, and checks that ``recompute_points`` finds every total, rollup and
+count equal to the ledger. Writes bench/results/badges-<date>.json.
 """
 
 import argparse
@@ -120,6 +123,44 @@ def feed(events: list[tuple], batch: int) -> tuple[int, int]:
     return len(events), statements
 
 
+def as_inbox_rows(events: list[tuple]) -> list:
+    """The events as the receivers put them in the engine's inbox, in order."""
+    from badges.models import PendingEvent
+
+    rows = []
+    for kind, user, source, actor, variant in events:
+        if kind == "unlike":
+            rows.append(PendingEvent(op="reverse", args={
+                "kind": "like_received", "source_id": source, "user_id": user, "variant": actor}))
+        else:
+            rows.append(PendingEvent(op="record", args={
+                "kind": kind, "user_id": user, "source_id": source, "actor_id": actor,
+                "variant": variant}))
+    return rows
+
+
+def drain_inbox(events: list[tuple], batch: int) -> tuple[int, int, float]:
+    """Put the events in the inbox (as the receivers do), then time the drain that feeds them
+    to the engine. Returns (events applied, SQL statements, seconds draining)."""
+    from django.db import connection
+
+    from badges.models import PendingEvent
+    from badges.services import inbox
+
+    PendingEvent.objects.bulk_create(as_inbox_rows(events), batch_size=5000)
+    statements = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(count):
+        applied = inbox.drain(batch_size=batch, wait=True)
+    return applied, statements, time.perf_counter() - started
+
+
 def _worker(args):
     database_url, chunk, batch = args
     setup_django(database_url)
@@ -132,9 +173,14 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--members", type=int, default=5_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--batch", type=int, default=100,
-                        help="events per transaction (1: one transaction per event, as tasks do)")
+    parser.add_argument("--batch", type=int, default=None,
+                        help="events per transaction (default: the inbox's 500, direct: 100)")
+    parser.add_argument("--path", choices=["inbox", "direct"], default="inbox",
+                        help="inbox: through the engine's inbox and its single drainer, as the "
+                             "site runs; direct: record_events batches from --workers processes")
     args = parser.parse_args()
+    if args.batch is None:
+        args.batch = 500 if args.path == "inbox" else 100
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not database_url.startswith("postgres"):
         sys.exit("bench.badges needs PostgreSQL (DATABASE_URL)")
@@ -151,6 +197,12 @@ def main() -> None:
         batch_size=2000)
     member_ids = list(User.objects.values_list("pk", flat=True))
     events = make_events(args.events, member_ids)
+    if args.path == "inbox":
+        print(f"feeding {len(events):,} events for {len(member_ids):,} members through the "
+              f"inbox (one drainer, batches of {args.batch})...", flush=True)
+        fed, statements, elapsed = drain_inbox(events, args.batch)
+        report(args, fed, statements, elapsed, len(member_ids))
+        return
     connection.close()
     # Split by member so each worker keeps one member's events in order (as one queue would);
     # members' locks make any split safe.
@@ -166,6 +218,10 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     fed = sum(events_fed for events_fed, _ in fed_and_statements)
     statements = sum(sent for _, sent in fed_and_statements)
+    report(args, fed, statements, elapsed, len(member_ids))
+
+
+def report(args, fed: int, statements: int, elapsed: float, members: int) -> None:
     from django.db.models import Sum
 
     from badges.models import BadgeGrant, PointsEntry, UserPoints
@@ -178,8 +234,8 @@ def main() -> None:
     check_seconds = time.perf_counter() - check_started
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "events": fed, "members": len(member_ids), "workers": args.workers,
-        "batch": args.batch,
+        "events": fed, "members": members, "path": args.path,
+        "workers": 1 if args.path == "inbox" else args.workers, "batch": args.batch,
         "seconds": round(elapsed, 2), "events_per_second": round(fed / elapsed),
         "statements_per_event": round(statements / fed, 2),
         "entries": PointsEntry.objects.count(), "badge_grants": BadgeGrant.objects.count(),

@@ -40,3 +40,23 @@ def send_now(group: str, event: dict) -> None:
         async_to_sync(layer.group_send)(group, event)
     except Exception:  # the live update is a nicety; the write has already committed
         logger.warning("realtime send to %s failed", group, exc_info=True)
+
+
+def send_many_now(messages: list[tuple[str, dict]]) -> None:
+    """Send each (group, event) in one trip to the event loop: a batch job pushing a hundred
+    updates pays for one thread hop, not a hundred."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+
+    async def send_all() -> None:
+        for group, event in messages:
+            try:
+                await layer.group_send(group, event)
+            except Exception:  # one failed push must not stop the others
+                logger.warning("realtime send to %s failed", group, exc_info=True)
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.warning("realtime batch send failed", exc_info=True)

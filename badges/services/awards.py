@@ -28,7 +28,7 @@ from badges.models import (
 )
 from badges.suspension import is_suspended
 from community.models import User
-from community.services.notifications import notify
+from community.services.notifications import notify, notify_many
 
 BADGE_KIND = "badges.badge_granted"
 LEVEL_KIND = "badges.level_up"
@@ -94,13 +94,7 @@ def grant_badge(*, user: User, badge: Badge, source_id: int = 0,
             if not reinstated:
                 return None
             grant = BadgeGrant.objects.get(user=user, badge=badge, source_id=source_id)
-        notify(
-            recipient=user, kind=BADGE_KIND,
-            message=f"You earned the {badge.name} badge: {badge.description}",
-            url=reverse("badges:index") + f"#badge-{badge.slug}",
-            # Per grant and moment: a task run twice notifies once, a reinstated badge again.
-            dedupe_key=f"badges.grant.{grant.pk}.{int(grant.granted_at.timestamp())}",
-        )
+        notify(**_grant_notice(grant, badge))
         signals.send_on_commit(signals.badge_granted, user_id=user.pk, badge_id=badge.pk,
                                grant_id=grant.pk, source_id=source_id)
     return grant
@@ -114,10 +108,9 @@ def _level_for(total: int, levels: list[Level]) -> Level | None:
     return current
 
 
-def _check_level(user: User, old_total: int, new_total: int) -> None:
+def _check_level(user: User, old_total: int, new_total: int, levels: list[Level]) -> None:
     if new_total <= old_total:
         return
-    levels = engine_config().levels
     old, new = _level_for(old_total, levels), _level_for(new_total, levels)
     if new is None or new == old or (old and new.min_points <= old.min_points):
         return
@@ -141,7 +134,7 @@ def follow_up(*, members: dict, moved, now: datetime.datetime, challenges: bool 
         _advance_challenges(members, moved, config.challenges, now)
     for user_id in {entry.user_id for entry in moved.entries}:
         member = members[user_id]
-        _check_level(member.user, member.start_total, member.total)
+        _check_level(member.user, member.start_total, member.total, config.levels)
         member.start_total = member.total
 
 
@@ -187,18 +180,68 @@ def _earned(moved, badges: list[Badge]) -> set[tuple[int, Badge, int]]:
 
 def _grant_earned_badges(members: dict, moved, badges: list[Badge], now) -> None:
     earned = _earned(moved, badges)
-    if not earned:
-        return
-    held = set(
-        BadgeGrant.objects.current().filter(
-            user_id__in={user_id for user_id, _, _ in earned},
-            badge_id__in={badge.pk for _, badge, _ in earned},
-            source_id__in={source_id for _, _, source_id in earned},
-        ).values_list("user_id", "badge_id", "source_id")
-    )
-    for user_id, badge, source_id in sorted(earned, key=lambda item: (item[0], item[1].pk, item[2])):
-        if (user_id, badge.pk, source_id) not in held:
-            grant_badge(user=members[user_id].user, badge=badge, source_id=source_id, now=now)
+    if earned:
+        grant_many(users={user_id: members[user_id].user for user_id, _, _ in earned},
+                   wanted=earned, now=now)
+
+
+def grant_many(*, users: dict[int, User], wanted: set[tuple[int, Badge, int]],
+               now: datetime.datetime) -> list[BadgeGrant]:
+    """``grant_badge`` for every (member id, badge, source) in ``wanted`` at once, with a
+    constant number of statements: one read of the grants that exist, one insert for the new
+    ones, one update reinstating revoked ones, and the notifications as one batch. Callers
+    hold the members' locks (the engine), so nobody else grants them meanwhile; should a
+    grant appear anyway (the nightly backfill does not lock), it falls back to one at a time.
+    Returns the grants made or reinstated."""
+    existing = {
+        (user_id, badge_id, source_id): revoked_at
+        for user_id, badge_id, source_id, revoked_at in BadgeGrant.objects.filter(
+            user_id__in={user_id for user_id, _, _ in wanted},
+            badge_id__in={badge.pk for _, badge, _ in wanted},
+            source_id__in={source_id for _, _, source_id in wanted},
+        ).values_list("user_id", "badge_id", "source_id", "revoked_at")
+    }
+    ordered = sorted(wanted, key=lambda item: (item[0], item[1].pk, item[2]))
+    fresh = [BadgeGrant(user=users[user_id], badge=badge, source_id=source_id, granted_at=now)
+             for user_id, badge, source_id in ordered
+             if (user_id, badge.pk, source_id) not in existing]
+    # A revoked grant keeps its row (revoked_at set): it is reinstated, not added again.
+    revoked = [(user_id, badge, source_id) for user_id, badge, source_id in ordered
+               if existing.get((user_id, badge.pk, source_id)) is not None]
+    try:
+        with transaction.atomic():
+            grants = BadgeGrant.objects.bulk_create(fresh)
+    except IntegrityError:
+        return [grant for user_id, badge, source_id in ordered
+                if (grant := grant_badge(user=users[user_id], badge=badge, source_id=source_id,
+                                         now=now)) is not None]
+    if revoked:
+        grants += _reinstate(revoked, now=now)
+    badges = {badge.pk: badge for _, badge, _ in wanted}
+    notify_many([_grant_notice(grant, badges[grant.badge_id]) for grant in grants])
+    for grant in grants:
+        signals.send_on_commit(signals.badge_granted, user_id=grant.user_id,
+                               badge_id=grant.badge_id, grant_id=grant.pk,
+                               source_id=grant.source_id)
+    return grants
+
+
+def _reinstate(revoked: list[tuple[int, Badge, int]], *, now) -> list[BadgeGrant]:
+    matches = Q()
+    for user_id, badge, source_id in revoked:
+        matches |= Q(user_id=user_id, badge_id=badge.pk, source_id=source_id)
+    BadgeGrant.objects.filter(matches, revoked_at__isnull=False).update(revoked_at=None, granted_at=now)
+    return list(BadgeGrant.objects.filter(matches).select_related("user"))
+
+
+def _grant_notice(grant: BadgeGrant, badge: Badge) -> dict:
+    return {
+        "recipient": grant.user, "kind": BADGE_KIND,
+        "message": f"You earned the {badge.name} badge: {badge.description}",
+        "url": reverse("badges:index") + f"#badge-{badge.slug}",
+        # Per grant and moment: a task run twice notifies once, a reinstated badge again.
+        "dedupe_key": f"badges.grant.{grant.pk}.{int(grant.granted_at.timestamp() * 1_000_000)}",
+    }
 
 
 def _advance_challenges(members: dict, moved, challenges: list[Challenge], now) -> None:
@@ -245,10 +288,13 @@ def _complete_challenge(members: dict, member, challenge: Challenge, now) -> Non
 
 
 def undo_progress(*, user_id: int, kind: str, original_at: datetime.datetime,
-                  now: datetime.datetime) -> None:
+                  now: datetime.datetime, challenges: list[Challenge] | None = None) -> None:
     """A reversed event stops counting toward running challenges it counted for (unless
-    already completed: rewards are never taken back by the engine)."""
-    if not any(challenge.kind == kind for challenge in engine_config().challenges):
+    already completed: rewards are never taken back by the engine). ``challenges``: the
+    engine's configuration, when the caller has read it already."""
+    if challenges is None:
+        challenges = engine_config().challenges
+    if not any(challenge.kind == kind for challenge in challenges):
         return  # nothing running counts this kind: no query
     running = Challenge.objects.filter(kind=kind, starts_at__lte=original_at,
                                        ends_at__gt=original_at).filter(ends_at__gt=now)

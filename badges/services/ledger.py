@@ -250,9 +250,11 @@ def _reverse_entries(pairs: list[tuple[int, int]], *, cause: str, now) -> list[P
             for original in originals
         ]
         apply_entries(members, reversals, count_delta=-1)
+        challenges = engine_config().challenges
         for reversal in reversals:
             awards.undo_progress(user_id=reversal.user_id, kind=reversal.reverses.reason,
-                                 original_at=reversal.reverses.created_at, now=now)
+                                 original_at=reversal.reverses.created_at, now=now,
+                                 challenges=challenges)
     return reversals
 
 

@@ -207,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=15),
     },
+    "badges.drain_events": {
+        # After-commit drains are best effort: this takes what they missed (broker down).
+        "task": "badges.tasks.drain_events",
+        "schedule": timedelta(minutes=1),
+    },
     "badges.backfill_badges": {
         "task": "badges.tasks.backfill_badges",
         "schedule": timedelta(hours=24),

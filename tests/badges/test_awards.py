@@ -243,3 +243,29 @@ def test_a_reversed_event_stops_counting_toward_a_running_challenge():
     record_event(kind="review_written", user_id=member.pk, source_id=review)
     reverse_source(source_label="reviews.review", source_id=review)
     assert ChallengeProgress.objects.get(challenge=challenge, user=member).count == 0
+
+
+def test_a_revoked_badge_earned_again_is_reinstated_and_notified_again():
+    member = UserFactory()
+    repeat("reply_created", member, 1)
+    grant = BadgeGrant.objects.get(user=member, badge__slug="first-post")
+    BadgeGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())  # as a backfill would
+    repeat("reply_created", member, 1)
+    grant.refresh_from_db()
+    assert grant.revoked_at is None
+    assert BadgeGrant.objects.filter(user=member, badge__slug="first-post").count() == 1
+    assert Notification.objects.filter(recipient=member, kind="badges.badge_granted").count() == 2
+
+
+def test_one_batch_granting_many_badges_grants_and_notifies_each_once():
+    from badges.services.ledger import record_events
+
+    members = [UserFactory() for _ in range(12)]
+    record_events(events=[{"kind": "reply_created", "user_id": member.pk, "source_id": next_source()}
+                          for member in members for _ in range(2)])
+    for member in members:
+        assert held(member) == {"first-post"}
+    assert Notification.objects.filter(kind="badges.badge_granted").count() == 12
+    for member in members:
+        member.refresh_from_db()
+        assert member.unread_notification_count == 1

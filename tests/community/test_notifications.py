@@ -226,3 +226,51 @@ async def test_a_member_receives_their_own_notifications_live_and_nobody_elses()
     await mine.disconnect()
     await theirs.disconnect()
     assert get_channel_layer() is not None
+
+
+def _notice(recipient, message, **extra):
+    return {"recipient": recipient, "kind": "community.welcome", "message": message, "url": "/", **extra}
+
+
+@pytest.mark.django_db
+def test_notify_many_creates_each_notification_once_and_moves_every_unread_counter():
+    alice, bob, gone = UserFactory(), UserFactory(), UserFactory(is_active=False)
+    services.notify(recipient=alice, kind="community.welcome", message="Earlier", dedupe_key="k1")
+    created = services.notify_many([
+        _notice(alice, "Again", dedupe_key="k1"),  # already sent
+        _notice(alice, "One"), _notice(alice, "Two", dedupe_key="k2"),
+        _notice(alice, "Two twice", dedupe_key="k2"),  # twice in one batch
+        _notice(bob, "For Bob", dedupe_key="k1"),  # keys are per recipient
+        _notice(gone, "Nobody reads this"),
+    ])
+    assert sorted(n.message for n in created) == ["For Bob", "One", "Two"]
+    alice.refresh_from_db()
+    bob.refresh_from_db()
+    assert (alice.unread_notification_count, bob.unread_notification_count) == (3, 1)
+    assert not Notification.objects.filter(recipient=gone).exists()
+
+
+@pytest.mark.django_db
+def test_notify_many_costs_the_same_statements_for_five_notifications_as_for_twenty():
+    from django.test.utils import CaptureQueriesContext
+
+    members = [UserFactory() for _ in range(20)]
+
+    def statements(count: int, batch: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            services.notify_many([_notice(member, f"{batch} {n}", dedupe_key=f"{batch}-{n}")
+                                  for n, member in enumerate(members[:count])])
+        return len(queries)
+
+    assert statements(20, "big") == statements(5, "small")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_notify_many_emails_by_each_members_preference_after_commit():
+    wants, declines = UserFactory(), UserFactory()
+    NotificationPreference.objects.create(user=declines, kind="test.emailed", email=False)
+    services.notify_many([
+        {"recipient": wants, "kind": "test.emailed", "message": "Badge earned"},
+        {"recipient": declines, "kind": "test.emailed", "message": "Badge earned too"},
+    ])
+    assert [m.to for m in mail.outbox] == [[wants.email]]

@@ -1,6 +1,7 @@
 """Redis stops while the site runs (cache, channel layer and task broker all on it): pages
-render, writes are saved, the work they owe waits in the outbox, live sockets close cleanly
-and reconnect, and everything catches up when Redis returns.
+render, writes are saved, the work they owe waits in the outbox (points in the engine's
+inbox), live sockets close cleanly and reconnect, and everything catches up when Redis
+returns.
 
 Uses a private redis-server the test kills and starts again; the shared one is never touched."""
 
@@ -12,6 +13,8 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.db.models import F
 
+from badges.models import PendingEvent, PointsEntry
+from badges.tasks import drain_events
 from community import deferred
 from community.models import OutboxTask
 from forum.models import Post
@@ -89,6 +92,8 @@ def test_the_site_keeps_serving_and_saving_through_a_redis_outage_and_catches_up
     assert Post.objects.filter(topic=topic, author=member, body__startswith="Citric acid").exists()
     owed = OutboxTask.objects.filter(completed_at__isnull=True)
     assert owed.filter(task_name="forum.tasks.notify_watchers").exists()
+    # The reply's points wait in the engine's inbox (the drain task could not be sent).
+    assert PendingEvent.objects.filter(op="record", args__kind="reply_created").exists()
     # The first refusal is recorded; the rest were not even tried (the broker is paused).
     assert owed.exclude(last_error="").count() == 1
     owed_count = owed.count()
@@ -107,3 +112,6 @@ def test_the_site_keeps_serving_and_saving_through_a_redis_outage_and_catches_up
     assert _queued_tasks(server) == owed_count  # every owed task waits in the broker for a worker
     assert _open_topic_socket(topic.pk) == (True, None)
     assert client.get("/healthz").json()["ok"] is True
+    assert drain_events.apply().get() >= 1  # what beat's periodic drain does
+    assert PointsEntry.objects.filter(user=member, reason="reply_created").count() == 1
+    assert not PendingEvent.objects.exists()

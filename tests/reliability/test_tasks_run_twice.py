@@ -2,7 +2,8 @@
 clean run: no duplicate points, notifications or follow-ups.
 
 The writes go through the apps' public services; the work they owe is then re-run from the
-outbox rows, as a redelivery by the broker or the outbox sweep would run it."""
+outbox rows, as a redelivery by the broker or the outbox sweep would run it. Points go
+through the engine's own inbox (badges.services.inbox), replayed the same way."""
 
 import pytest
 
@@ -104,37 +105,37 @@ def test_a_notification_task_that_fails_half_way_notifies_each_watcher_once_when
     assert sorted(recipients) == sorted([author.pk, *[w.pk for w in watchers]])
 
 
-def test_points_recorded_before_a_crash_are_not_recorded_again_on_the_rerun(commit, monkeypatch, settings):
+def test_points_events_that_fail_half_way_are_applied_once_when_drained_again(commit, monkeypatch):
     from badges import tasks as badge_tasks
+    from badges.models import PendingEvent
+    from badges.services import inbox
 
-    settings.CELERY_TASK_EAGER_PROPAGATES = False
-    real_record = badge_tasks.ledger.record_event
+    real_record_events = inbox.ledger.record_events
 
     def record_then_crash(**kwargs):
-        real_record(**kwargs)
-        raise ConnectionError("the worker died before acknowledging")
+        real_record_events(**kwargs)
+        raise ConnectionError("the worker died half-way")
 
     author = UserFactory(username="poster")
     topic = make_topic(author=author, category=CategoryFactory(slug="kitchen"))
     reply = make_reply(topic, author=UserFactory(username="answerer"))
-    monkeypatch.setattr(badge_tasks.ledger, "record_event", record_then_crash)
+    monkeypatch.setattr(inbox.ledger, "record_events", record_then_crash)
     with commit():
         forum_services.like_post(user=author, post=reply)
-    after_crash = PointsEntry.objects.count()
-    assert after_crash >= 1
-    owed = OutboxTask.objects.filter(task_name="badges.tasks.record_event", completed_at__isnull=True)
-    assert owed.exists()
+    # The half-done batch rolled back with its transaction; the event waits, its failure noted.
+    assert not PointsEntry.objects.filter(reason="like_received").exists()
+    waiting = PendingEvent.objects.get()
+    assert waiting.attempts == 1 and "ConnectionError" in waiting.last_error
 
-    monkeypatch.setattr(badge_tasks.ledger, "record_event", real_record)
-    OutboxTask.objects.update(dispatched_at=None)
-    from datetime import timedelta
-
-    from django.db.models import F
-
-    OutboxTask.objects.update(created_at=F("created_at") - timedelta(hours=1))
-    from community.tasks import dispatch_outbox
-
+    monkeypatch.setattr(inbox.ledger, "record_events", real_record_events)
     with commit():
-        assert dispatch_outbox()["sent"] >= 1
-    assert PointsEntry.objects.count() == after_crash
-    assert not OutboxTask.objects.filter(completed_at__isnull=True).exists()
+        assert badge_tasks.drain_events.apply(throw=True).get() == 1
+    assert PointsEntry.objects.filter(reason="like_received").count() == 1
+    assert not PendingEvent.objects.exists()
+
+    # Delivered again (a replayed announcement, a second drain): still one entry.
+    PendingEvent.objects.create(op=waiting.op, args=waiting.args)
+    with commit():
+        badge_tasks.drain_events.apply(throw=True)
+        badge_tasks.drain_events.apply(throw=True)
+    assert PointsEntry.objects.filter(reason="like_received").count() == 1
