@@ -89,8 +89,10 @@ def markdown(report: dict) -> str:
     if report.get("badges"):
         b = report["badges"]
         lines += ["## Points engine", "",
-                  f"{b['events']:,} events from {b['workers']} processes in {b['seconds']} s: "
-                  f"**{b['events_per_second']} events/s** (target >= 1,000); "
+                  (f"{b['events']:,} events through the inbox (one drainer, batches of "
+                   f"{b['batch']}) in {b['seconds']} s: " if b.get("path") == "inbox" else
+                   f"{b['events']:,} events from {b['workers']} processes in {b['seconds']} s: ")
+                  + f"**{b['events_per_second']} events/s** (target >= 1,000); "
                   f"{b['entries']:,} ledger entries, {b['badge_grants']:,} badges; "
                   f"totals {b['total_points']:,} = ledger {b['ledger_points']:,}, "
                   f"recompute drift {b['recompute_drift_rows']} rows.", ""]

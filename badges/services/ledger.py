@@ -30,7 +30,8 @@ from badges.services.engine import (
 )
 
 __all__ = ["Event", "award_reward", "period_starts", "record_batch", "record_event",
-           "record_events", "restore_source", "reverse_event", "reverse_source", "set_suspension"]
+           "record_events", "restore_source", "reverse_event", "reverse_source", "set_suspension",
+           "still_standing"]
 
 
 @dataclass
@@ -274,6 +275,7 @@ def restore_source(*, source_label: str, source_id: int,
         return []
     with transaction.atomic():
         members = lock_members(user_ids)
+        originals = still_standing([reversal.reverses for reversal in hidden])
         candidates = [
             PointsEntry(
                 user_id=original.user_id, points=original.points,
@@ -282,12 +284,53 @@ def restore_source(*, source_label: str, source_id: int,
                 variant=original.variant, occurrence=original.occurrence,
                 generation=original.generation + 1, created_at=now, counts_toward_cap=False,
             )
-            for original in (reversal.reverses for reversal in hidden)
+            for original in originals
             if original.user_id in members and not members[original.user_id].suspended
         ]
         moved = apply_entries(members, without_duplicates(candidates), count_delta=1)
         awards.follow_up(members=members, moved=moved, now=now, challenges=False)
     return moved.entries
+
+
+# Acts of another member on the content that can be withdrawn while it is hidden (by a
+# community manager, who still sees it): (app label, model, content field, member field).
+# Read by model name, as the receivers do: badges never imports the content apps.
+WITHDRAWABLE_ACTS = {
+    kinds.LIKE_RECEIVED: ("forum", "Like", "post_id", "user_id"),
+    kinds.IDEA_SUPPORT_RECEIVED: ("ideas", "Support", "idea_id", "user_id"),
+    kinds.REVIEW_HELPFUL: ("reviews", "HelpfulVote", "review_id", "voter_id"),
+}
+
+
+def still_standing(originals: list[PointsEntry]) -> list[PointsEntry]:
+    """``originals`` without the withdrawable acts that were withdrawn meanwhile (one query
+    per kind present): a like taken back while its post was hidden is not given back with
+    the post. A like carries its row's id (``occurrence``), so a like given again is a new
+    act, not this one."""
+    from django.apps import apps
+
+    gone = set()
+    for kind, (app_label, model_name, content_field, member_field) in WITHDRAWABLE_ACTS.items():
+        acts = [entry for entry in originals if entry.reason == kind]
+        if not acts:
+            continue
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        rows = model.objects.filter(**{f"{content_field}__in": {e.source_id for e in acts},
+                                       f"{member_field}__in": {e.variant for e in acts}})
+        standing = {(content, member, pk) for content, member, pk
+                    in rows.values_list(content_field, member_field, "pk")}
+        pairs = {(content, member) for content, member, _ in standing}
+        for entry in acts:
+            if entry.occurrence and kind == kinds.LIKE_RECEIVED:
+                stands = (entry.source_id, entry.variant, entry.occurrence) in standing
+            else:
+                stands = (entry.source_id, entry.variant) in pairs
+            if not stands:
+                gone.add(entry.pk)
+    return [entry for entry in originals if entry.pk not in gone]
 
 
 def set_suspension(*, user_id: int, until: datetime.datetime | None) -> None:

@@ -115,3 +115,37 @@ def test_a_held_idea_earns_its_submission_points_on_approval(settings, django_ca
         act_on_item(actor=CommunityManagerFactory(), item_id=item.pk, action="restore", version=item.version)
     assert points(newcomer) == 5
     assert PointsEntry.objects.filter(user=newcomer, reason="idea_submitted").count() == 1
+
+
+def test_a_like_withdrawn_while_the_post_was_hidden_does_not_come_back_with_it(
+    django_capture_on_commit_callbacks,
+):
+    from forum import services as forum_services
+
+    asker = at_level(UserFactory(username="asker"), 2)
+    helper = at_level(UserFactory(username="helper"), 2)
+    manager = CommunityManagerFactory()
+    fan = at_level(UserFactory(username="fan"), 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        topic = make_topic(author=asker, category=CategoryFactory(), title="Descaling a kettle")
+        reply = make_reply(topic, author=helper, body="Citric acid works well.")
+        forum_services.like_post(user=fan, post=reply)
+        forum_services.like_post(user=manager, post=reply)
+    assert points(helper) == 2 + 1 + 1
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.hide_post(actor=manager, post=reply, reason="Checking the advice")
+    with django_capture_on_commit_callbacks(execute=True):
+        # hide_post is the forum's own route: moderation's relay is what badges hears.
+        from community import signals as community_signals
+
+        community_signals.content_hidden.send(
+            sender=Post, content_type_id=ContentType.objects.get_for_model(Post).pk,
+            object_id=reply.pk, author_id=helper.pk)
+    assert points(helper) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.unlike_post(user=manager, post=Post.objects.get(pk=reply.pk))  # sees it hidden
+    with django_capture_on_commit_callbacks(execute=True):
+        community_signals.content_restored.send(
+            sender=Post, content_type_id=ContentType.objects.get_for_model(Post).pk,
+            object_id=reply.pk, author_id=helper.pk)
+    assert points(helper) == 2 + 1  # the reply and the fan's like; not the withdrawn like
