@@ -112,7 +112,7 @@ def test_a_failing_event_is_set_aside_after_its_attempts_and_never_holds_up_the_
 def test_the_drain_task_reports_what_it_applied():
     author = UserFactory()
     inbox.enqueue("record", kind="topic_created", user_id=author.pk, source_id=next_source())
-    assert tasks.drain_events.apply(throw=True).get() == 1
+    assert tasks.drain_events.apply(throw=True).result == 1
     assert points(author) == 5
 
 

@@ -129,7 +129,7 @@ def test_points_events_that_fail_half_way_are_applied_once_when_drained_again(co
 
     monkeypatch.setattr(inbox.ledger, "record_events", real_record_events)
     with commit():
-        assert badge_tasks.drain_events.apply(throw=True).get() == 1
+        assert badge_tasks.drain_events.apply(throw=True).result == 1
     assert PointsEntry.objects.filter(reason="like_received").count() == 1
     assert not PendingEvent.objects.exists()
 
