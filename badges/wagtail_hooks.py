@@ -4,12 +4,12 @@ review suspected like rings. The ledger itself is not editable anywhere."""
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from badges.models import Badge, Challenge, Level, PointRule, SuspectedRing
+from community.wagtail_admin import CommunityModelViewSet
 
 
-class PointRuleViewSet(ModelViewSet):
+class PointRuleViewSet(CommunityModelViewSet):
     model = PointRule
     icon = "pick"
     menu_label = "Point rules"
@@ -18,14 +18,14 @@ class PointRuleViewSet(ModelViewSet):
               FieldPanel("active")]
 
 
-class LevelViewSet(ModelViewSet):
+class LevelViewSet(CommunityModelViewSet):
     model = Level
     icon = "order"
     list_display = ["name", "min_points"]
     form_fields = ["name", "min_points"]
 
 
-class BadgeViewSet(ModelViewSet):
+class BadgeViewSet(CommunityModelViewSet):
     model = Badge
     icon = "success"
     list_display = ["name", "tier", "criteria", "multiple", "auto_revoke", "active"]
@@ -35,7 +35,7 @@ class BadgeViewSet(ModelViewSet):
                    "multiple", "auto_revoke", "active"]
 
 
-class ChallengeViewSet(ModelViewSet):
+class ChallengeViewSet(CommunityModelViewSet):
     model = Challenge
     icon = "date"
     list_display = ["title", "kind", "goal", "starts_at", "ends_at", "reward_points"]
@@ -43,13 +43,24 @@ class ChallengeViewSet(ModelViewSet):
                    "reward_points", "badge"]
 
 
-class SuspectedRingViewSet(ModelViewSet):
+class SuspectedRingViewSet(CommunityModelViewSet):
     model = SuspectedRing
     icon = "warning"
     menu_label = "Suspected like rings"
     list_display = ["member_key", "detected_at", "reviewed"]
     form_fields = ["reviewed"]
-    add_view_enabled = False
+    # Rings are found by the detector (badges.services.rings); a hand-made one would have no
+    # members or evidence, so there is no add (or copy) screen, and nobody is offered "add".
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name != "add"]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**kwargs) | {"add_url_name": None}
+
+    def get_permissions_to_register(self):
+        return super().get_permissions_to_register().exclude(codename="add_suspectedring")
 
 
 class GamificationGroup(ViewSetGroup):

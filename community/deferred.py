@@ -8,6 +8,12 @@ broker did not take (it was down), or took but never ran to the end (a Redis res
 queue, a worker died), is sent again by ``redispatch_owed``, the periodic
 ``community.tasks.dispatch_outbox``. Delivery is therefore at least once: every task must be
 idempotent (DESIGN.md), and a task that runs twice changes nothing.
+
+A row that used its HEARTH_OUTBOX_MAX_ATTEMPTS and whose last attempt still did not complete
+within the redispatch lease is marked dead (``mark_dead``): the sweep stops sending it, one
+error is logged, the row is kept (``purge_completed`` only deletes completed rows), community
+managers see the count on the moderation dashboard (``dead_rows``), and ``requeue_dead``
+(``manage.py retry_outbox``) gives it a fresh set of attempts once the cause is fixed.
 """
 
 import logging
@@ -111,8 +117,10 @@ def _record(row_id: int, **fields) -> None:
 
 
 def mark_completed(row_id: int) -> None:
-    """The task behind ``row_id`` ran to the end in a worker (celery ``task_success``)."""
-    OutboxTask.objects.filter(pk=row_id, completed_at__isnull=True).update(completed_at=timezone.now())
+    """The task behind ``row_id`` ran to the end in a worker (celery ``task_success``): a
+    late run of a row already marked dead counts too, and it is dead no more."""
+    OutboxTask.objects.filter(pk=row_id, completed_at__isnull=True).update(
+        completed_at=timezone.now(), dead_at=None)
 
 
 def owed_rows():
@@ -124,8 +132,50 @@ def owed_rows():
     return OutboxTask.objects.filter(
         Q(dispatched_at__isnull=True, created_at__lt=now - grace) | Q(dispatched_at__lt=now - lease),
         completed_at__isnull=True,
+        dead_at__isnull=True,
         attempts__lt=settings.HEARTH_OUTBOX_MAX_ATTEMPTS,
     )
+
+
+def dead_rows():
+    """Rows given up on: every attempt used, never completed. Staff re-queue them."""
+    return OutboxTask.objects.filter(dead_at__isnull=False, completed_at__isnull=True)
+
+
+def mark_dead() -> int:
+    """Mark dead the rows that used every attempt and whose last attempt had the whole
+    redispatch lease to complete (a task still queued or running is given its chance).
+    Logs one error naming them; returns how many this call marked."""
+    lease = timedelta(seconds=settings.HEARTH_OUTBOX_REDISPATCH_SECONDS)
+    now = timezone.now()
+    exhausted = OutboxTask.objects.filter(
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - lease),
+        completed_at__isnull=True, dead_at__isnull=True,
+        attempts__gte=settings.HEARTH_OUTBOX_MAX_ATTEMPTS,
+    )
+    rows = list(exhausted.order_by("pk").values_list("pk", "task_name", "last_error")[:1000])
+    if not rows:
+        return 0
+    # dead_at IS NULL again: of two sweeps racing, each row is marked (and counted) once.
+    ids = [pk for pk, _name, _error in rows]
+    marked = OutboxTask.objects.filter(pk__in=ids, dead_at__isnull=True).update(dead_at=now)
+    if marked:
+        names = ", ".join(sorted({name for _pk, name, _error in rows}))
+        logger.error("%s outbox tasks failed %s times and are marked dead (%s; last error: %s); "
+                     "re-queue them with `manage.py retry_outbox` once the cause is fixed",
+                     marked, settings.HEARTH_OUTBOX_MAX_ATTEMPTS, names, rows[-1][2] or "none recorded")
+    return marked
+
+
+def requeue_dead(*, ids: list[int] | None = None, task_name: str | None = None) -> int:
+    """Give dead rows (all, or those ``ids`` / of ``task_name``) a fresh set of attempts: the
+    next sweep sends them. Their last error is kept until they run. Returns how many."""
+    rows = dead_rows()
+    if ids:
+        rows = rows.filter(pk__in=ids)
+    if task_name:
+        rows = rows.filter(task_name=task_name)
+    return rows.update(dead_at=None, attempts=0, dispatched_at=None)
 
 
 def redispatch_owed(*, batch_size: int = 500) -> dict[str, int]:
@@ -157,13 +207,8 @@ def redispatch_owed(*, batch_size: int = 500) -> dict[str, int]:
             failed += 1
             if _broker_paused():
                 break  # the broker is down again: the rest waits for the next sweep
-    abandoned = OutboxTask.objects.filter(
-        completed_at__isnull=True, attempts__gte=settings.HEARTH_OUTBOX_MAX_ATTEMPTS
-    ).count()
-    if abandoned:
-        logger.error("%s outbox tasks failed %s times and are no longer retried", abandoned,
-                     settings.HEARTH_OUTBOX_MAX_ATTEMPTS)
-    return {"sent": sent, "failed": failed, "abandoned": abandoned}
+    died = mark_dead()
+    return {"sent": sent, "failed": failed, "died": died, "dead": dead_rows().count()}
 
 
 def purge_completed() -> int:

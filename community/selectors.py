@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet, Subquery
 
-from community.models import Notification, ProductIndexPage, ProductPage, User
+from community.models import Notification, OutboxTask, ProductIndexPage, ProductPage, User
 
 
 def with_roles(queryset: QuerySet, user_path: str = "") -> QuerySet:
@@ -59,3 +59,17 @@ def email_preferences(*, user: User) -> dict[str, bool]:
         NotificationPreference.objects.filter(user=user).values_list("kind", "email")
     )
     return {kind.key: stored.get(kind.key, kind.email_by_default) for kind in all_kinds()}
+
+
+def failed_deferred_tasks() -> list[dict]:
+    """The outbox rows given up on (``community.deferred.dead_rows``), one entry per task
+    name: ``task_name``, ``count``, ``last_dead_at`` and the newest row's ``last_error``.
+    One query, on the partial index of dead rows."""
+    dead = OutboxTask.objects.filter(dead_at__isnull=False, completed_at__isnull=True)
+    newest_error = (dead.filter(task_name=OuterRef("task_name")).order_by("-dead_at", "-pk")
+                    .values("last_error")[:1])
+    return list(
+        dead.order_by().values("task_name")
+        .annotate(count=Count("id"), last_dead_at=Max("dead_at"), last_error=Subquery(newest_error))
+        .order_by("-count", "task_name")
+    )

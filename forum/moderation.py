@@ -141,6 +141,8 @@ POST_ADAPTER = ModerationAdapter(
     edit=_edit_post,
     extra_actions=_topic_actions(lambda post: post.post_number == 1),
     prefetch=lambda queryset: queryset.select_related("author", "topic"),
+    # The topic page's rules; a deleted post shows only a placeholder, so nothing to flag.
+    can_see=lambda post, user: post.deleted_at is None and rules.can_see_post(user, post),
 )
 
 
@@ -163,6 +165,7 @@ TOPIC_ADAPTER = ModerationAdapter(
     edit=lambda topic, *, data, actor: _edit_post(_opening_post(topic), data=data, actor=actor),
     extra_actions=_topic_actions(lambda topic: True),
     prefetch=lambda queryset: queryset.select_related("author", "category"),
+    can_see=lambda topic, user: rules.can_see_topic(user, topic),
 )
 
 

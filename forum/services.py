@@ -25,6 +25,7 @@ from forum import rules, signals
 from forum.counters import recompute_category, recompute_forum_counters, recompute_topic
 from forum.models import Category, Like, Post, PostRevision, Topic, TopicReadState, TopicSubscription
 from moderation.services import (
+    added_text,
     check_can_act,
     first_visit_today,
     hold_for_approval,
@@ -259,15 +260,27 @@ def _enqueue_post_notifications(post: Post) -> None:
 def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) -> Post:
     """Replace the text of ``post`` (and the topic's title, when editing the opening post).
 
-    Guarantees: only the author or a community manager edits, never a deleted post; the
-    earlier text is kept as a numbered PostRevision (the visible edit history); an unchanged
-    text records nothing; members newly mentioned are notified; after commit: ``post_edited``
-    and a live refresh of the post for the topic's readers.
+    Guarantees: only the author or a community manager edits, never a deleted post; an
+    author's edit meets moderation's checks for what it adds (suspension, new members' links:
+    ActionRefused) and the spam scan, as a new post does; the earlier text is kept as a
+    numbered PostRevision (the visible edit history); an unchanged text records nothing;
+    members newly mentioned are notified; after commit: ``post_edited`` and a live refresh of
+    the post for the topic's readers.
     """
     rules.check_edit(editor, post)
     body = rules.clean_body(body)
     title = rules.clean_title(title) if title is not None and post.post_number == 1 else None
+    if editor.pk == post.author_id:
+        added = added_text(_scanned_text(post, body=post.body), _scanned_text(post, body=body, title=title))
+        check_can_act(user=editor, action="post_edit", text=added)
     return apply_edit(editor=editor, post=post, body=body, title=title, check=True)
+
+
+def _scanned_text(post: Post, *, body: str, title: str | None = None) -> str:
+    """What moderation reads of a post: an opening post comes with its topic's title."""
+    if post.post_number == 1:
+        return f"{title if title is not None else post.topic.title}\n{body}"
+    return body
 
 
 def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check: bool = False) -> Post:
@@ -285,6 +298,7 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
         title_changed = title is not None and title != current.topic.title
         if current.body == body and not title_changed:
             return current
+        before = _scanned_text(current, body=current.body)
         now = timezone.now()
         revision_number = current.edit_count + 1
         if current.body != body:
@@ -300,6 +314,10 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
         if title_changed:
             current.topic.title = title
             current.topic.save(update_fields=["title"])
+        if editor.pk == current.author_id:
+            # A moderator's edit is not the author's writing: only the author's is scanned.
+            after = _scanned_text(current, body=current.body)
+            scan_for_spam(user=editor, text=after, obj=current, typed=added_text(before, after))
         _announce(signals.post_edited, Post, post_id=current.pk, topic_id=current.topic_id,
                   author_id=current.author_id, editor_id=editor.pk,
                   revision_number=current.edit_count)

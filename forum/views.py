@@ -203,6 +203,8 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
                                title=form.cleaned_data.get("title"))
         except ValidationError as error:
             apply_service_error(form, error)
+        except ActionRefused as refusal:
+            form.add_error(None, refusal.message)
         else:
             messages.success(request, "Your changes are saved.")
             return redirect(_post_url(post))

@@ -1,12 +1,12 @@
 """Staff manage forum categories in the Wagtail admin (drag to reorder)."""
 
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from community.wagtail_admin import CommunityModelViewSet
 from forum.models import Category
 
 
-class CategoryViewSet(ModelViewSet):
+class CategoryViewSet(CommunityModelViewSet):
     model = Category
     icon = "folder-open-inverse"
     menu_label = "Forum categories"
@@ -16,6 +16,9 @@ class CategoryViewSet(ModelViewSet):
     form_fields = ["name", "slug", "description", "is_restricted"]
     search_fields = ["name", "description"]
     sort_order_field = "sort_order"
+    # Topics are never deleted with their category: a category with topics stays.
+    protected_hint = ("Move its topics to another category first (Move topic, on each topic's "
+                      "moderation screen).")
 
 
 @hooks.register("register_admin_viewset")

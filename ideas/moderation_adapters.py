@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
+from ideas import rules, selectors
 from ideas.models import Idea, IdeaComment
 from ideas.services import moderation as services
 from moderation.registry import ModerationAdapter, register
@@ -33,6 +34,13 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _can_see_comment(comment: IdeaComment, user) -> bool:
+    """As the idea page shows it: the idea is visible to ``user`` and the comment is among
+    the comments the page lists for them."""
+    return (rules.can_view(user, comment.idea)
+            and selectors.comments_for(idea=comment.idea, user=user).filter(pk=comment.pk).exists())
+
+
 IDEA_ADAPTER = ModerationAdapter(
     label="idea",
     author=lambda idea: idea.creator,
@@ -45,6 +53,7 @@ IDEA_ADAPTER = ModerationAdapter(
     edit_form=IdeaModerationForm,
     edit=services.moderator_edit_idea,
     prefetch=lambda queryset: queryset.select_related("creator"),
+    can_see=lambda idea, user: rules.can_view(user, idea),
 )
 
 COMMENT_ADAPTER = ModerationAdapter(
@@ -59,6 +68,7 @@ COMMENT_ADAPTER = ModerationAdapter(
     edit_form=IdeaCommentModerationForm,
     edit=services.moderator_edit_comment,
     prefetch=lambda queryset: queryset.select_related("author", "idea"),
+    can_see=_can_see_comment,
 )
 
 

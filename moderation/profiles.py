@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from community.models import User
+from community.roles import is_community_manager
 from moderation.registry import ModerationAdapter
 
 
@@ -53,6 +54,15 @@ def _edit(user: User, *, data: dict, actor) -> None:
     )
 
 
+def _can_see_profile(member: User, viewer) -> bool:
+    """As the profile page shows it: active members only (others are not found); a hidden
+    profile's text only to the member and community managers."""
+    if not member.is_active:
+        return False
+    is_self = bool(viewer and viewer.is_authenticated and viewer.pk == member.pk)
+    return member.profile_hidden_at is None or is_self or is_community_manager(viewer)
+
+
 PROFILE_ADAPTER = ModerationAdapter(
     label="profile",
     author=lambda user: user,
@@ -64,4 +74,5 @@ PROFILE_ADAPTER = ModerationAdapter(
     delete=_delete,
     edit_form=ProfileModerationForm,
     edit=_edit,
+    can_see=_can_see_profile,
 )

@@ -10,6 +10,7 @@ A content app registers one adapter per model in its ``AppConfig.ready``::
         excerpt=lambda post: post.body[:200],
         url=lambda post: post.get_absolute_url(),
         is_hidden=lambda post: post.hidden_at is not None,
+        can_see=lambda post, user: forum_rules.can_see_post(user, post),
         hide=forum_services.hide_post,           # (obj, *, reason, actor) -> None
         restore=forum_services.restore_post,     # (obj, *, actor) -> None
         delete=forum_services.soft_delete_post,  # (obj, *, actor) -> None
@@ -31,6 +32,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+from community.roles import is_community_manager
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,16 @@ class ModerationAdapter:
     # Loads related rows the adapter callables need, for a list of objects (avoids N+1 on
     # the queue page). Default: the objects as they are.
     prefetch: Callable[[models.QuerySet], models.QuerySet] = lambda queryset: queryset
+    # (obj, user) -> whether ``user`` may see the object's content on the site, by the rules
+    # the app's own pages use. Nobody flags what they cannot see: the flag URL answers 404
+    # rather than confirm that hidden or deleted content exists. Default: not hidden, or a
+    # community manager.
+    can_see: Callable[[Any, Any], bool] | None = None
+
+    def visible_to(self, obj, user) -> bool:
+        if self.can_see is not None:
+            return self.can_see(obj, user)
+        return is_community_manager(user) or not self.is_hidden(obj)
 
     def extra_action(self, name: str) -> ExtraAction | None:
         return next((action for action in self.extra_actions if action.name == name), None)

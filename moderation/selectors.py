@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from community.models import User
 from community.roles import MODERATE
+from community.selectors import failed_deferred_tasks
 from moderation.models import (
     Flag,
     MemberTrust,
@@ -228,6 +230,7 @@ def dashboard(*, days: int = 14) -> dict:
     with_rows = sum(levels.values())
     levels[0] = levels.get(0, 0) + max(0, members - with_rows)
     distribution = [(TrustLevel(level).label, level, levels.get(level, 0)) for level in range(5)]
+    failed_tasks = failed_deferred_tasks()
     return {
         "open_flags": Flag.objects.filter(status=Flag.Status.PENDING).count(),
         "pending_items": pending.count(),
@@ -238,6 +241,10 @@ def dashboard(*, days: int = 14) -> dict:
         "trust_distribution": distribution,
         "max_level_count": max([n for *_rest, n in distribution] + [1]),
         "rings": list(SuspectedRing.objects.all()[:20]),
+        # Work owed after members' writes that failed every attempt (community.deferred).
+        "failed_tasks": failed_tasks,
+        "failed_tasks_total": sum(row["count"] for row in failed_tasks),
+        "outbox_max_attempts": settings.HEARTH_OUTBOX_MAX_ATTEMPTS,
     }
 
 

@@ -342,6 +342,9 @@ def flag(request: HttpRequest, content_type_id: int, object_id: int) -> HttpResp
         adapter = adapter_for(obj)
     except (ContentType.DoesNotExist, NotModeratable, ObjectDoesNotExist):
         raise Http404("Nothing to flag here.") from None
+    if not adapter.visible_to(obj, request.user):
+        # What the member cannot see on the site does not exist for them here either.
+        raise Http404("Nothing to flag here.")
     back = request.POST.get("next") or request.GET.get("next") or adapter.url(obj)
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = adapter.url(obj)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from moderation.registry import ModerationAdapter
-from reviews import services
+from reviews import selectors, services
 from reviews.models import BrandReply, Review
 
 
@@ -29,6 +29,11 @@ class BrandReplyModerationForm(forms.Form):
         super().__init__(data, initial={"body": obj.body})
 
 
+def _can_see_review(review_id: int, user) -> bool:
+    """As the product page shows it: a visible review of a live, public product."""
+    return selectors.visible_review(review_id=review_id, viewer=user) is not None
+
+
 def _review_excerpt(review: Review) -> str:
     return f"{review.rating}★ {review.title}: {review.body}"[:300]
 
@@ -45,6 +50,7 @@ REVIEW_ADAPTER = ModerationAdapter(
     edit_form=ReviewModerationForm,
     edit=services.moderator_edit_review,
     prefetch=lambda queryset: queryset.select_related("author", "product"),
+    can_see=lambda review, user: _can_see_review(review.pk, user),
 )
 
 BRAND_REPLY_ADAPTER = ModerationAdapter(
@@ -59,4 +65,6 @@ BRAND_REPLY_ADAPTER = ModerationAdapter(
     edit_form=BrandReplyModerationForm,
     edit=services.moderator_edit_reply,
     prefetch=lambda queryset: queryset.select_related("author", "review__product"),
+    # The review card shows a reply only while it and its review are visible.
+    can_see=lambda reply, user: reply.is_visible and _can_see_review(reply.review_id, user),
 )

@@ -17,7 +17,7 @@ from community.deferred import enqueue_on_commit
 from community.models import ProductPage, User
 from community.roles import is_brand_staff, is_community_manager
 from community.services.notifications import notify
-from moderation.services import ActionRefused, check_can_act, record_activity, scan_for_spam
+from moderation.services import ActionRefused, added_text, check_can_act, record_activity, scan_for_spam
 from reviews import live, sentiment, signals
 from reviews.models import (
     BrandReply,
@@ -80,6 +80,7 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
     editing = Review.objects.filter(product=product, author=author).exists()
     check_can_act(user=author, action="review_edit" if editing else "review", text=f"{title}\n{body}")
     verified = PurchaseRecord.objects.filter(email=author.email.strip().lower(), sku=product.sku).exists()
+    typed = None  # a new review: all of it was typed
     with transaction.atomic():
         review = Review.objects.select_for_update().filter(product=product, author=author).first()
         if review is None:
@@ -95,6 +96,8 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
         else:
             ReviewRevision.objects.create(review=review, rating=review.rating, title=review.title,
                                           body=review.body, written_at=review.edited_at or review.created_at)
+            # An edit is scanned like a new review, counting only what it added as typed.
+            typed = added_text(f"{review.title}\n{review.body}", f"{title}\n{body}")
             if review.hidden_at is None and review.rating != rating:
                 _bump_rating(product.pk, review.rating, -1)
                 _bump_rating(product.pk, rating, +1)
@@ -113,7 +116,7 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
         from reviews.tasks import score_review
 
         enqueue_on_commit(score_review, review.pk, review.text_version)
-        scan_for_spam(user=author, text=f"{title}\n{body}", obj=review)
+        scan_for_spam(user=author, text=f"{title}\n{body}", obj=review, typed=typed)
         live.review_changed(product_id=product.pk, review_id=review.pk)
         payload = {"review_id": review.pk, "product_id": product.pk, "author_id": author.pk,
                    "rating": rating}

@@ -1,12 +1,12 @@
 """Admin wiring: purchase records are edited in Wagtail; reviews are browsed there."""
 
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
+from community.wagtail_admin import CommunitySnippetViewSet
 from reviews.models import PurchaseRecord
 
 
-class PurchaseRecordViewSet(SnippetViewSet):
+class PurchaseRecordViewSet(CommunitySnippetViewSet):
     model = PurchaseRecord
     icon = "tag"
     menu_label = "Purchase records"

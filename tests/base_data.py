@@ -38,6 +38,10 @@ def restore_base_data() -> None:
                                      defaults={"name": "Can access Wagtail admin"})
     roles = importlib.import_module("community.migrations.0003_create_role_groups")
     roles.create_role_groups(apps, None)
+    # Later migrations give the groups more (the forum's category screens to managers).
+    forum = importlib.import_module("forum.migrations.0002_community_managers_manage_categories")
+    Group.objects.get(name=COMMUNITY_MANAGERS).permissions.add(*Permission.objects.filter(
+        content_type__app_label="forum", codename__in=forum.CODENAMES))
     ensure_site_tree()
     for ensure in _app_defaults():
         ensure()

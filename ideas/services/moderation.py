@@ -18,6 +18,7 @@ from ideas.models import Idea, IdeaComment, Status
 from ideas.services._core import IdeaActionRefused, lock_idea, push_idea_state
 from moderation.services import (
     ActionRefused,
+    added_text,
     check_can_act,
     hold_for_approval,
     needs_approval,
@@ -44,6 +45,18 @@ def screen_new_content(*, obj, author, text: str) -> bool:
         hold_for_approval(obj=obj)
     scan_for_spam(user=author, text=text, obj=obj)
     return held
+
+
+def check_member_may_edit(*, user, before: str, after: str) -> None:
+    """Moderation's limits for a member editing their own idea text: a suspension, and the
+    new members' link rule for what the edit adds (edits have no rate limit)."""
+    check_member_may(user=user, action="idea_edit", text=added_text(before, after))
+
+
+def screen_edited_content(*, obj, author, before: str, after: str) -> None:
+    """After a member's edit is saved (inside its transaction): the spam scan a new idea
+    gets, counting only what the edit added as typed."""
+    scan_for_spam(user=author, text=after, obj=obj, typed=added_text(before, after))
 
 
 def _render(text: str) -> str:
@@ -185,7 +198,7 @@ def moderator_edit_comment(comment: IdeaComment, *, data: dict, actor) -> None:
 
 
 __all__ = [
-    "check_member_may", "hide_comment", "hide_idea", "moderator_edit_comment",
-    "moderator_edit_idea", "restore_comment", "restore_idea", "screen_new_content", "soft_delete_comment",
-    "soft_delete_idea",
+    "check_member_may", "check_member_may_edit", "hide_comment", "hide_idea", "moderator_edit_comment",
+    "moderator_edit_idea", "restore_comment", "restore_idea", "screen_edited_content", "screen_new_content",
+    "soft_delete_comment", "soft_delete_idea",
 ]

@@ -14,7 +14,12 @@ from community.models import ProductCategory, ProductPage, User
 from ideas import clock, rules, signals
 from ideas.models import Idea, IdeaImage, Status
 from ideas.services._core import IdeaActionRefused, change_status, lock_idea, start_window
-from ideas.services.moderation import check_member_may, screen_new_content
+from ideas.services.moderation import (
+    check_member_may,
+    check_member_may_edit,
+    screen_edited_content,
+    screen_new_content,
+)
 
 MAX_IMAGES = 5
 
@@ -90,7 +95,9 @@ def revise_idea(*, user: User, idea_id: int, title: str, description: str,
                 category: ProductCategory | None = None, product: ProductPage | None = None,
                 images: list | None = None, remove_image_ids: list[int] | None = None) -> Idea:
     """The creator edits an idea that is in review or needs work; an idea that needed work
-    goes back to review. Guarantees the image limit counts kept and new images together."""
+    goes back to review. Guarantees the image limit counts kept and new images together, and
+    the edit meets moderation's checks (suspension, new members' links in what it adds) and
+    the spam scan, as a new idea does."""
     now = clock.now()
     with transaction.atomic():
         idea = lock_idea(idea_id)
@@ -98,6 +105,8 @@ def revise_idea(*, user: User, idea_id: int, title: str, description: str,
             raise IdeaActionRefused("Only the member who submitted this idea can edit it.")
         if idea.status not in (Status.IN_REVIEW, Status.NEEDS_WORK):
             raise IdeaActionRefused("This idea can no longer be edited.")
+        before, after = f"{idea.title}\n{idea.description}", f"{title.strip()}\n{description.strip()}"
+        check_member_may_edit(user=user, before=before, after=after)
         removed = idea.images.filter(pk__in=remove_image_ids or [])
         _delete_files_on_commit([image.image.name for image in removed])
         removed.delete()
@@ -117,6 +126,7 @@ def revise_idea(*, user: User, idea_id: int, title: str, description: str,
         idea.product = product
         idea.save(update_fields=["title", "slug", "description", "description_html", "category", "product"])
         _store_images(idea, images, start=kept)
+        screen_edited_content(obj=idea, author=user, before=before, after=after)
         if idea.status == Status.NEEDS_WORK:
             change_status(idea, to_status=Status.IN_REVIEW, actor=user, now=now,
                           comment="Revised and resubmitted for review.")

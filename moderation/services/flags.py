@@ -74,8 +74,10 @@ def _open_item(*, obj, adapter, kind: str = QueueItem.Kind.FLAGGED) -> QueueItem
 def flag_content(*, flagger, obj, reason: str, note: str = "") -> Flag:
     """Flag ``obj`` for moderators.
 
-    Guarantees: a member flags an object at most once (a unique constraint) and never their
-    own content; "other" needs a note; flags count against the flagger's rate limit and
+    Guarantees: only what the flagger can see on the site is flagged (the adapter's
+    ``visible_to``: never someone else's hidden, held or deleted content); a member flags an
+    object at most once (a unique constraint) and never their own content; "other" needs a
+    note; flags count against the flagger's rate limit and
     suspended members are refused (ActionRefused with a clear message). The item's score
     moves with F() under a row lock; when it reaches the threshold the content is hidden once
     and its author told why. ``content_flagged`` (and ``content_hidden``) are sent after
@@ -85,6 +87,9 @@ def flag_content(*, flagger, obj, reason: str, note: str = "") -> Flag:
         adapter = adapter_for(obj)
     except NotModeratable:
         raise ActionRefused("This cannot be flagged.") from None
+    if not adapter.visible_to(obj, flagger):
+        # Same words as for a missing object: a refusal must not confirm hidden content exists.
+        raise ActionRefused("There is nothing to flag here.")
     if reason not in FlagReason.values:
         raise ActionRefused("Choose why you are flagging this.")
     note = note.strip()

@@ -20,8 +20,10 @@ from django.utils.timesince import timeuntil
 from community.roles import is_community_manager
 from moderation.selectors import active_suspension, trust_level_of
 
+# "*_edit" actions are a member editing their own text: no rate limit of their own, but a
+# suspension and the new members' link rule apply to them as to new posts.
 ACTIONS = {"topic", "reply", "support", "review", "flag", "like", "idea", "comment",
-           "review_edit", "helpful", "brand_reply"}
+           "review_edit", "post_edit", "idea_edit", "helpful", "brand_reply"}
 LINK_OR_IMAGE = re.compile(r"https?://|www\.[a-z0-9-]+\.|!\[|<img", re.IGNORECASE)
 
 

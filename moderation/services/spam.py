@@ -1,10 +1,13 @@
 """Automatic spam signals. Content services call ``scan_for_spam`` right after they save a
-member's text (inside their transaction); each signal raises a system flag on the object."""
+member's text, new or edited (inside their transaction); each signal raises a system flag on
+the object. For an edit they pass what the member typed (``added_text``), so fixing a typo in
+a long post moments after writing it does not look like typing a whole post in seconds."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,16 +27,32 @@ def normalise(text: str) -> str:
     return NOT_WORD.sub(" ", text.casefold()).strip()
 
 
-def scan_for_spam(*, user, text: str, obj) -> list[str]:
-    """Check ``text`` that ``user`` just posted as ``obj``; flag ``obj`` for each signal found
-    and return the signals' names.
+def added_text(before: str, after: str) -> str:
+    """The words ``after`` holds more of than ``before``, in their order in ``after``: what a
+    member added when they edited ``before`` into ``after``. Linear in the length (a counted
+    bag of words, not a diff); words only moved around count as not added."""
+    extra = Counter(after.split()) - Counter(before.split())
+    added = []
+    for word in after.split():
+        if extra[word] > 0:
+            extra[word] -= 1
+            added.append(word)
+    return " ".join(added)
+
+
+def scan_for_spam(*, user, text: str, obj, typed: str | None = None) -> list[str]:
+    """Check ``text`` that ``user`` just posted (or edited) as ``obj``; flag ``obj`` for each
+    signal found and return the signals' names. ``typed`` is what the member wrote this time:
+    the whole text for new content (the default), ``added_text(old, new)`` for an edit.
 
     Signals: "many_links" (a member below HEARTH_SPAM_LINKS_UNTIL_LEVEL posting at least
-    HEARTH_SPAM_MAX_LINKS links), "repeated_text" (the same normalised text posted
+    HEARTH_SPAM_MAX_LINKS links in the text), "repeated_text" (the same normalised text posted
     HEARTH_SPAM_REPEAT_COUNT times within HEARTH_SPAM_REPEAT_WINDOW_MINUTES),
-    "typing_too_fast" (more than HEARTH_SPAM_MAX_CHARS_PER_SECOND characters per second since
-    the member's previous post, for texts of at least HEARTH_SPAM_MIN_FAST_LENGTH).
+    "typing_too_fast" (more than HEARTH_SPAM_MAX_CHARS_PER_SECOND typed characters per second
+    since the member's previous post or edit, when at least HEARTH_SPAM_MIN_FAST_LENGTH were
+    typed).
     """
+    typed = text if typed is None else typed
     now = timezone.now()
     found: dict[str, str] = {}
     normalised = normalise(text)
@@ -52,11 +71,11 @@ def scan_for_spam(*, user, text: str, obj) -> list[str]:
                 f"{settings.HEARTH_SPAM_REPEAT_WINDOW_MINUTES} minutes"
 
     previous = TextFingerprint.objects.filter(user=user).aggregate(last=Max("created_at"))["last"]
-    if previous is not None and len(text) >= settings.HEARTH_SPAM_MIN_FAST_LENGTH:
+    if previous is not None and len(typed) >= settings.HEARTH_SPAM_MIN_FAST_LENGTH:
         seconds = max((now - previous).total_seconds(), 0.5)
-        speed = len(text) / seconds
+        speed = len(typed) / seconds
         if speed > settings.HEARTH_SPAM_MAX_CHARS_PER_SECOND:
-            found["typing_too_fast"] = f"{len(text)} characters {seconds:.0f} s after the previous post " \
+            found["typing_too_fast"] = f"{len(typed)} characters {seconds:.0f} s after the previous post " \
                 f"({speed:.0f} per second)"
 
     TextFingerprint.objects.create(user=user, digest=digest, length=len(text), created_at=now)

@@ -88,8 +88,12 @@ def test_content_is_hidden_once_the_score_reaches_the_threshold_and_the_author_i
         note = Notification.objects.get(recipient=target, kind="moderation.content_actioned")
         assert "hidden pending review" in note.message and "spam" in note.message
         assert ModerationAction.objects.filter(action="auto_hide", actor__isnull=True).count() == 1
+        # Members no longer see the hidden profile, so they cannot flag it; a community manager
+        # still can, and the hidden content is not hidden or announced again.
+        with pytest.raises(ActionRefused, match="nothing to flag"):
+            flag_profile(target, by=member_at(2))
         with django_capture_on_commit_callbacks(execute=True):
-            flag_profile(target, by=member_at(2))  # already hidden: not hidden or announced again
+            flag_profile(target, by=CommunityManagerFactory())
         assert len(hidden_events) == 1
         assert hidden_events[0]["automatic"] is True and hidden_events[0]["author_id"] == target.pk
     finally:

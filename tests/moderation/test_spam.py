@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from moderation.models import Flag, QueueItem, TextFingerprint
-from moderation.services.spam import scan_for_spam
+from moderation.services.spam import added_text, scan_for_spam
 from tests.moderation.factories import member_at
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +59,22 @@ def test_each_signal_flags_an_object_once_and_together_they_hide_it(settings):
     member.refresh_from_db()
     assert member.profile_hidden_at is not None
     assert QueueItem.objects.get().score == 2
+
+
+def test_added_text_is_the_words_an_edit_brought_in_counted_and_in_order():
+    assert added_text("the kettle is fine", "the kettle is fine") == ""
+    assert added_text("the kettle is fine", "the new kettle is fine, see http://x.example") == \
+        "new fine, see http://x.example"
+    assert added_text("a b c", "c b a") == ""  # moved words were not typed
+    assert added_text("ok", "ok ok ok") == "ok ok"  # a word typed again counts again
+    assert added_text("", "all of it") == "all of it"
+
+
+def test_for_an_edit_only_what_was_typed_counts_towards_typing_too_fast():
+    member = member_at(1)
+    text = "x" * 400
+    scan_for_spam(user=member, text="hello", obj=member)
+    TextFingerprint.objects.update(created_at=timezone.now() - timedelta(seconds=5))
+    assert scan_for_spam(user=member, text=text + " fixed", obj=member, typed="fixed") == []
+    TextFingerprint.objects.update(created_at=timezone.now() - timedelta(seconds=5))
+    assert scan_for_spam(user=member, text=text, obj=member, typed=text) == ["typing_too_fast"]

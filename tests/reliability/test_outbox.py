@@ -110,17 +110,56 @@ def test_a_task_that_fails_half_way_is_run_again_by_the_sweep_until_it_completes
     assert OutboxTask.objects.get(task_name="tests.reliability.record_run").attempts == 2
 
 
-def test_a_task_that_always_fails_is_given_up_after_the_allowed_attempts(commit, settings):
+def _always_failing_row(commit, settings, attempts: int = 3) -> OutboxTask:
     FAILURES_LEFT["count"] = 1000
     settings.CELERY_TASK_EAGER_PROPAGATES = False
-    settings.HEARTH_OUTBOX_MAX_ATTEMPTS = 3
+    settings.HEARTH_OUTBOX_MAX_ATTEMPTS = attempts
     with commit():
         deferred.enqueue_on_commit(record_run, 9)
-    for _ in range(4):
+    return OutboxTask.objects.get(task_name="tests.reliability.record_run")
+
+
+def test_a_task_that_always_fails_is_marked_dead_after_the_allowed_attempts_and_kept(commit, settings,
+                                                                                     monkeypatch):
+    # Celery's eager runs reset the root logger's handlers (and so caplog's): listen directly.
+    errors = []
+    monkeypatch.setattr(deferred.logger, "error", lambda message, *args: errors.append(message % args))
+    row = _always_failing_row(commit, settings)
+    reports = []
+    for _ in range(5):
         _age_rows(settings.HEARTH_OUTBOX_REDISPATCH_SECONDS + 1)
-        report = dispatch_outbox()
-    assert OutboxTask.objects.get(task_name="tests.reliability.record_run").attempts == 3
-    assert report == {"sent": 0, "failed": 0, "abandoned": 1, "purged": 0}
+        reports.append(dispatch_outbox())
+    row.refresh_from_db()
+    assert row.attempts == 3 and row.dead_at is not None and row.completed_at is None
+    assert "failed half-way" in row.last_error
+    # Two more attempts by the sweep; the last one gets its lease to complete; then the row
+    # dies, once, and later sweeps leave it alone. (failed, died, dead) per sweep:
+    assert [(r["failed"], r["died"], r["dead"]) for r in reports] == [
+        (1, 0, 0), (1, 0, 0), (0, 1, 1), (0, 0, 1), (0, 0, 1)]
+    assert len(errors) == 1  # logged once, when it died, not on every sweep
+    assert "marked dead" in errors[0] and "tests.reliability.record_run" in errors[0]
+    # Never deleted: the purge only forgets completed rows.
+    _age_rows(settings.HEARTH_OUTBOX_KEEP_DAYS * 86400 + 60)
+    assert dispatch_outbox()["purged"] == 0 and OutboxTask.objects.filter(pk=row.pk).exists()
+
+
+def test_a_row_whose_last_attempt_is_still_running_is_not_dead_yet(commit, settings):
+    row = _always_failing_row(commit, settings, attempts=1)
+    assert row.attempts == 1 and row.dispatched_at is not None
+    assert deferred.mark_dead() == 0  # its lease has not run out: it may still complete
+    _age_rows(settings.HEARTH_OUTBOX_REDISPATCH_SECONDS + 1)
+    assert deferred.mark_dead() == 1
+    assert deferred.mark_dead() == 0  # marked once
+
+
+def test_a_dead_row_whose_task_completes_late_is_dead_no_more(commit, settings):
+    row = _always_failing_row(commit, settings, attempts=1)
+    _age_rows(settings.HEARTH_OUTBOX_REDISPATCH_SECONDS + 1)
+    deferred.mark_dead()
+    deferred.mark_completed(row.pk)
+    row.refresh_from_db()
+    assert row.completed_at is not None and row.dead_at is None
+    assert not deferred.dead_rows().exists()
 
 
 def test_a_worker_marks_the_row_completed_when_the_task_succeeds(commit, broker_down, monkeypatch):
@@ -154,3 +193,58 @@ def test_completed_rows_are_purged_after_their_keeping_time(commit, settings):
     OutboxTask.objects.update(completed_at=F("completed_at") - keep)
     assert dispatch_outbox()["purged"] == 1
     assert not OutboxTask.objects.exists()
+
+
+def _dead_row(commit, settings) -> OutboxTask:
+    row = _always_failing_row(commit, settings, attempts=1)
+    _age_rows(settings.HEARTH_OUTBOX_REDISPATCH_SECONDS + 1)
+    dispatch_outbox()
+    row.refresh_from_db()
+    assert row.dead_at is not None
+    return row
+
+
+def test_community_managers_see_how_many_deferred_tasks_failed_on_the_dashboard(commit, settings, client):
+    from tests.factories import CommunityManagerFactory
+
+    client.force_login(CommunityManagerFactory())
+    assert "deferred task" not in client.get("/moderation/dashboard/").content.decode()
+    _dead_row(commit, settings)
+    deferred.enqueue_on_commit(record_run, 10)  # owed, not dead: not counted
+    html = client.get("/moderation/dashboard/").content.decode()
+    assert "1 deferred task failed" in html
+    assert "tests.reliability.record_run" in html and "RuntimeError: failed half-way" in html
+    assert "manage.py retry_outbox" in html
+
+
+def test_retry_outbox_lists_and_requeues_dead_rows_which_then_run(commit, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    row = _dead_row(commit, settings)
+    out = StringIO()
+    call_command("retry_outbox", "--list", stdout=out)
+    listing = out.getvalue()
+    assert f"{row.pk}\ttests.reliability.record_run(9,)" in listing and "1 dead row(s)" in listing
+
+    FAILURES_LEFT["count"] = 0  # the cause is fixed
+    out = StringIO()
+    call_command("retry_outbox", stdout=out)
+    assert "1 row(s) re-queued" in out.getvalue() and "sent 1" in out.getvalue()
+    row.refresh_from_db()
+    assert RUNS == [(9, "")] and row.completed_at is not None and row.dead_at is None and row.attempts == 1
+
+
+def test_retry_outbox_can_pick_rows_and_leave_the_sending_to_the_sweep(commit, settings):
+    from django.core.management import CommandError, call_command
+
+    row = _dead_row(commit, settings)
+    with pytest.raises(CommandError, match="not dead outbox rows: 999999"):
+        call_command("retry_outbox", "--id", "999999")
+    call_command("retry_outbox", "--task", "tests.other_task", "--no-send")
+    assert deferred.dead_rows().filter(pk=row.pk).exists()  # another task's rows only
+    call_command("retry_outbox", "--id", str(row.pk), "--no-send")
+    row.refresh_from_db()
+    assert row.dead_at is None and row.attempts == 0 and row.completed_at is None and RUNS == []
+    assert deferred.owed_rows().filter(pk=row.pk).exists()  # the next sweep sends it

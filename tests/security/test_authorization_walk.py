@@ -8,6 +8,9 @@ anonymous, customer, suspended, brand_staff, manager, superuser:
   ok      2xx, or a redirect that is not to a login page
   login   a redirect to a login page
   bad 400 / denied 403 / missing 404 / method 405;  "a|b" accepts either
+  any     any answer except a server error (a third-party screen whose answer to a
+          made-up id is its own business, as long as it is not a 500)
+  error   a server error: only Wagtail's own error-test screen, which raises on purpose
 Everything belongs to another member ("owner"), so "ok" for a customer on an edit or delete
 URL would mean anyone can change anyone's content.
 """
@@ -36,7 +39,56 @@ MANAGERS_ONLY = "login denied denied denied ok ok"
 MANAGERS_POST_ONLY = "login denied denied denied method method"
 MANAGERS_EMPTY_FORM = "login denied denied denied bad bad"
 # Wagtail admin screens only superusers may use (the role groups hold "access admin" only).
-ADMIN_SUPERUSER_ONLY = "login login login denied denied *"
+ADMIN_SUPERUSER_ONLY = "login login login denied denied any"
+# Hearth's own admin screens (viewsets and snippets), on real objects: exact answers.
+ADMIN_MANAGERS = "login login login denied ok ok"
+ADMIN_MANAGERS_NO_POST = "login login login denied method method"
+ADMIN_SUPERUSER = "login login login denied denied ok"
+ADMIN_SUPERUSER_NO_POST = "login login login denied denied method"
+ADMIN_READ_SCREENS = ("history", "history_results", "usage")
+ADMIN_FORM_SCREENS = ("add", "edit", "delete", "copy")
+# Choosers list and pick for anyone who may open the admin; none of Hearth's offers a
+# creation form, so their "create" URL is not found.
+CHOOSER = ("login login login ok ok ok", "login login login method method method")
+CHOOSER_NO_CREATE = ("login login login missing missing missing", "login login login missing missing missing")
+
+
+def _admin_screens(namespace: str, *, who: str, no_post: str, listing=("index", "index_results"),
+                   forms=ADMIN_FORM_SCREENS, extra: dict | None = None) -> dict:
+    rows = {f"{namespace}:{view}": (who, no_post) for view in (*listing, *ADMIN_READ_SCREENS)}
+    rows |= {f"{namespace}:{view}": (who, who) for view in forms}
+    return rows | (extra or {})
+
+
+def _snippet_screens(app_model: str, *, who: str, no_post: str) -> dict:
+    choosers = f"wagtailsnippetchoosers_{app_model}"
+    return _admin_screens(f"wagtailsnippets_{app_model}", who=who, no_post=no_post,
+                          listing=("list", "list_results")) | {
+        **{f"{choosers}:{view}": CHOOSER
+           for view in ("choose", "choose_results", "chosen", "chosen_multiple")},
+        f"{choosers}:create": CHOOSER_NO_CREATE,
+    }
+
+
+# Server errors inside Wagtail 8.0.1 itself, on requests its own screens never send; Hearth
+# cannot reach these views through how it registers anything. Listed exactly so that any
+# other server error fails the walk (and a Wagtail upgrade that fixes one shows up here).
+WAGTAIL_KNOWN_ERRORS: dict[str, tuple[str, str]] = {
+    # Moving the root page (id 1): SetPagePositionView calls get_parent() on it, gets None,
+    # and fails on None.permissions_for_user (wagtail/admin/views/pages/ordering.py:15).
+    "wagtailadmin_pages:set_page_position": ("login login login method method method",
+                                             "login login login error error error"),
+    # A POST without the url field: URLOrAbsolutePathField.to_python calls None.startswith
+    # (wagtail/admin/forms/choosers.py:16) inside form.is_valid().
+    "wagtailadmin_choose_page_external_link": ("login login login ok ok ok",
+                                               "login login login error error error"),
+    # chosen/<str:pk>/ with a non-numeric id: Image/Document.objects.get(pk="x") raises
+    # ValueError, which ChosenViewMixin.get does not turn into a 404
+    # (wagtail/admin/views/generic/chooser.py:519). Hearth's own snippet choosers answer 404.
+    **{f"{app}_chooser:chosen": ("login login login error error error",
+                                 "login login login method method method")
+       for app in ("wagtaildocs", "wagtailimages")},
+}
 
 EXPECTED: dict[str, tuple[str, str]] = {
     "healthz": (PUBLIC, PUBLIC),
@@ -145,6 +197,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "wagtailadmin_sprite": (PUBLIC, PUBLIC),
     "wagtailadmin_javascript_catalog": (PUBLIC, NO_POST),
     "admin:login": (PUBLIC, PUBLIC),
+    # Wagtail's "failwhale" screen raises on purpose so that staff can see the 500 page.
+    "wagtailadmin_error_test": ("login login login error error error", "login login login error error error"),
     "admin:logout": ("ok ok ok ok ok method", PUBLIC),
     # Wagtail admin screens that manage people and sites.
     **{f"wagtailusers_users:{view}": (ADMIN_SUPERUSER_ONLY, ADMIN_SUPERUSER_ONLY)
@@ -154,18 +208,30 @@ EXPECTED: dict[str, tuple[str, str]] = {
     **{f"wagtailsites:{view}": (ADMIN_SUPERUSER_ONLY, ADMIN_SUPERUSER_ONLY) for view in ("index", "add")},
     **{f"wagtailadmin_workflows:{view}": (ADMIN_SUPERUSER_ONLY, ADMIN_SUPERUSER_ONLY)
        for view in ("index", "add", "edit")},
-    # Forum categories and the points engine: community managers, not brand staff.
-    **{f"{viewset}:{view}": ("login login login denied ok ok", "login login login denied * *")
-       for viewset in ("forum_categories", "points_rules", "points_levels", "points_badges", "points_rings")
-       for view in ("index", "add", "edit")},
+    # Forum categories and the points engine: community managers, not brand staff. Deleting
+    # a category that has topics is refused with a message (a redirect: "ok"), see
+    # tests/community/test_wagtail_admin.py. Like rings are only found, never added by hand.
+    **_admin_screens("forum_categories", who=ADMIN_MANAGERS, no_post=ADMIN_MANAGERS_NO_POST, extra={
+        "forum_categories:reorder": (ADMIN_MANAGERS_NO_POST, ADMIN_MANAGERS)}),
+    **{key: row for viewset in ("points_rules", "points_levels", "points_badges", "points_challenges")
+       for key, row in _admin_screens(viewset, who=ADMIN_MANAGERS, no_post=ADMIN_MANAGERS_NO_POST).items()},
+    **_admin_screens("points_rings", who=ADMIN_MANAGERS, no_post=ADMIN_MANAGERS_NO_POST,
+                     forms=("edit", "delete")),
+    # Snippets: the milestone ladder for managers; the catalogue's categories and purchase
+    # records for superusers (brand staff and managers hold no permission on them).
+    **_snippet_screens("ideas_milestone", who=ADMIN_MANAGERS, no_post=ADMIN_MANAGERS_NO_POST),
+    **_snippet_screens("community_productcategory", who=ADMIN_SUPERUSER, no_post=ADMIN_SUPERUSER_NO_POST),
+    **_snippet_screens("reviews_purchaserecord", who=ADMIN_SUPERUSER, no_post=ADMIN_SUPERUSER_NO_POST),
+    **WAGTAIL_KNOWN_ERRORS,
 }
 
 # Whole third-party admin sites, by prefix (an entry in EXPECTED overrides its group). The
 # walk checks who gets in: never anonymous visitors, customers or suspended members. What a
-# Wagtail view makes of a made-up id once a staff member is in ("*": any answer) is Wagtail's.
+# Wagtail view makes of a made-up id once a staff member is in ("any") is Wagtail's, but it
+# must never be a server error.
 GROUP_EXPECTED: dict[str, tuple[str, str]] = {
-    "admin/": ("login login login * * *", "login login login * * *"),
-    "django-admin/": ("login login login login login *", "login login login login login *"),
+    "admin/": ("login login login any any any", "login login login any any any"),
+    "django-admin/": ("login login login login login any", "login login login login login any"),
 }
 
 
@@ -174,7 +240,9 @@ def expectation(url) -> tuple[str, str] | None:
 
 
 def _accepts(cell: str, got: str) -> bool:
-    return cell == "*" or got in cell.split("|")
+    if cell == "any":
+        return got != "error"
+    return got in cell.split("|")
 
 
 def test_every_url_answers_every_role_as_the_table_says(capsys):

@@ -13,15 +13,16 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from badges.models import Badge, Level, PointRule, SuspectedRing
-from community.models import Notification, User
+from badges.models import Badge, Challenge, Level, PointRule, SuspectedRing
+from community.models import Notification, ProductCategory, User
 from community.roles import COMMUNITY_MANAGERS
 from community.services.notifications import notify
 from community.tasks import unsubscribe_token
+from ideas.models import Milestone
 from moderation.models import QueueItem, Suspension
 from moderation.services.flags import flag_content
 from moderation.services.members import suspend_member
-from reviews.models import FollowUp
+from reviews.models import FollowUp, PurchaseRecord
 from tests.factories import BrandStaffFactory, CommunityManagerFactory, UserFactory, make_product
 from tests.forum.factories import CategoryFactory, make_reply, make_topic
 from tests.ideas.factories import published_idea
@@ -84,6 +85,13 @@ def make_world() -> dict:
     ring.members.set([owner, flagger])
     suspension = Suspension.objects.create(user=owner, reason="Walk",
                                            ends_at=timezone.now() + timezone.timedelta(days=1))
+    challenge = Challenge.objects.create(title="Walk challenge", kind="topic_created", goal=3,
+                                         starts_at=timezone.now(),
+                                         ends_at=timezone.now() + timezone.timedelta(days=7))
+    product_category = ProductCategory.objects.create(name="Walk kettles", slug="walk-kettles")
+    purchase = PurchaseRecord.objects.create(email=owner.email, sku="WALK-1")
+    # The milestone the owner's idea is heading for: deleting it is refused.
+    milestone = Milestone.objects.get(pk=idea.next_milestone_id)
     return {
         "owner": owner, "topic": topic, "reply": reply, "idea": idea, "review": review,
         # URL keywords (by name; "slug" depends on the route, see SLUGS in the walk)
@@ -101,5 +109,12 @@ def make_world() -> dict:
             "points_rules": PointRule.objects.order_by("pk").first().pk,
             "points_levels": Level.objects.order_by("pk").first().pk,
             "points_badges": Badge.objects.order_by("pk").first().pk,
+            "points_challenges": challenge.pk,
+            "wagtailsnippets_ideas_milestone": milestone.pk,
+            "wagtailsnippetchoosers_ideas_milestone": milestone.pk,
+            "wagtailsnippets_community_productcategory": product_category.pk,
+            "wagtailsnippetchoosers_community_productcategory": product_category.pk,
+            "wagtailsnippets_reviews_purchaserecord": purchase.pk,
+            "wagtailsnippetchoosers_reviews_purchaserecord": purchase.pk,
         },
     }
