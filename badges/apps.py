@@ -7,14 +7,16 @@ class BadgesConfig(AppConfig):
 
     def ready(self):
         from badges import config, receivers
-        from badges.services import awards
+        from badges.services import awards, inbox
         from badges.services.recompute import recompute_points
         from community.counters import register_recomputer
         from community.notification_kinds import register_kind
+        from community.selectors import register_failed_work
 
         register_kind(awards.BADGE_KIND, "Badges you earn")
         register_kind(awards.LEVEL_KIND, "Reaching a new level")
         register_kind(awards.CHALLENGE_KIND, "Challenges you complete")
         register_recomputer("badges.points", recompute_points)
+        register_failed_work(inbox.failed_events_summary)
         receivers.connect()
         config.connect()

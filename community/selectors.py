@@ -61,15 +61,29 @@ def email_preferences(*, user: User) -> dict[str, bool]:
     return {kind.key: stored.get(kind.key, kind.email_by_default) for kind in all_kinds()}
 
 
+# Other apps' own queues of deferred work register a summary of what they gave up on
+# (``register_failed_work``): the badges engine's inbox does. Each is a callable returning
+# rows shaped as failed_deferred_tasks' rows.
+_FAILED_WORK_SOURCES: list = []
+
+
+def register_failed_work(summary) -> None:
+    if summary not in _FAILED_WORK_SOURCES:
+        _FAILED_WORK_SOURCES.append(summary)
+
+
 def failed_deferred_tasks() -> list[dict]:
     """The outbox rows given up on (``community.deferred.dead_rows``), one entry per task
     name: ``task_name``, ``count``, ``last_dead_at`` and the newest row's ``last_error``.
-    One query, on the partial index of dead rows."""
+    One query, on the partial index of dead rows, plus one per registered source."""
     dead = OutboxTask.objects.filter(dead_at__isnull=False, completed_at__isnull=True)
     newest_error = (dead.filter(task_name=OuterRef("task_name")).order_by("-dead_at", "-pk")
                     .values("last_error")[:1])
-    return list(
+    rows = list(
         dead.order_by().values("task_name")
         .annotate(count=Count("id"), last_dead_at=Max("dead_at"), last_error=Subquery(newest_error))
         .order_by("-count", "task_name")
     )
+    for summary in _FAILED_WORK_SOURCES:  # one query each
+        rows += summary()
+    return rows

@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('last_error', models.CharField(blank=True, max_length=300)),
+                ('failed_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
                 'ordering': ['pk'],

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
+from django.utils import timezone
 
 from badges import kinds
 from badges.models import PendingEvent, PointsEntry
@@ -93,6 +94,28 @@ def dead_events():
     return PendingEvent.objects.filter(attempts__gte=MAX_ATTEMPTS)
 
 
+def failed_events_summary() -> list[dict]:
+    """Dead events per kind, in the shape of ``community.selectors.failed_deferred_tasks``
+    (registered with it, so the moderation dashboard counts them). One query."""
+    from django.db.models import Count, Max, OuterRef, Subquery
+
+    dead = dead_events()
+    newest_error = (dead.filter(op=OuterRef("op")).order_by("-failed_at", "-pk")
+                    .values("last_error")[:1])
+    return [
+        {"task_name": f"points event: {row['op']}", "count": row["count"],
+         "last_dead_at": row["last_dead_at"], "last_error": row["last_error"]}
+        for row in dead.order_by().values("op").annotate(
+            count=Count("id"), last_dead_at=Max("failed_at"), last_error=Subquery(newest_error))
+    ]
+
+
+def retry_dead_events() -> int:
+    """Give dead events their attempts back (once their cause is fixed); the next drain
+    applies them. Returns how many."""
+    return dead_events().update(attempts=0, last_error="", failed_at=None)
+
+
 def _take_drain_lock(*, wait: bool) -> bool:
     if connection.vendor != "postgresql":
         return True  # SQLite (embedded mode) runs one writer at a time anyway
@@ -128,7 +151,8 @@ def _apply_rows(rows: list[PendingEvent]) -> list[int]:
         except Exception as exc:
             logger.exception("points event %s (%s) failed", row.pk, row.op)
             PendingEvent.objects.filter(pk=row.pk).update(
-                attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:300])
+                attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:300],
+                failed_at=timezone.now())
     return done
 
 

@@ -155,3 +155,31 @@ def test_only_one_drain_runs_at_a_time_on_postgresql(badge_defaults):
         holder.join()
     assert inbox.drain() == 1
     assert points(author) == 2
+
+
+def test_dead_events_are_counted_on_the_dashboard_and_retried_by_command(monkeypatch, client):
+    from django.core.management import call_command
+
+    from community.selectors import failed_deferred_tasks
+    from tests.factories import CommunityManagerFactory
+
+    author = UserFactory()
+    broken = inbox.enqueue("accept_answer", post_id=next_source(), answer_author_id=author.pk,
+                           topic_author_id=UserFactory().pk)
+
+    def crash(**_):
+        raise RuntimeError("answer service is broken")
+
+    monkeypatch.setitem(inbox.OPS, "accept_answer", crash)
+    for _ in range(inbox.MAX_ATTEMPTS):
+        inbox.drain()
+    rows = [row for row in failed_deferred_tasks() if row["task_name"] == "points event: accept_answer"]
+    assert rows and rows[0]["count"] == 1 and "answer service is broken" in rows[0]["last_error"]
+    client.force_login(CommunityManagerFactory())
+    page = client.get("/moderation/dashboard/").content.decode()
+    assert "points event: accept_answer" in page and "retry_points_events" in page
+
+    monkeypatch.setitem(inbox.OPS, "accept_answer", inbox.accept_answer)  # the cause is fixed
+    call_command("retry_points_events")
+    assert not PendingEvent.objects.filter(pk=broken.pk).exists()
+    assert points(author) == 15
