@@ -235,7 +235,9 @@ class BadgeGrant(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="badge_grants")
-    badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="grants")
+    # PROTECT: deleting a badge would silently take it from everyone who earned it; the
+    # admin refuses and says to deactivate it instead.
+    badge = models.ForeignKey(Badge, on_delete=models.PROTECT, related_name="grants")
     source_id = models.PositiveBigIntegerField(default=0)
     granted_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -33,6 +33,8 @@ class BadgeViewSet(CommunityModelViewSet):
     search_fields = ["name", "description"]
     form_fields = ["slug", "name", "description", "icon", "tier", "criteria", "params",
                    "multiple", "auto_revoke", "active"]
+    protected_hint = ("Members keep the badges they earned: untick “active” to stop granting "
+                      "it instead.")
 
 
 class ChallengeViewSet(CommunityModelViewSet):

@@ -240,3 +240,24 @@ def test_snippet_choosers_without_a_creation_form_have_nothing_to_create(manager
     assert client.get(url).status_code == 404
     assert client.post(url, {"supporters": "5"}).status_code == 404
     assert Milestone.objects.filter(supporters=5).count() == 0
+
+
+# Badges ---------------------------------------------------------------------------------------
+
+def test_a_badge_members_hold_is_not_deleted_and_the_manager_is_told_to_deactivate_it(manager):
+    from badges.models import Badge, BadgeGrant
+    from badges.services.ledger import record_event
+    from tests.badges.factories import next_source
+
+    member = UserFactory()
+    record_event(kind="reply_created", user_id=member.pk, source_id=next_source())
+    badge = Badge.objects.get(slug="first-post")
+    url = reverse("points_badges:delete", args=[badge.pk])
+
+    response = signed_in(manager).post(url, follow=True)
+
+    text = page_text(response)
+    assert f"“{badge}” cannot be deleted: 1 badge grant still depends on it." in text
+    assert "untick “active”" in text
+    assert BadgeGrant.objects.filter(user=member, badge=badge).exists()
+    assert deletes_logged() == 0
