@@ -12,7 +12,8 @@ forms a browser posts. At the end it checks:
 * zero 5xx responses (and no transport errors);
 * no lost writes: what the clients were told was saved equals the rows in the database
   (topics, replies, likes, supports, reviews), and the task outbox has drained (the worker
-  gets DRAIN_SECONDS after the clients stop; tasks that failed are sent again by the sweep);
+  gets DRAIN_SECONDS after the clients stop; tasks that failed are sent again by the sweep),
+  and so has the points engine's inbox, with every total equal to the ledger (recompute);
 * memory: the RSS of every server, worker and beat process, sampled every 10 s; growth from
   the end of the warm-up (the first fifth of the run) to the end must stay under 15 %.
 
@@ -411,7 +412,25 @@ def check_writes(writers: list[Writer]) -> dict:
     result["outbox"] = {"rows": OutboxTask.objects.count(),
                         "still_owed": OutboxTask.objects.filter(completed_at__isnull=True).count(),
                         "dispatched_more_than_once": OutboxTask.objects.filter(attempts__gt=1).count()}
+    result["points"] = check_points(deadline)
     return result
+
+
+def check_points(deadline: float) -> dict:
+    """The points engine's inbox drained (beat's drain runs every minute), and every total,
+    rollup and count equals the ledger."""
+    from django.db.models import Sum
+
+    from badges.models import PendingEvent, PointsEntry, UserPoints
+    from badges.services.recompute import recompute_points
+
+    while PendingEvent.objects.exists() and time.monotonic() < deadline:
+        time.sleep(2)
+    ledger = PointsEntry.objects.aggregate(total=Sum("points"))["total"] or 0
+    totals = UserPoints.objects.aggregate(total=Sum("total"))["total"] or 0
+    return {"entries": PointsEntry.objects.count(), "ledger_points": ledger, "total_points": totals,
+            "recompute_drift_rows": recompute_points(),
+            "still_owed": PendingEvent.objects.count()}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -477,7 +496,10 @@ def main() -> None:
 def build_report(args, tally: Tally, writes: dict, memory: dict, seconds: float) -> dict:
     total = sum(tally.statuses.values())
     errors_5xx = sum(n for status, n in tally.statuses.items() if status >= 500)
-    lost = sum(kind["lost"] for name, kind in writes.items() if name != "outbox")
+    lost = sum(kind["lost"] for name, kind in writes.items() if name not in ("outbox", "points"))
+    points = writes["points"]
+    points_exact = (points["still_owed"] == 0 and points["recompute_drift_rows"] == 0
+                    and points["ledger_points"] == points["total_points"])
     actions = {action: {"requests": sum(statuses.values()), "statuses": dict(statuses),
                         "p50_ms": round(percentile(tally.latencies[action], 0.5) * 1000, 1),
                         "p99_ms": round(percentile(tally.latencies[action], 0.99) * 1000, 1)}
@@ -495,7 +517,8 @@ def build_report(args, tally: Tally, writes: dict, memory: dict, seconds: float)
         "writes": writes, "lost_writes": lost, "memory": memory,
         "memory_stable": all(row["stable"] for row in memory.values()),
         "passed": errors_5xx == 0 and not tally.transport_errors and lost == 0
-        and writes["outbox"]["still_owed"] == 0 and all(row["stable"] for row in memory.values()),
+        and writes["outbox"]["still_owed"] == 0 and points_exact
+        and all(row["stable"] for row in memory.values()),
     }
 
 
