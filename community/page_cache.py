@@ -24,6 +24,7 @@ own token put back, through Django's CSRF middleware as usual (which sets their 
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from django.conf import settings
@@ -51,7 +52,9 @@ def bump_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates every page
         cache.add(VERSION_KEY, 1, timeout=None)
-        cache.incr(VERSION_KEY)
+        # The cache may be down: pages stored before the outage expire within MAX_AGE.
+        with contextlib.suppress(ValueError):
+            cache.incr(VERSION_KEY)
 
 
 def current_version() -> int:

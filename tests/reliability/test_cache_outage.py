@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import caches
 
 from moderation.services.limits import check_can_act
-from tests.factories import UserFactory
+from tests.factories import PASSWORD, UserFactory
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
@@ -22,7 +22,7 @@ def dead_cache(settings):
 def test_every_cache_operation_fails_soft(dead_cache):
     assert dead_cache.get("k", "default") == "default"
     assert dead_cache.set("k", 1) is None
-    assert dead_cache.add("k", 1) is False
+    assert dead_cache.add("k", 1) is True  # as a new key whose write was dropped
     assert dead_cache.get_many(["a", "b"]) == {}
     assert dead_cache.delete("k") is False
     assert dead_cache.has_key("k") is False
@@ -37,6 +37,24 @@ def test_rate_limits_fail_open_while_the_cache_is_down(dead_cache, settings):
     member = UserFactory(username="talker")
     for _ in range(3):
         check_can_act(user=member, action="reply", text="Thanks, that worked.")  # never refused
+
+
+@pytest.mark.django_db
+def test_a_member_signs_in_through_the_form_while_the_cache_is_down(dead_cache, client, caplog):
+    """allauth's login rate limit takes a cache ``add`` as its lock: it must not refuse."""
+    UserFactory(username="returning", email="returning@example.com")
+    response = client.post("/accounts/login/", {"login": "returning", "password": PASSWORD})
+    assert response.status_code == 302, response.content[:500]
+    assert client.get("/").wsgi_request.user.username == "returning"
+
+
+@pytest.mark.django_db
+def test_a_write_during_the_outage_logs_no_error_from_the_page_cache(dead_cache, settings, caplog):
+    from community import page_cache
+
+    settings.HEARTH_ANONYMOUS_PAGE_CACHE = True
+    page_cache.bump_version()  # incr and add both meet the dead cache
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
 
 
 @pytest.mark.django_db
