@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -103,6 +104,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers),
          "--no-scheduler", "-v", "0"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group, so stop_server can end all of it
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -117,8 +119,12 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
 
 
 def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()
-    server.wait(timeout=30)
+    server.terminate()  # serve stops its Daphne children, killing them after a grace period
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def measure_pages(base: str, data: dict, cookie: str, args) -> tuple[dict, list[dict]]:

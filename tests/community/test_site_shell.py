@@ -165,3 +165,22 @@ def test_serve_refuses_several_processes_without_a_shared_channel_layer(settings
     settings.REDIS_URL = ""
     with pytest.raises(CommandError, match="needs REDIS_URL"):
         call_command("serve", workers=2, no_scheduler=True)
+
+
+def test_serve_kills_a_child_that_outlives_its_grace_period_after_sigterm():
+    import subprocess
+    import sys
+    import time
+
+    from community.management.commands.serve import stop_children
+
+    stubborn = subprocess.Popen([sys.executable, "-c", (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); "
+        "time.sleep(60)")], stdout=subprocess.PIPE)
+    polite = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert stubborn.stdout.readline() == b"up\n"  # its SIGTERM handler is in place
+    started = time.monotonic()
+    stop_children([stubborn, polite], grace=1)
+    assert time.monotonic() - started < 10
+    assert polite.returncode == -15  # stopped by SIGTERM
+    assert stubborn.returncode == -9  # killed once the grace period was over

@@ -3,9 +3,13 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+STOP_GRACE_SECONDS = 10
 
 
 class Command(BaseCommand):
@@ -59,20 +63,26 @@ class Command(BaseCommand):
         children = [subprocess.Popen(command, pass_fds=(fd,), env=os.environ.copy())  # noqa: S603
                     for _ in range(workers)]
 
-        def stop(signum, frame):
-            for child in children:
-                child.terminate()
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
+        signal.signal(signal.SIGINT, lambda signum, frame: stopping.set())
+        # If any child dies, stop them all rather than serve at reduced capacity.
+        while not stopping.is_set() and all(child.poll() is None for child in children):
+            stopping.wait(0.5)
+        stop_children(children)
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+
+def stop_children(children: list[subprocess.Popen], grace: float = STOP_GRACE_SECONDS) -> None:
+    """SIGTERM every child, then SIGKILL what is still running after ``grace`` seconds in all.
+    A Daphne process can outlive SIGTERM for long: at exit Python joins the request threads,
+    and one caught between the sync middleware and the stopped event loop never returns."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
         try:
-            os.wait()  # if any child dies, stop them all rather than serve at reduced capacity
-        except ChildProcessError:
-            pass
-        finally:
-            stop(None, None)
-            for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
