@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.soak [--minutes 10] [--readers 6] [--writers 6] [--workers 2]
 
 Runs what production runs: `manage.py serve --workers N` (several Daphne processes on one
-socket), a Celery worker and Celery beat, on PostgreSQL (database `hearth_soak`, recreated
+socket), two Celery worker nodes and Celery beat, on PostgreSQL (database `hearth_soak`, recreated
 each run) and Redis (db 6); override with DATABASE_URL / REDIS_URL. Readers fetch the forum,
 topics, ideas and product pages anonymously; writers are signed-in members who start topics,
 reply, like and unlike, support and withdraw, and review products, through the same HTML
@@ -14,6 +14,7 @@ forms a browser posts. At the end it checks:
   (topics, replies, likes, supports, reviews), and the task outbox has drained (the worker
   gets DRAIN_SECONDS after the clients stop; tasks that failed are sent again by the sweep),
   and so has the points engine's inbox, with every total equal to the ledger (recompute);
+* periodic jobs run once: every job beat sent was received by one worker node, none twice;
 * memory: the RSS of every server, worker and beat process, sampled every 10 s; growth from
   the end of the warm-up (the first fifth of the run) to the end must stay under 15 %.
 
@@ -25,6 +26,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import secrets
 import subprocess
 import sys
@@ -46,6 +48,7 @@ SAMPLE_EVERY = 10.0
 REQUEST_TIMEOUT = 120
 # After the clients stop, the worker gets this long to finish what the outbox still owes.
 DRAIN_SECONDS = 480
+WORKER_NODES = ("a", "b")
 VOCABULARY = ["kettle", "filter", "lid", "handle", "boils", "quickly", "quiet", "cable", "warranty",
               "descaling", "light", "base", "spout", "water", "steam", "temperature", "button",
               "cracked", "lovely", "replaced"]
@@ -87,9 +90,12 @@ def start_processes(args, log_dir: Path) -> dict[str, subprocess.Popen]:
     commands = {
         "web": [sys.executable, "manage.py", "serve", "--port", str(args.port), "--workers",
                 str(args.workers), "--no-scheduler", "-v", "0"],
-        "worker": [sys.executable, "-m", "celery", "-A", "community", "worker", "--concurrency=2",
-                   "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
-        "beat": [sys.executable, "-m", "celery", "-A", "community", "beat", "--loglevel=WARNING",
+        # Two worker nodes on one queue, as when workers scale out: each message goes to one.
+        **{f"worker-{node}": [sys.executable, "-m", "celery", "-A", "community", "worker",
+                              "-n", f"soak-{node}@%h", "--concurrency=1", "--without-heartbeat",
+                              "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+           for node in WORKER_NODES},
+        "beat": [sys.executable, "-m", "celery", "-A", "community", "beat", "--loglevel=INFO",
                  "-s", str(log_dir / "beat-schedule")],
     }
     processes = {}
@@ -433,6 +439,32 @@ def check_points(deadline: float) -> dict:
             "still_owed": PendingEvent.objects.count()}
 
 
+BEAT_SENT = re.compile(r"Sending due task (\S+) \((\S+)\)")
+TASK_RECEIVED = re.compile(r"Task (\S+)\[([0-9a-f-]+)\] received")
+
+
+def check_periodic_jobs(log_dir: Path) -> dict:
+    """Each periodic job beat sent ran once, on one of the worker nodes: per scheduled task,
+    what beat sent, what each node received (by task id), and ids received more than once.
+    Tasks the web processes also send (a drain after commit) are received more often than
+    beat sent them; the check is then that none ran twice."""
+    sent = Counter(match.group(2) for match in BEAT_SENT.finditer((log_dir / "beat.log").read_text()))
+    received: dict[str, Counter] = defaultdict(Counter)
+    ids = Counter()
+    for node in WORKER_NODES:
+        for match in TASK_RECEIVED.finditer((log_dir / f"worker-{node}.log").read_text()):
+            received[match.group(1)][node] += 1
+            ids[match.group(2)] += 1
+    twice = {task_id for task_id, n in ids.items() if n > 1}
+    jobs = {task: {"sent_by_beat": n, "received": dict(received[task]),
+                   "missing": max(0, n - sum(received[task].values()))}
+            for task, n in sorted(sent.items())}
+    # A tick sent just before the stack stopped may not have been taken yet.
+    return {"jobs": jobs, "task_ids_received_twice": len(twice),
+            "nodes_used": sorted({node for task in received.values() for node in task}),
+            "once": not twice and all(job["missing"] <= 1 for job in jobs.values())}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
@@ -468,7 +500,7 @@ def main() -> None:
     duration = args.minutes * 60
     samples: list[tuple[float, dict[str, int]]] = []
     print(f"soaking for {args.minutes:g} min: {args.readers} readers, {args.writers} writers, "
-          f"{args.workers} ASGI processes, a Celery worker (2 processes), beat")
+          f"{args.workers} ASGI processes, {len(WORKER_NODES)} Celery worker nodes, beat")
     started = time.monotonic()
     follower = threading.Thread(target=follow_new_topics, args=(world, stop), daemon=True)
     try:
@@ -489,6 +521,7 @@ def main() -> None:
         stop.set()
         stop_processes(processes)
     memory = memory_report(samples, warm_up_seconds=duration / 5)
+    writes["periodic"] = check_periodic_jobs(log_dir)
     report = build_report(args, tally, writes, memory, time.monotonic() - started)
     write_report(report)
 
@@ -496,7 +529,8 @@ def main() -> None:
 def build_report(args, tally: Tally, writes: dict, memory: dict, seconds: float) -> dict:
     total = sum(tally.statuses.values())
     errors_5xx = sum(n for status, n in tally.statuses.items() if status >= 500)
-    lost = sum(kind["lost"] for name, kind in writes.items() if name not in ("outbox", "points"))
+    lost = sum(kind["lost"] for name, kind in writes.items()
+               if name not in ("outbox", "points", "periodic"))
     points = writes["points"]
     points_exact = (points["still_owed"] == 0 and points["recompute_drift_rows"] == 0
                     and points["ledger_points"] == points["total_points"])
@@ -508,7 +542,7 @@ def build_report(args, tally: Tally, writes: dict, memory: dict, seconds: float)
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "load_average_at_end": os.getloadavg()},
         "settings": {"minutes": args.minutes, "readers": args.readers, "writers": args.writers,
-                     "asgi_processes": args.workers, "celery_worker_processes": 2,
+                     "asgi_processes": args.workers, "celery_worker_nodes": len(WORKER_NODES),
                      "think_seconds": args.think,
                      "sentiment": args.sentiment, "memory_growth_bound": MEMORY_GROWTH_BOUND},
         "requests": total, "requests_per_second": round(total / seconds, 1),
@@ -517,7 +551,7 @@ def build_report(args, tally: Tally, writes: dict, memory: dict, seconds: float)
         "writes": writes, "lost_writes": lost, "memory": memory,
         "memory_stable": all(row["stable"] for row in memory.values()),
         "passed": errors_5xx == 0 and not tally.transport_errors and lost == 0
-        and writes["outbox"]["still_owed"] == 0 and points_exact
+        and writes["outbox"]["still_owed"] == 0 and points_exact and writes["periodic"]["once"]
         and all(row["stable"] for row in memory.values()),
     }
 
