@@ -24,6 +24,7 @@ own token put back, through Django's CSRF middleware as usual (which sets their 
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from django.conf import settings
@@ -51,7 +52,11 @@ def bump_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates every page
         cache.add(VERSION_KEY, 1, timeout=None)
-        cache.incr(VERSION_KEY)
+        # Still missing: the cache is unreachable (community.cache reports every key as
+        # missing). No page is served from it meanwhile and what it held expires within
+        # MAX_AGE; raising would log an error after every committed write of the outage.
+        with contextlib.suppress(ValueError):
+            cache.incr(VERSION_KEY)
 
 
 def current_version() -> int:

@@ -2,11 +2,15 @@
 fail open, and pages still render from the database. (Runs without the stack: nothing
 listens on the port the cache points at.)"""
 
+import logging
+
 import pytest
 from django.core.cache import caches
 
+from community import page_cache
 from moderation.services.limits import check_can_act
 from tests.factories import UserFactory
+from tests.forum.factories import make_reply, make_topic
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
@@ -47,3 +51,15 @@ def test_pages_and_sign_in_work_while_the_cache_is_down(dead_cache, client, site
     assert response.status_code == 200
     assert response.wsgi_request.user == member
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_writes_while_the_cache_is_down_log_no_error_from_the_page_cache(
+        dead_cache, settings, caplog, django_capture_on_commit_callbacks, moderation_relaxed):
+    settings.HEARTH_ANONYMOUS_PAGE_CACHE = True
+    topic = make_topic(title="Descaling the kettle")
+    with caplog.at_level(logging.WARNING), django_capture_on_commit_callbacks(execute=True):
+        make_reply(topic, body="Citric acid works wonders.")  # commits bump the pages' version
+        page_cache.bump_version()
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert page_cache.current_version() == 1  # what a page is keyed by while nothing is stored
