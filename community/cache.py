@@ -4,10 +4,11 @@ dropped, so every page still renders from the database.
 What leans on the cache, and what it does while Redis is down:
 * sessions (``cached_db``): read from and written to the database, which stays the truth;
 * Wagtail's and the apps' caches: recomputed per request;
-* rate-limit counters (``moderation.services.limits``): they fail OPEN. A miss counts as an
-  empty window, so members can keep posting; refusing every write during a cache outage would
-  lose more than a few minutes without rate limits risk, and suspensions, trust rules, spam
-  scans and pre-moderation, which live in the database, keep applying.
+* rate-limit counters (``moderation.services.limits``) and allauth's rate-limit lock (``add``):
+  they fail OPEN. A miss counts as an empty window and ``add`` succeeds, so members can keep
+  signing in and posting; refusing every write during a cache outage would lose more than a
+  few minutes without rate limits risk, and suspensions, trust rules, spam scans and
+  pre-moderation, which live in the database, keep applying.
 
 Failures are logged at most once per ``LOG_EVERY`` seconds per process.
 """
@@ -38,8 +39,12 @@ class FailSoftRedisCache(RedisCache):
         try:
             return super().add(key, *args, **kwargs)
         except UNAVAILABLE:
+            # Fails open like the rest: "added" rather than "taken". Callers use add as a
+            # lock or a once-only marker (allauth's rate limits lock with it before every
+            # sign-in); refusing would turn every sign-in into "too many attempts" for the
+            # whole outage, while a lock no one else can reach protects nothing anyway.
             self._failed("add")
-            return False
+            return True
 
     def get(self, key, default=None, version=None):
         try:

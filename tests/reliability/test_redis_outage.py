@@ -94,8 +94,10 @@ def test_the_site_keeps_serving_and_saving_through_a_redis_outage_and_catches_up
     assert owed.filter(task_name="forum.tasks.notify_watchers").exists()
     # The reply's points wait in the engine's inbox (the drain task could not be sent).
     assert PendingEvent.objects.filter(op="record", args__kind="reply_created").exists()
-    # The first refusal is recorded; the rest were not even tried (the broker is paused).
-    assert owed.exclude(last_error="").count() == 1
+    # The page view's activity report (best effort, no row: the day's visit, now that the
+    # cache's add fails open) met the broker down first and paused it: the reply's tasks were
+    # not even tried, each is left owed for the sweep.
+    assert not owed.exclude(last_error="").exists()
     owed_count = owed.count()
     connected, code = _open_topic_socket(topic.pk)
     assert connected is False and code == 4013  # closed cleanly: "try again later"
