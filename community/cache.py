@@ -4,11 +4,11 @@ dropped, so every page still renders from the database.
 What leans on the cache, and what it does while Redis is down:
 * sessions (``cached_db``): read from and written to the database, which stays the truth;
 * Wagtail's and the apps' caches: recomputed per request;
-* rate-limit counters (``moderation.services.limits`` and allauth's): they fail OPEN. A
-  miss counts as an empty window, so members can keep signing in and posting; refusing every
-  write during a cache outage would lose more than a few minutes without rate limits risk,
-  and suspensions, trust rules, spam scans and pre-moderation, which live in the database,
-  keep applying.
+* rate-limit counters (``moderation.services.limits``) and allauth's rate-limit lock (``add``):
+  they fail OPEN. A miss counts as an empty window and ``add`` succeeds, so members can keep
+  signing in and posting; refusing every write during a cache outage would lose more than a
+  few minutes without rate limits risk, and suspensions, trust rules, spam scans and
+  pre-moderation, which live in the database, keep applying.
 
 Failures are logged at most once per ``LOG_EVERY`` seconds per process.
 """
@@ -39,10 +39,10 @@ class FailSoftRedisCache(RedisCache):
         try:
             return super().add(key, *args, **kwargs)
         except UNAVAILABLE:
-            # As if the key were new and the write dropped, like ``set``: callers go ahead.
-            # allauth's rate limits take ``add`` as a lock; answering False would refuse every
-            # sign-in while Redis is down. The "once" keys built on ``add`` (a day's visit, a
-            # task token, a drain already owed) then count or run again: harmless repeats.
+            # Fails open like the rest: "added" rather than "taken". Callers use add as a
+            # lock or a once-only marker (allauth's rate limits lock with it before every
+            # sign-in); refusing would turn every sign-in into "too many attempts" for the
+            # whole outage, while a lock no one else can reach protects nothing anyway.
             self._failed("add")
             return True
 

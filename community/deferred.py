@@ -25,10 +25,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from community.models import OutboxTask
 
 logger = logging.getLogger(__name__)
+
+# What sending raises when the broker cannot be reached (kombu wraps the client's errors).
+BROKER_UNREACHABLE = (KombuOperationalError, OSError)
 
 # The message header that carries the outbox row id to the worker (see mark_completed).
 OUTBOX_HEADER = "hearth_outbox_id"
@@ -97,10 +101,18 @@ def dispatch(row_id: int, task, args, kwargs) -> bool:
     try:
         result = task.apply_async(args=list(args), kwargs=dict(kwargs), headers={OUTBOX_HEADER: row_id})
     except Exception as exc:  # broker down, or (embedded mode) the task itself failed
+        error = f"{type(exc).__name__}: {exc}"[:300]
         if not _eager():
             _pause_broker()
         logger.warning("task %s not dispatched; the outbox sweep will send it", task.name, exc_info=True)
-        _record(row_id, dispatched_at=now, last_error=f"{type(exc).__name__}: {exc}"[:300])
+        if not _eager() and isinstance(exc, BROKER_UNREACHABLE):
+            # The broker never took the task: it is owed again at once (the next sweep past
+            # the grace period sends it), not after the redispatch lease that gives a task
+            # in a worker's hands its time. Nor is an attempt spent: attempts count tasks
+            # handed over that did not complete, and a long outage must not use them up.
+            OutboxTask.objects.filter(pk=row_id).update(dispatched_at=None, last_error=error)
+            return False
+        _record(row_id, dispatched_at=now, last_error=error)
         return False
     if _eager():
         # Run in-process: done when it succeeded, else owed again (the sweep retries it).

@@ -52,7 +52,9 @@ def bump_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates every page
         cache.add(VERSION_KEY, 1, timeout=None)
-        # The cache may be down: pages stored before the outage expire within MAX_AGE.
+        # Still missing: the cache is unreachable (community.cache reports every key as
+        # missing). No page is served from it meanwhile and what it held expires within
+        # MAX_AGE; raising would log an error after every committed write of the outage.
         with contextlib.suppress(ValueError):
             cache.incr(VERSION_KEY)
 

@@ -71,19 +71,34 @@ def test_with_the_broker_down_the_write_succeeds_and_the_sweep_sends_the_task_la
     # The first task the write owed met the broker down (and paused dispatching, so the rest
     # of the write's tasks were left to the sweep without another failed connection).
     first = OutboxTask.objects.order_by("pk").first()
-    assert first.attempts == 1 and "Error" in first.last_error
+    # Refused, so never in the broker: owed again at once, and no attempt spent.
+    assert first.attempts == 0 and first.dispatched_at is None and "Error" in first.last_error
     owed = OutboxTask.objects.filter(completed_at__isnull=True).count()
 
     # The broker is back (here: tasks run in-process again); the sweep finds the row.
     broker_down.conf.task_always_eager = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
     assert dispatch_outbox()["sent"] == 0  # within the grace period the row is left alone
-    _age_rows(settings.HEARTH_OUTBOX_REDISPATCH_SECONDS + 1)
+    # The next sweep past the grace period sends it: not only once the redispatch lease
+    # (15 minutes, the time a task taken by a worker is given) has run out.
+    _age_rows(settings.HEARTH_OUTBOX_GRACE_SECONDS + 1)
     assert dispatch_outbox()["sent"] == owed
     assert RUNS == [(3, "")]
     assert OutboxTask.objects.get(task_name="tests.reliability.record_run").completed_at is not None
     _age_rows(settings.HEARTH_OUTBOX_REDISPATCH_SECONDS + 1)
     assert dispatch_outbox()["sent"] == 0  # completed work is never sent again
+
+
+def test_a_long_broker_outage_spends_no_attempts_and_marks_nothing_dead(commit, broker_down, settings):
+    settings.HEARTH_OUTBOX_MAX_ATTEMPTS = 2
+    with commit():
+        deferred.enqueue_on_commit(record_run, 4)
+    for _ in range(3):  # sweeps while the broker still refuses
+        _age_rows(settings.HEARTH_OUTBOX_GRACE_SECONDS + 1)
+        assert dispatch_outbox() == {"sent": 0, "failed": 1, "died": 0, "dead": 0, "purged": 0}
+    row = OutboxTask.objects.get(task_name="tests.reliability.record_run")
+    assert row.attempts == 0 and row.dead_at is None and row.dispatched_at is None
+    assert row in deferred.owed_rows()
 
 
 def test_after_a_refusal_requests_leave_the_broker_alone_for_a_while(commit, broker_down, monkeypatch):
