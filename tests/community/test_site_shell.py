@@ -168,8 +168,6 @@ def test_serve_refuses_several_processes_without_a_shared_channel_layer(settings
 
 
 def test_serve_kills_a_child_that_outlives_its_grace_period_after_sigterm():
-    import subprocess
-    import sys
     import time
 
     from community.management.commands.serve import stop_children
@@ -184,3 +182,20 @@ def test_serve_kills_a_child_that_outlives_its_grace_period_after_sigterm():
     assert time.monotonic() - started < 10
     assert polite.returncode == -15  # stopped by SIGTERM
     assert stubborn.returncode == -9  # killed once the grace period was over
+
+
+def test_serve_gives_each_process_its_own_socket_on_the_port_and_refuses_a_taken_port():
+    from django.core.management.base import CommandError
+
+    from community.management.commands.serve import ensure_port_free, reuse_port_listener
+
+    first = reuse_port_listener("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    second = reuse_port_listener("127.0.0.1", port)  # the kernel spreads connections over both
+    try:
+        assert second.getsockname()[1] == port
+        with pytest.raises(CommandError, match="in use"):
+            ensure_port_free("127.0.0.1", port)  # a second serve must not join this group
+    finally:
+        first.close()
+        second.close()

@@ -50,18 +50,19 @@ class Command(BaseCommand):
         self._run_workers(host, port, workers, verbosity)
 
     def _run_workers(self, host: str, port: int, workers: int, verbosity: int) -> None:
-        """Bind once here and hand the socket to each Daphne child, so the kernel spreads
-        connections across processes (the same model as gunicorn's pre-fork workers)."""
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-        listener.listen(1024)
-        listener.set_inheritable(True)
-        fd = listener.fileno()
-        command = [sys.executable, "-m", "daphne", "--fd", str(fd), "--proxy-headers",
-                   "-v", str(verbosity), "community.asgi:application"]
-        children = [subprocess.Popen(command, pass_fds=(fd,), env=os.environ.copy())  # noqa: S603
-                    for _ in range(workers)]
+        """One listening socket per Daphne child, all bound to the port with SO_REUSEPORT, so
+        the kernel spreads new connections across the processes. (With one shared socket,
+        the process that wakes first accepts every pending connection: under 16 keep-alive
+        connections one Daphne served them all while the other sat idle.)"""
+        ensure_port_free(host, port)
+        listeners = [reuse_port_listener(host, port) for _ in range(workers)]
+        children = [
+            subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), "--proxy-headers",
+                 "-v", str(verbosity), "community.asgi:application"],
+                pass_fds=(listener.fileno(),), env=os.environ.copy())
+            for listener in listeners
+        ]
 
         stopping = threading.Event()
         signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
@@ -70,6 +71,28 @@ class Command(BaseCommand):
         while not stopping.is_set() and all(child.poll() is None for child in children):
             stopping.wait(0.5)
         stop_children(children)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Refuse a port another server holds, even one bound with SO_REUSEPORT: our sockets
+    would otherwise join its group and share its traffic."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        probe.bind((host, port))
+    except OSError as exc:
+        raise CommandError(f"{host}:{port} is in use ({exc.strerror})") from exc
+    finally:
+        probe.close()
+
+
+def reuse_port_listener(host: str, port: int) -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    listener.bind((host, port))
+    listener.listen(1024)
+    listener.set_inheritable(True)
+    return listener
 
 
 def stop_children(children: list[subprocess.Popen], grace: float = STOP_GRACE_SECONDS) -> None:
