@@ -15,8 +15,8 @@ STOP_GRACE_SECONDS = 10
 class Command(BaseCommand):
     help = (
         "Serve Hearth over ASGI (HTTP and websockets) with Daphne. --workers N runs N Daphne "
-        "processes sharing one listening socket. Without a task broker (embedded mode) this "
-        "process also runs the periodic jobs."
+        "processes on one port (a SO_REUSEPORT socket each). Without a task broker (embedded "
+        "mode) this process also runs the periodic jobs."
     )
 
     def add_arguments(self, parser):
