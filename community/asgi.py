@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, websockets through Channels with the session user."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -23,3 +24,9 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (Django, Wagtail, every app, the URLconf) lives as long as the
+# process: move it out of the garbage collector's generations, so a full collection scans only
+# what requests allocate (a full pass over the startup heap took ~60 ms, a pause that showed
+# in every page's p99 latency).
+gc.freeze()
