@@ -12,6 +12,7 @@ import os
 import socket
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -116,13 +117,14 @@ def live(server, transactional_db):
     return server
 
 
-@pytest.fixture
-def new_page(browser, live):
-    """Open pages in fresh browser contexts (one per member); all closed after the test."""
+@contextmanager
+def page_opener(browser, base_url: str):
+    """A function that opens a page in a fresh browser context (one per member), each page
+    collecting its script errors in ``page.errors``; every context is closed on exit."""
     contexts = []
 
     def open_page():
-        context = browser.new_context(base_url=live.url, viewport={"width": 1200, "height": 900})
+        context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 900})
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
@@ -130,9 +132,18 @@ def new_page(browser, live):
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture
+def new_page(browser, live):
+    """Open pages in fresh browser contexts (one per member); all closed after the test."""
+    with page_opener(browser, live.url) as open_page:
+        yield open_page
 
 
 def log_in(page, username: str, password: str) -> None:

@@ -34,7 +34,7 @@ from community.models import OutboxTask
 from forum.models import Post
 from ideas.models import Support
 from reviews.models import Review
-from tests.browser.conftest import _free_port, log_in
+from tests.browser.conftest import _free_port, log_in, page_opener
 from tests.factories import PASSWORD, UserFactory, make_product
 from tests.forum.factories import CategoryFactory, make_topic
 from tests.ideas.factories import published_idea
@@ -135,20 +135,8 @@ def stack(transactional_db, tmp_path):
 
 @pytest.fixture
 def open_page(browser, stack):
-    contexts = []
-
-    def open_one():
-        context = browser.new_context(base_url=stack.url, viewport={"width": 1200, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
-
-    yield open_one
-    for context in contexts:
-        context.close()
+    with page_opener(browser, stack.url) as open_one:
+        yield open_one
 
 
 def _wait_for(condition, *, timeout: float, what: str, state=lambda: ""):
