@@ -14,9 +14,10 @@ Failures are logged at most once per ``LOG_EVERY`` seconds per process.
 """
 
 import logging
+import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -26,8 +27,34 @@ UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 LOG_EVERY = 30.0
 
 
+_shared_pools: dict[tuple, object] = {}
+_shared_pools_lock = threading.Lock()
+
+
+class SharedPoolRedisCacheClient(RedisCacheClient):
+    """One connection pool per server and options for the whole process. Django keeps a cache
+    backend per thread and async context, and under ASGI every request gets its own, so the
+    stock client opened a new Redis connection (HELLO, SELECT) for every request that touched
+    the cache. redis-py pools are thread-safe and reset themselves after a fork."""
+
+    def _get_connection_pool(self, write):
+        server = self._servers[self._get_connection_pool_index(write)]
+        key = (server, tuple(sorted((name, repr(value)) for name, value in self._pool_options.items())))
+        pool = _shared_pools.get(key)
+        if pool is None:
+            with _shared_pools_lock:
+                pool = _shared_pools.get(key)
+                if pool is None:
+                    pool = _shared_pools[key] = self._pool_class.from_url(server, **self._pool_options)
+        return pool
+
+
 class FailSoftRedisCache(RedisCache):
     _last_logged = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = SharedPoolRedisCacheClient
 
     def _failed(self, operation: str) -> None:
         now = time.monotonic()

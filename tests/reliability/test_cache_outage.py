@@ -76,3 +76,16 @@ def test_writes_while_the_cache_is_down_log_no_error_from_the_page_cache(
         page_cache.bump_version()
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
     assert page_cache.current_version() == 1  # what a page is keyed by while nothing is stored
+
+
+def test_cache_backends_of_different_requests_share_one_connection_pool():
+    """Under ASGI each request gets its own cache backend object: they must not each open a
+    connection to Redis."""
+    from community.cache import FailSoftRedisCache
+
+    params = {"OPTIONS": {"socket_connect_timeout": 0.5}}
+    first = FailSoftRedisCache(DEAD_REDIS, params)._cache._get_connection_pool(write=True)
+    second = FailSoftRedisCache(DEAD_REDIS, params)._cache._get_connection_pool(write=False)
+    other = FailSoftRedisCache("redis://127.0.0.1:1/1", params)._cache._get_connection_pool(write=True)
+    assert first is second
+    assert other is not first  # another database (or server) has its own pool
