@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 import pytest
 from asgiref.sync import sync_to_async
+from django import db
 
 # Playwright's sync API keeps an event loop in the main thread; the test code around it is
 # still synchronous, so Django's guard against ORM calls from async code does not apply.
@@ -83,7 +84,15 @@ class ThreadedDaphne:
     def call(self, fn, *args, **kwargs):
         """Run ``fn`` as the server would: in a worker thread of the server's event loop, so
         that its live events reach the server's consumers in any channel-layer mode."""
-        coroutine = sync_to_async(fn, thread_sensitive=False)(*args, **kwargs)
+        def run_and_close():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                # The worker thread's connection would otherwise stay open and keep the test
+                # database from being dropped at the end of the session.
+                db.connections.close_all()
+
+        coroutine = sync_to_async(run_and_close, thread_sensitive=False)()
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=20)
 
     def stop(self) -> None:
