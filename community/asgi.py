@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, websockets through Channels with the session user."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -23,3 +24,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+if os.environ.get("HEARTH_GC_FREEZE") == "1":
+    # Set by `manage.py serve`. Everything loaded so far lives as long as the process: move
+    # it out of the collector's generations so full collections (which the allocation-heavy
+    # template rendering triggers) do not walk tens of thousands of long-lived objects.
+    gc.collect()
+    gc.freeze()

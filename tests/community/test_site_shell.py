@@ -165,3 +165,23 @@ def test_serve_refuses_several_processes_without_a_shared_channel_layer(settings
     settings.REDIS_URL = ""
     with pytest.raises(CommandError, match="needs REDIS_URL"):
         call_command("serve", workers=2, no_scheduler=True)
+
+
+def test_serve_stops_children_that_ignore_sigterm_after_the_grace_period():
+    import subprocess
+    import sys
+    import time
+
+    from community.management.commands.serve import stop_children
+
+    stubborn = ("import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                "print(1, flush=True); time.sleep(60)")
+    polite = "import time; print(1, flush=True); time.sleep(60)"
+    children = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+                for code in (stubborn, polite)]
+    for child in children:
+        child.stdout.readline()  # started, handler installed
+    started = time.monotonic()
+    stop_children(children, grace=1.0)
+    assert time.monotonic() - started < 5
+    assert [child.poll() for child in children] == [-9, -15]

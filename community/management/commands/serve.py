@@ -3,9 +3,13 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+# Daphne takes ~2 s to exit on SIGTERM when idle; what still runs after this is killed.
+CHILD_GRACE_SECONDS = 8.0
 
 
 class Command(BaseCommand):
@@ -33,6 +37,9 @@ class Command(BaseCommand):
 
             EmbeddedScheduler().start()
             self.stdout.write("Periodic jobs run in-process (embedded mode).")
+        # Each server process freezes the objects of its start-up (community.asgi): the
+        # collector then never scans the imported modules, URL patterns and settings again.
+        os.environ.setdefault("HEARTH_GC_FREEZE", "1")
         self.stdout.write(f"Serving Hearth at http://{host}:{port}/ with {workers} process(es)")
         self.stdout.flush()
         if workers <= 1:
@@ -60,19 +67,37 @@ class Command(BaseCommand):
                     for _ in range(workers)]
 
         def stop(signum, frame):
-            for child in children:
-                child.terminate()
+            # Leave os.wait() at once: returning from the handler would resume the wait
+            # (PEP 475), and a Daphne child that is slow to exit (a request or socket still
+            # open) kept this process, and so its children, alive until killed by hand.
+            raise _Stop
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
             os.wait()  # if any child dies, stop them all rather than serve at reduced capacity
-        except ChildProcessError:
+        except (ChildProcessError, _Stop):
             pass
         finally:
-            stop(None, None)
-            for child in children:
-                try:
-                    child.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            stop_children(children)
+
+
+class _Stop(Exception):
+    """Raised by the SIGTERM/SIGINT handler of ``serve --workers``."""
+
+
+def stop_children(children: list[subprocess.Popen], grace: float = CHILD_GRACE_SECONDS) -> None:
+    """SIGTERM every child, give them ``grace`` seconds together to finish, then SIGKILL
+    whoever is left: stopping never hangs and never leaves a Daphne process behind."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
