@@ -96,3 +96,41 @@ def test_staff_and_members_share_no_controls_through_the_cache(client, alice, bo
         assert "Edit" not in html and "Delete" not in html and "Accept" not in html
         assert "Flag this" not in html and "csrfmiddlewaretoken" not in html
 
+
+
+def _squash(html: str) -> str:
+    import re
+
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+def test_the_post_actions_tag_renders_what_the_reference_template_does(rf, alice, bob, manager, category):
+    """``{% post_actions %}`` (Python, for speed) against forum/includes/post_actions.html for
+    every state a reader can be in: liked or not, may like, reply, accept, edit, flag."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import get_token
+    from django.template import engines
+
+    from forum import selectors
+    from forum.templatetags.forum_tags import post_actions
+
+    topic = make_topic(author=alice, category=category)
+    reply = make_reply(topic, author=bob)
+    services.like_post(user=alice, post=reply)
+    services.accept_answer(actor=alice, post=reply)
+    engine = engines["django"].engine
+    reference = engine.get_template("forum/includes/post_actions.html")
+    for reader in (alice, bob, manager, AnonymousUser()):
+        request = rf.get("/")
+        request.user = reader
+        token = get_token(request)
+        loaded = selectors.topic_for_reader(user=reader, topic_id=topic.pk)
+        for post in selectors.topic_page_posts(user=reader, topic=loaded, page=1):
+            for can_reply in (True, False):
+                from django.template import Context
+
+                values = {"post": post, "user": reader, "request": request, "csrf_token": token,
+                          "can_reply": can_reply}
+                ours = post_actions(Context(values), post)
+                theirs = reference.render(Context(values))
+                assert _squash(ours) == _squash(theirs), (reader, post.post_number)
