@@ -28,7 +28,7 @@ def product_reviews(context, product):
     return {
         "request": request, "product": product, "page": page, "sort": sort, "stars": stars,
         "query_prefix": prefix, "rating": selectors.product_rating(product=product),
-        "own": selectors.own_review(product=product, author=request.user),
+        "own": selectors.own_review(product=product, author=request.user, with_revisions=False),
         "is_brand_staff": is_brand_staff(request.user),
         "is_manager": is_community_manager(request.user),
         "sorts": [("helpful", "Most helpful"), ("newest", "Newest"), ("lowest", "Lowest"),

@@ -56,6 +56,25 @@ def test_the_product_page_query_count_does_not_grow_with_reviews(client, product
 QUERIES_PRODUCT_PAGE = 15
 
 
+def test_a_reviewer_sees_the_product_page_for_the_same_queries_as_anyone(client, product,
+                                                                         django_assert_num_queries):
+    """Their own review (with earlier versions) only decides "Edit your review": its
+    revisions are not loaded on the product page."""
+    from reviews import services as review_services
+
+    _review_many(product, 3)
+    reviewer = UserFactory()
+    review_services.save_review(author=reviewer, product=product, rating=4, title="Good",
+                                body="Boils quickly.")
+    review_services.save_review(author=reviewer, product=product, rating=3, title="Good",
+                                body="Boils quickly, but loud.")
+    client.force_login(reviewer)
+    client.get("/products/kettle/")  # warm Wagtail's site and page caches
+    with django_assert_num_queries(QUERIES_PRODUCT_PAGE):
+        response = client.get("/products/kettle/")
+    assert "Edit your review" in response.content.decode()
+
+
 def test_reviews_can_be_filtered_by_stars_and_sorted(client, product):
     write_review(product=product, rating=5, title="Top marks")
     write_review(product=product, rating=2, title="Meh", body=SAD)
