@@ -186,6 +186,9 @@ def post_fragment(request: HttpRequest, post_id: int) -> HttpResponse:
     """One post rendered for this reader: what the live topic page fetches when told a post
     was added or changed. The visibility rules of the page apply."""
     post = _post_or_404(request.user, post_id)
+    # Every open page of the topic fetches a new post: its content is rendered once for all
+    # of them (the fragment cache); only the reader's own actions are rendered per request.
+    attach_post_fragments([post])
     return render(request, "forum/includes/post.html", {
         "post": post, "topic": post.topic, "can_reply": rules.can_reply(request.user, post.topic),
     })

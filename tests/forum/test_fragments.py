@@ -134,3 +134,21 @@ def test_the_post_actions_tag_renders_what_the_reference_template_does(rf, alice
                 ours = post_actions(Context(values), post)
                 theirs = reference.render(Context(values))
                 assert _squash(ours) == _squash(theirs), (reader, post.post_number)
+
+
+def test_the_live_fragment_shares_the_cached_content_and_keeps_per_reader_actions(
+    client, alice, bob, carol, category
+):
+    """What each open page fetches when told of a new post: the content is rendered once
+    for every reader, the like button and edit links for each."""
+    topic = make_topic(author=alice, category=category)
+    reply = make_reply(topic, author=bob, body="Fresh reply")
+    url = f"/forum/p/{reply.pk}/fragment/"
+    client.force_login(bob)
+    own = client.get(url).content.decode()
+    assert "Fresh reply" in own and ">Edit</a>" in own and "Flag this" not in own
+    assert len(cached_fragments()) == 1
+    client.force_login(carol)
+    other = client.get(url).content.decode()
+    assert "Fresh reply" in other and ">Edit</a>" not in other and "Flag this" in other
+    assert len(cached_fragments()) == 1
