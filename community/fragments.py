@@ -32,7 +32,10 @@ logger = logging.getLogger(__name__)
 # Bump when a cached template changes: old fragments are then never read again.
 TEMPLATE_VERSION = 1
 TIME_MARK = "<!--hearth:time-->"
-TIMEOUT = 24 * 3600
+# Old keys are never deleted, only left to expire: an hour keeps the pages being read warm
+# while bounding what the shared Redis holds to about an hour's worth of distinct posts,
+# reviews and comments (a day's could be every post of a busy forum).
+TIMEOUT = 3600
 
 
 def fragment_key(kind: str, parts: Iterable) -> str:
