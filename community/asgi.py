@@ -25,8 +25,9 @@ application = ProtocolTypeRouter(
     }
 )
 
-# Everything loaded so far (Django, Wagtail, every app, the URLconf) lives as long as the
-# process: move it out of the garbage collector's generations, so a full collection scans only
-# what requests allocate (a full pass over the startup heap took ~60 ms, a pause that showed
-# in every page's p99 latency).
-gc.freeze()
+if os.environ.get("HEARTH_GC_FREEZE") == "1":
+    # Set by `manage.py serve`. Everything loaded so far lives as long as the process: move
+    # it out of the collector's generations so full collections (which the allocation-heavy
+    # template rendering triggers) do not walk tens of thousands of long-lived objects.
+    gc.collect()
+    gc.freeze()

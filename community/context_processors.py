@@ -1,18 +1,15 @@
 from django.conf import settings
 
-from community.roles import BRAND_STAFF, COMMUNITY_MANAGERS
+from community.roles import BRAND_STAFF, COMMUNITY_MANAGERS, viewer_roles
 
 
 def site_shell(request):
     """What base.html needs on every page. The unread count is a column of the user row
-    already loaded; the role flags cost one query (menus only: views check permissions)."""
+    already loaded; the role flags and the permissions views check come from one query
+    (``viewer_roles``)."""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
-    roles: set[str] = set()
-    if signed_in:
-        roles = {COMMUNITY_MANAGERS, BRAND_STAFF} if user.is_superuser else set(
-            user.groups.values_list("name", flat=True)
-        )
+    roles = viewer_roles(user) if signed_in else frozenset()
     return {
         "site_name": settings.WAGTAIL_SITE_NAME,
         "unread_notifications": user.unread_notification_count if signed_in else 0,

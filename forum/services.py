@@ -550,9 +550,15 @@ def watch_topic(*, user: User, topic: Topic, watching: bool) -> None:
 
 
 def mark_topic_read(*, user: User, topic: Topic, post_number: int) -> None:
-    """Record that ``user`` has read ``topic`` up to ``post_number``. One upsert; the read
-    position only ever moves forward (reading page 1 again keeps the place on page 3)."""
+    """Record that ``user`` has read ``topic`` up to ``post_number``. One upsert, none when
+    the position ``topic`` was loaded with is already there; the read position only ever
+    moves forward (reading page 1 again keeps the place on page 3)."""
     if not user.is_authenticated or post_number < 1:
+        return
+    # A topic loaded for this reader carries their position (``with_read_state``): when it is
+    # already at or past this page, there is nothing to write and no statement to send.
+    known = getattr(topic, "last_read", None)
+    if known is not None and known >= post_number:
         return
     table = connection.ops.quote_name(TopicReadState._meta.db_table)
     # Raw SQL because the ORM's upsert cannot keep the larger of the old and new values. The

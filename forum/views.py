@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forum import rules, selectors, services
 from forum.forms import EditPostForm, ReplyForm, TopicForm, apply_service_error
+from forum.fragments import attach_post_fragments
 from forum.models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Post, Topic, page_of
 from moderation.services import ActionRefused
 
@@ -103,6 +104,7 @@ def _topic_page(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = 
     if request.user.is_authenticated and posts and request.method == "GET":
         services.mark_topic_read(user=request.user, topic=topic, post_number=posts[-1].post_number)
         services.note_reading(user=request.user, topic=topic, posts=posts)
+    attach_post_fragments(posts)
     paginator = Paginator(range(topic.last_post_number), POSTS_PER_PAGE)
     return render(request, "forum/topic.html", {
         "topic": topic, "category": topic.category, "posts": posts,
@@ -184,6 +186,9 @@ def post_fragment(request: HttpRequest, post_id: int) -> HttpResponse:
     """One post rendered for this reader: what the live topic page fetches when told a post
     was added or changed. The visibility rules of the page apply."""
     post = _post_or_404(request.user, post_id)
+    # Every open page of the topic fetches a new post: its content is rendered once for all
+    # of them (the fragment cache); only the reader's own actions are rendered per request.
+    attach_post_fragments([post])
     return render(request, "forum/includes/post.html", {
         "post": post, "topic": post.topic, "can_reply": rules.can_reply(request.user, post.topic),
     })

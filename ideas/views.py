@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community.models import ProductCategory
 from ideas import rules, selectors, services
 from ideas.forms import CommentForm, DecisionForm, IdeaFilterForm, IdeaForm, MergeForm
+from ideas.fragments import attach_comment_fragments
 from ideas.models import Idea, Status
 from ideas.services.similarity import similar_ideas
 
@@ -56,10 +57,12 @@ def detail(request: HttpRequest, idea_id: int, slug: str) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, idea: Idea, *, status: int = 200, **forms) -> HttpResponse:
     user = request.user
+    comments = list(selectors.comments_for(idea=idea, user=user))
+    attach_comment_fragments(comments)
     context = {
         "idea": idea,
         "supporters": selectors.recent_supporters(idea=idea),
-        "comments": selectors.comments_for(idea=idea, user=user),
+        "comments": comments,
         "timeline": selectors.timeline(idea=idea, ladder=selectors.milestone_ladder()),
         "comment_form": forms.get("comment_form") or CommentForm(),
         # Staff decide hidden ideas from the moderation queue, not here.

@@ -59,10 +59,15 @@ def product_rating(*, product: ProductPage) -> ProductRating:
     return ProductRating.objects.filter(product=product).first() or ProductRating(product=product)
 
 
-def own_review(*, product: ProductPage, author: User) -> Review | None:
+def own_review(*, product: ProductPage, author: User, with_revisions: bool = True) -> Review | None:
+    """The member's review of ``product``; with its earlier versions for the write page (the
+    product page only needs to know whether there is one: one query, not two)."""
     if not author.is_authenticated:
         return None
-    return Review.objects.filter(product=product, author=author).prefetch_related("revisions").first()
+    reviews = Review.objects.filter(product=product, author=author)
+    if with_revisions:
+        reviews = reviews.prefetch_related("revisions")
+    return reviews.first()
 
 
 def bayesian_score(*, count: int, total: int) -> float:

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
 
-from community.roles import ROLE_CSS, ROLE_LABELS
+from community.roles import ROLE_CSS, ROLE_LABELS, viewer_roles
 
 
 class User(AbstractUser):
@@ -30,6 +30,11 @@ class User(AbstractUser):
             ("moderate_community", "Can moderate the community"),
             ("reply_as_brand", "Can reply to reviews and follow up as brand staff"),
         ]
+
+    def has_perm(self, perm, obj=None) -> bool:
+        if obj is None and self.is_active and not self.is_superuser:
+            viewer_roles(self)  # groups and permissions in one query, once per request
+        return super().has_perm(perm, obj)
 
     @property
     def name(self) -> str:

@@ -1,6 +1,13 @@
+import functools
+
 from django import template
 from django.contrib.contenttypes.models import ContentType
+from django.template.defaultfilters import urlencode
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from community.roles import is_community_manager
 from moderation.forms import FlagForm
@@ -11,30 +18,45 @@ from moderation.selectors import suspension_for_banner, trust_level_of
 register = template.Library()
 
 
-@register.inclusion_tag("moderation/includes/flag_button.html", takes_context=True)
+# Placeholders in the flag box rendered once per process (see ``_flag_box``): the form is the
+# same for every object but its ids, URL, return path and CSRF token.
+_PK, _ACTION, _NEXT, _CSRF = "__flag_pk__", "__flag_action__", "__flag_next__", "__flag_csrf__"
+
+
+@functools.lru_cache(maxsize=64)
+def _flag_box(label: str, signed_in: bool, language: str) -> str:
+    """The flag box markup with placeholders. Building the form and rendering its radios and
+    fields cost ~0.5 ms per object: a topic page of 20 posts paid it 20 times per request."""
+    return render_to_string("moderation/includes/flag_button.html", {
+        "shown": True, "signed_in": signed_in, "action_url": _ACTION, "next": _NEXT,
+        "form": FlagForm(auto_id=f"flag-{_PK}-%s"), "csrf_token": _CSRF, "label": label,
+    })
+
+
+@register.simple_tag(takes_context=True)
 def flag_button(context, obj):
     """A "Flag" disclosure with the flag form, for any registered content. Works without
-    JavaScript (a <details> and a plain POST); the content type lookup is cached by Django."""
+    JavaScript (a <details> and a plain POST); the content type lookup is cached by Django,
+    the form's markup once per process."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    shown = obj is not None and is_registered(obj)
-    own = False
-    if shown and user is not None and user.is_authenticated:
-        author = adapter_for(obj).author(obj)
-        own = author is not None and author.pk == user.pk
-    action_url = ""
-    if shown:
-        content_type = ContentType.objects.get_for_model(obj)
-        action_url = reverse("moderation:flag", args=[content_type.pk, obj.pk])
-    return {
-        "shown": shown and not own,
-        "signed_in": bool(user and user.is_authenticated),
-        "action_url": action_url,
-        "next": request.get_full_path() if request else "",
-        "form": FlagForm(auto_id=f"flag-{obj.pk}-%s" if obj is not None else "id_%s"),
-        "csrf_token": context.get("csrf_token"),
-        "label": adapter_for(obj).label if shown else "",
-    }
+    if obj is None or not is_registered(obj):
+        return ""
+    adapter = adapter_for(obj)
+    signed_in = bool(user and user.is_authenticated)
+    if signed_in:
+        author = adapter.author(obj)
+        if author is not None and author.pk == user.pk:
+            return ""
+    content_type = ContentType.objects.get_for_model(obj)
+    action_url = reverse("moderation:flag", args=[content_type.pk, obj.pk])
+    next_path = request.get_full_path() if request else ""
+    # The template escapes ``next`` for an attribute (signed in) or url-encodes it for a link.
+    next_value = escape(next_path) if signed_in else escape(urlencode(next_path))
+    html = (_flag_box(adapter.label, signed_in, get_language() or "")
+            .replace(_PK, str(obj.pk)).replace(_ACTION, escape(action_url))
+            .replace(_NEXT, next_value).replace(_CSRF, escape(str(context.get("csrf_token") or ""))))
+    return mark_safe(html)  # noqa: S308 - rendered by the template; substituted values escaped
 
 
 @register.inclusion_tag("moderation/includes/trust_level.html", takes_context=True)

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 
 from community.roles import is_brand_staff, is_community_manager
 from reviews import selectors
+from reviews.fragments import attach_review_fragments
 
 register = template.Library()
 
@@ -21,11 +22,13 @@ def product_reviews(context, product):
         stars = None
     reviews = selectors.product_reviews(product=product, viewer=request.user, sort=sort, stars=stars)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attach_review_fragments(page.object_list)
     prefix = f"sort={sort}" + (f"&stars={stars}" if stars else "")
     return {
         "request": request, "product": product, "page": page, "sort": sort, "stars": stars,
         "query_prefix": prefix, "rating": selectors.product_rating(product=product),
-        "own": selectors.own_review(product=product, author=request.user),
+        "own": selectors.own_review(product=product, author=request.user, with_revisions=False),
         "is_brand_staff": is_brand_staff(request.user),
         "is_manager": is_community_manager(request.user),
         "sorts": [("helpful", "Most helpful"), ("newest", "Newest"), ("lowest", "Lowest"),

@@ -360,7 +360,7 @@ def test_the_queue_page_costs_the_same_queries_for_one_or_many_forum_items(
     client.force_login(manager)
     add_items(range(1))
     client.get("/moderation/")  # warm the content type cache
-    with django_assert_num_queries(8) as one:
+    with django_assert_num_queries(6) as one:
         page = client.get("/moderation/").content.decode()
     assert "Watches for sale 0" in page and "Reply 0" in page
     add_items(range(1, 5))

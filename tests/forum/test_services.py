@@ -397,3 +397,20 @@ def test_marking_read_is_one_query(alice, bob, category, django_assert_num_queri
 
 def test_categories_keep_their_counts_as_plain_rows():
     assert Category._meta.get_field("topic_count").editable is False
+
+
+def test_re_reading_a_page_sends_no_statement(alice, bob, category, django_assert_num_queries):
+    """The topic page loads the reader's position with the topic: when the page moves it
+    nowhere, nothing is sent to the database."""
+    from forum import selectors
+
+    topic = make_topic(author=alice, category=category)
+    services.mark_topic_read(user=bob, topic=topic, post_number=3)
+    loaded = selectors.topic_for_reader(user=bob, topic_id=topic.pk)
+    assert loaded.last_read == 3
+    with django_assert_num_queries(0):
+        services.mark_topic_read(user=bob, topic=loaded, post_number=3)
+        services.mark_topic_read(user=bob, topic=loaded, post_number=2)
+    with django_assert_num_queries(1):
+        services.mark_topic_read(user=bob, topic=loaded, post_number=4)
+    assert TopicReadState.objects.get(user=bob, topic=topic).last_read_post_number == 4

@@ -11,11 +11,10 @@ from tests.forum.factories import CategoryFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
 
-# Queries every signed-in page costs outside the forum: the user row, the role groups for the
-# menus (site_shell), and the two permission lookups behind the visibility checks
-# (community.roles, cached on the user for the rest of the request). The session comes from
-# the cache.
-SIGNED_IN = 4
+# Queries every signed-in page costs outside the forum: the user row, and the member's role
+# groups with their permissions in one query (community.roles.viewer_roles: the menus and
+# the visibility checks; it was three queries). The session comes from the cache.
+SIGNED_IN = 2
 
 
 def fill_topic(topic, replies: int, authors: list) -> None:

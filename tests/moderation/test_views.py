@@ -60,7 +60,7 @@ def test_the_queue_page_query_count_does_not_grow_with_items(manager_client, dja
     # user, permission check (2), pending count, items with author history, their flags, the
     # flagged profiles (one query per content type), groups for the menu. The session comes
     # from the cache.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         manager_client.get("/moderation/")
 
 
@@ -136,7 +136,7 @@ def test_the_log_page_query_count_does_not_grow_with_rows(manager_client, django
     for index in range(rows):
         suspend_member(actor=manager_client.manager, user=UserFactory(), days=1, reason=f"r{index}")
     manager_client.get("/moderation/log/")
-    with django_assert_num_queries(6):  # user, permission check (2), count, actions, menu groups
+    with django_assert_num_queries(4):  # user, roles and permissions (one query), count, actions
         manager_client.get("/moderation/log/")
 
 
@@ -158,7 +158,7 @@ def test_the_dashboard_query_count_does_not_grow_with_rings(manager_client, djan
     # user, permission check (2), oldest wait, actions per day, trust levels, members, open
     # flags, pending count, stalled, rings, failed deferred tasks, failed points events, ring
     # members, menu groups
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         manager_client.get("/moderation/dashboard/")
 
 
@@ -240,7 +240,7 @@ def test_the_item_page_query_count_does_not_grow_with_flags(manager_client, djan
     manager_client.get(url)
     # user, permission check (2), item, the profile, author history (trust, suspensions,
     # actions, upheld flags), menu groups, flags with flaggers
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         manager_client.get(url)
 
 
@@ -254,7 +254,7 @@ def test_the_member_page_query_count_does_not_grow_with_history(manager_client, 
     manager_client.get("/moderation/members/history/")
     # user, permission check (2), member, trust, suspensions, actions, upheld flags, menu
     # groups (the active suspension is cached)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         manager_client.get("/moderation/members/history/")
 
 

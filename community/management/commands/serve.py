@@ -37,6 +37,9 @@ class Command(BaseCommand):
 
             EmbeddedScheduler().start()
             self.stdout.write("Periodic jobs run in-process (embedded mode).")
+        # Each server process freezes the objects of its start-up (community.asgi): the
+        # collector then never scans the imported modules, URL patterns and settings again.
+        os.environ.setdefault("HEARTH_GC_FREEZE", "1")
         self.stdout.write(f"Serving Hearth at http://{host}:{port}/ with {workers} process(es)")
         self.stdout.flush()
         if workers <= 1:

@@ -1,0 +1,154 @@
+"""The topic page's cached post fragments (forum.fragments): what every reader sees alike is
+cached; what differs per reader, and hidden or deleted posts, never are."""
+
+import pickle
+
+import pytest
+from django.core.cache import cache
+
+from community.fragments import TIME_MARK
+from forum import services
+from forum.fragments import attach_post_fragments
+from tests.forum.factories import make_reply, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def cached_fragments() -> list[str]:
+    """Every post fragment in the (local-memory) test cache."""
+    values = []
+    for key, raw in list(cache._cache.items()):
+        if ":frag:post:" in key:
+            values.append(pickle.loads(raw))  # noqa: S301 - the test process's own cache
+    return values
+
+
+def page(client, topic) -> str:
+    response = client.get(topic.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_posts_are_cached_once_and_the_page_stays_the_same(client, alice, bob, category):
+    topic = make_topic(author=alice, category=category, body="Opening words")
+    make_reply(topic, author=bob, body="A **bold** reply")
+    client.force_login(bob)
+    first = page(client, topic)
+    assert len(cached_fragments()) == 2
+    second = page(client, topic)
+    assert "A <strong>bold</strong> reply" in second and "Opening words" in second
+    assert len(cached_fragments()) == 2
+    # The relative time is filled in on every request, never frozen in the cache.
+    assert TIME_MARK not in first and TIME_MARK not in second
+    assert all(TIME_MARK in html for html in cached_fragments())
+
+
+def test_an_edit_shows_at_once(client, alice, bob, category):
+    topic = make_topic(author=alice, category=category)
+    reply = make_reply(topic, author=bob, body="Version one")
+    client.force_login(alice)
+    assert "Version one" in page(client, topic)
+    services.edit_post(editor=bob, post=reply, body="Version two")
+    html = page(client, topic)
+    assert "Version two" in html and "Version one" not in html
+    assert "edited" in html
+
+
+def test_a_like_changes_the_page_and_who_liked_is_per_reader(client, alice, bob, carol, category):
+    topic = make_topic(author=alice, category=category)
+    reply = make_reply(topic, author=bob)
+    client.force_login(carol)
+    assert 'aria-label="Like this post (0 likes)"' in page(client, topic)
+    services.like_post(user=carol, post=reply)
+    assert 'aria-label="Withdraw your like (1 like)"' in page(client, topic)
+    client.force_login(alice)
+    assert 'aria-label="Like this post (1 like)"' in page(client, topic)
+
+
+def test_hidden_and_deleted_posts_are_never_cached(client, alice, bob, manager, category):
+    topic = make_topic(author=alice, category=category)
+    hidden = make_reply(topic, author=bob, body="Something rude")
+    services.hide_post(actor=manager, post=hidden, reason="Rude")
+    hidden.refresh_from_db()
+    attach_post_fragments([hidden])
+    assert not hasattr(hidden, "cached_html")
+    for reader in (manager, bob, alice):
+        client.force_login(reader)
+        page(client, topic)
+    assert not any("Something rude" in html for html in cached_fragments())
+    client.force_login(alice)
+    assert "Something rude" not in page(client, topic)
+
+
+def test_staff_and_members_share_no_controls_through_the_cache(client, alice, bob, manager, category):
+    topic = make_topic(author=alice, category=category)
+    make_reply(topic, author=bob, body="Plain reply")
+    client.force_login(manager)
+    as_manager = page(client, topic)
+    assert as_manager.count(">Edit</a>") == 2  # managers may edit every post
+    client.force_login(alice)
+    as_alice = page(client, topic)
+    assert as_alice.count(">Edit</a>") == 1  # her own opening post only
+    assert "Accept as answer" in as_alice
+    client.force_login(manager)
+    assert page(client, topic).count(">Edit</a>") == 2
+    for html in cached_fragments():
+        assert "Edit" not in html and "Delete" not in html and "Accept" not in html
+        assert "Flag this" not in html and "csrfmiddlewaretoken" not in html
+
+
+
+def _squash(html: str) -> str:
+    import re
+
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+def test_the_post_actions_tag_renders_what_the_reference_template_does(rf, alice, bob, manager, category):
+    """``{% post_actions %}`` (Python, for speed) against forum/includes/post_actions.html for
+    every state a reader can be in: liked or not, may like, reply, accept, edit, flag."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import get_token
+    from django.template import engines
+
+    from forum import selectors
+    from forum.templatetags.forum_tags import post_actions
+
+    topic = make_topic(author=alice, category=category)
+    reply = make_reply(topic, author=bob)
+    services.like_post(user=alice, post=reply)
+    services.accept_answer(actor=alice, post=reply)
+    engine = engines["django"].engine
+    reference = engine.get_template("forum/includes/post_actions.html")
+    for reader in (alice, bob, manager, AnonymousUser()):
+        request = rf.get("/")
+        request.user = reader
+        token = get_token(request)
+        loaded = selectors.topic_for_reader(user=reader, topic_id=topic.pk)
+        for post in selectors.topic_page_posts(user=reader, topic=loaded, page=1):
+            for can_reply in (True, False):
+                from django.template import Context
+
+                values = {"post": post, "user": reader, "request": request, "csrf_token": token,
+                          "can_reply": can_reply}
+                ours = post_actions(Context(values), post)
+                theirs = reference.render(Context(values))
+                assert _squash(ours) == _squash(theirs), (reader, post.post_number)
+
+
+def test_the_live_fragment_shares_the_cached_content_and_keeps_per_reader_actions(
+    client, alice, bob, carol, category
+):
+    """What each open page fetches when told of a new post: the content is rendered once
+    for every reader, the like button and edit links for each."""
+    topic = make_topic(author=alice, category=category)
+    reply = make_reply(topic, author=bob, body="Fresh reply")
+    url = f"/forum/p/{reply.pk}/fragment/"
+    client.force_login(bob)
+    own = client.get(url).content.decode()
+    assert "Fresh reply" in own and ">Edit</a>" in own and "Flag this" not in own
+    assert len(cached_fragments()) == 1
+    client.force_login(carol)
+    other = client.get(url).content.decode()
+    assert "Fresh reply" in other and ">Edit</a>" not in other and "Flag this" in other
+    assert len(cached_fragments()) == 1
