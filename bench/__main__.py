@@ -25,6 +25,8 @@ RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hearth_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
 PARTS = ["seed", "pages", "writes", "fanout", "sentiment", "badges"]
+# Seconds of load before each measured run, not recorded (see measured_run).
+WARM_UP_SECONDS = 2
 
 
 def parse_args():
@@ -127,23 +129,32 @@ def stop_server(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def measure_pages(base: str, data: dict, cookie: str, args) -> tuple[dict, list[dict]]:
+def measured_run(url: str, args, cookie: str | None = None) -> dict:
+    """One wrk run of ``url``, after an unrecorded warm-up on the same URL: the measured
+    seconds then start with the page's templates and cache entries loaded and with the
+    requests the previous run left in the server's hands (wrk stops, the server finishes
+    them) already served."""
     from bench import wrk
+
+    wrk.run(url, connections=args.connections, seconds=WARM_UP_SECONDS, cookie=cookie)
+    return wrk.run(url, connections=args.connections, seconds=args.seconds, cookie=cookie)
+
+
+def measure_pages(base: str, data: dict, cookie: str, args) -> tuple[dict, list[dict]]:
     from bench.pages import PAGES
 
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     pages = [page for page in PAGES if not wanted or page.name in wanted]
     print(f"pages: {args.connections} connections, {args.seconds} s per run, "
           f"{args.workers} server processes")
-    baseline = wrk.run(base + "/bench/baseline", connections=args.connections, seconds=args.seconds)
+    baseline = measured_run(base + "/bench/baseline", args)
     print(f"  baseline: {baseline['rps']:.0f} req/s, p99 {baseline['p99_ms']:.1f} ms")
     rows = []
     for page in pages:
         path = page.path(data)
         for logged_in in (False, True):
             status, queries = count_queries(path, cookie if logged_in else None)
-            result = wrk.run(base + path, connections=args.connections, seconds=args.seconds,
-                             cookie=cookie if logged_in else None)
+            result = measured_run(base + path, args, cookie=cookie if logged_in else None)
             target = page.target_logged_in if logged_in else page.target_anonymous
             cached_queries = None if logged_in else count_queries(path, None, page_cache=True)[1]
             row = {"page": page.name, "path": path, "logged_in": logged_in, "status": status,
