@@ -119,25 +119,15 @@ def test_deleted_content_is_not_found_for_flagging(client, owner, flagger, kind)
     assert refused(client, obj)
 
 
-def test_a_reply_inside_a_hidden_topic_is_not_found_for_flagging(client, owner, flagger):
-    reply = a_reply(owner)
-    hide(reply.topic)
+@pytest.mark.parametrize("build, parent",
+                         [(a_reply, "topic"), (a_comment, "idea"), (a_brand_reply, "review")],
+                         ids=["reply in a hidden topic", "comment on a hidden idea",
+                              "brand reply under a hidden review"])
+def test_content_under_hidden_content_is_not_found_for_flagging(client, owner, flagger, build, parent):
+    child = build(owner)
+    hide(getattr(child, parent))
     client.force_login(flagger)
-    assert refused(client, reply)
-
-
-def test_a_comment_on_a_hidden_idea_is_not_found_for_flagging(client, owner, flagger):
-    comment = a_comment(owner)
-    hide(comment.idea)
-    client.force_login(flagger)
-    assert refused(client, comment)
-
-
-def test_a_brand_reply_under_a_hidden_review_is_not_found_for_flagging(client, owner, flagger):
-    reply = a_brand_reply(owner)
-    hide(reply.review)
-    client.force_login(flagger)
-    assert refused(client, reply)
+    assert refused(client, child)
 
 
 def test_an_idea_still_in_review_is_seen_and_flagged_only_by_staff(client, owner, flagger):
