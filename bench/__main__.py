@@ -82,12 +82,13 @@ def login_cookie(username: str) -> str:
 
 def count_queries(path: str, cookie: str | None, *, page_cache: bool = False) -> tuple[int, int]:
     """(status, number of SQL queries) for one request, served in-process. Without
-    ``page_cache`` the anonymous page cache is off: the count is what rendering the page costs."""
+    ``page_cache`` the anonymous page cache and the shared member pages are off: the count is
+    what rendering the page costs; with it, what a visitor served from them costs."""
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    with override_settings(HEARTH_ANONYMOUS_PAGE_CACHE=page_cache):
+    with override_settings(HEARTH_ANONYMOUS_PAGE_CACHE=page_cache, HEARTH_SHARED_MEMBER_PAGES=page_cache):
         client = Client(HTTP_HOST="127.0.0.1")
         if cookie:
             name, value = cookie.split("=", 1)
@@ -140,7 +141,7 @@ def measured_run(url: str, args, cookie: str | None = None) -> dict:
     return wrk.run(url, connections=args.connections, seconds=args.seconds, cookie=cookie)
 
 
-def measure_pages(base: str, data: dict, cookie: str, args) -> tuple[dict, list[dict]]:
+def measure_pages(base: str, data: dict, cookies: dict, args) -> tuple[dict, list[dict]]:
     from bench.pages import PAGES
 
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
@@ -152,11 +153,12 @@ def measure_pages(base: str, data: dict, cookie: str, args) -> tuple[dict, list[
     rows = []
     for page in pages:
         path = page.path(data)
-        for logged_in in (False, True):
-            status, queries = count_queries(path, cookie if logged_in else None)
-            result = measured_run(base + path, args, cookie=cookie if logged_in else None)
+        for logged_in in ((True,) if page.members_only else (False, True)):
+            cookie = cookies[page.reader] if logged_in else None
+            status, queries = count_queries(path, cookie)
+            result = measured_run(base + path, args, cookie=cookie)
             target = page.target_logged_in if logged_in else page.target_anonymous
-            cached_queries = None if logged_in else count_queries(path, None, page_cache=True)[1]
+            cached_queries = count_queries(path, cookie, page_cache=True)[1]
             row = {"page": page.name, "path": path, "logged_in": logged_in, "status": status,
                    "queries": queries, "queries_from_page_cache": cached_queries, **result,
                    "ratio": round(result["rps"] / baseline["rps"], 3), "target_ratio": target,
@@ -251,9 +253,13 @@ def main() -> None:
         server = start_server(args.port, args.workers)
         try:
             if "pages" in parts:
-                cookie = login_cookie(data["login_username"])
+                cookies = {"reader": login_cookie(data["login_username"]),
+                           "author": login_cookie(data["author_username"])}
+                print(f"  signed in as {data['login_username']} (a reader), and as "
+                      f"{data['author_username']} (the topic's author) where marked")
                 report["baseline"], report["pages"] = measure_pages(
-                    f"http://127.0.0.1:{args.port}", data, cookie, args)
+                    f"http://127.0.0.1:{args.port}", data, cookies, args)
+                report["signed_in_as"] = {"reader": data["login_username"], "author": data["author_username"]}
             if "writes" in parts:
                 report["writes"] = run_writes(args.port, data, args)
         finally:

@@ -3,7 +3,8 @@
 A page is (name, path function, target ratio anonymous, target ratio signed in); the path
 function gets the seeded data (``bench.seed.seed()``) and returns the URL to fetch. The
 targets are the benchmarks issue's: topic, idea and product pages >= 0.25 of the baseline
-anonymous and >= 0.12 signed in.
+anonymous and >= 0.12 signed in. Signed in means as a member reading the page (see
+``bench.seed.quiet_reader``); the topic is also measured as its own author sees it.
 """
 
 from collections.abc import Callable
@@ -16,6 +17,10 @@ class Page:
     path: Callable[[dict], str]
     target_anonymous: float | None = None
     target_logged_in: float | None = None
+    # Signed in as "reader" (a member who took no part in the page) or "author" (the member
+    # who started the topic: their page shows accept buttons and is rendered for them alone).
+    reader: str = "reader"
+    members_only: bool = False
 
 
 PAGES = [
@@ -23,6 +28,7 @@ PAGES = [
     Page("category", lambda data: f"/forum/c/{data['category_slug']}/"),
     Page("topic first", lambda data: data["big_topic_url"], 0.25, 0.12),
     Page("topic last", lambda data: f"{data['big_topic_url']}?page={data['big_topic_pages']}", 0.25, 0.12),
+    Page("topic first, its author", lambda data: data["big_topic_url"], reader="author", members_only=True),
     Page("idea list", lambda data: "/ideas/?sort=trending"),
     Page("idea page", lambda data: data["idea_url"], 0.25, 0.12),
     Page("product page", lambda data: data["product_url"], 0.25, 0.12),

@@ -3,7 +3,9 @@
 
 def _queries(row: dict) -> str:
     cached = row.get("queries_from_page_cache")
-    return f"{row['queries']} ({cached} cached)" if cached is not None else str(row["queries"])
+    if cached is None:
+        return str(row["queries"])
+    return f"{row['queries']} ({cached} {'shared' if row['logged_in'] else 'cached'})"
 
 
 def _constant_queries(rows: list[dict]) -> list[str]:
@@ -19,13 +21,22 @@ def _constant_queries(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _signed_in_as(report: dict) -> list[str]:
+    who = report.get("signed_in_as")
+    if not who:
+        return []
+    return ["", f"Members: signed in as {who['reader']}, who reads these pages without having "
+                f"taken part in them; \"its author\" is {who['author']}, who started the topic."]
+
+
 def _pages(report: dict) -> list[str]:
     baseline = report["baseline"]
     settings = report["settings"]
     lines = [f"Baseline (bare view, same server and middleware): {baseline['rps']:.0f} req/s, "
              f"p99 {baseline['p99_ms']:.1f} ms. {settings['workers']} Daphne processes, "
              f"{settings['connections']} connections, {settings['seconds']} s per page. Queries: what "
-             "rendering the page costs (anonymous: and when the page cache serves it).", "",
+             "rendering the page costs, and (in brackets) what it costs when the anonymous page "
+             "cache or the shared member pages serve it.", *_signed_in_as(report), "",
              "| page | who | req/s | ratio | target | p50 ms | p99 ms | queries | errors |",
              "|---|---|---|---|---|---|---|---|---|"]
     for row in report["pages"]:

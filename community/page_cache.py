@@ -16,6 +16,7 @@ commit. Tables that no anonymous page shows (sessions, members' read positions) 
 out. The version is global rather than per object: coarse, but it cannot miss a dependency.
 ``MAX_AGE`` bounds what changes with the clock alone (days left on an idea, "5 minutes ago").
 Bulk loads by COPY bypass the watcher: bump the version after them (``bump_version``).
+The shared member pages (``community.shared_pages``) are keyed by the same version.
 
 CSRF: pages embed the visitor's CSRF token (meta tag, htmx headers). Before a page is stored,
 every token in it is replaced by a placeholder; each visitor served from the cache gets their
@@ -47,6 +48,12 @@ def enabled() -> bool:
     return getattr(settings, "HEARTH_ANONYMOUS_PAGE_CACHE", False)
 
 
+def versioned() -> bool:
+    """Whether committed writes bump the content version: it keys this cache and the shared
+    member pages (``community.shared_pages``)."""
+    return enabled() or getattr(settings, "HEARTH_SHARED_MEMBER_PAGES", False)
+
+
 def bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
@@ -76,7 +83,7 @@ def _writes_content(sql: str) -> bool:
 
 def _watch_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if enabled() and _writes_content(sql):
+    if versioned() and _writes_content(sql):
         connection = context["connection"]
         # One bump per (sub)transaction is enough; outside a transaction on_commit runs at once.
         savepoints = set(connection.savepoint_ids)
@@ -118,13 +125,18 @@ def _template_of(request, response) -> bytes | None:
         return None
     if "no-store" in response.get("Cache-Control", "") or "private" in response.get("Cache-Control", ""):
         return None
+    return with_csrf_placeholder(request, response.content)
+
+
+def with_csrf_placeholder(request, content: bytes) -> bytes:
+    """``content`` with every CSRF token of this visitor replaced by the placeholder."""
     secret = request.META.get("CSRF_COOKIE")
 
     def replace(match):
         token = match.group(0).decode()
         return PLACEHOLDER if secret and _unmask_cipher_token(token) == secret else match.group(0)
 
-    return MASKED_TOKEN.sub(replace, response.content)
+    return MASKED_TOKEN.sub(replace, content)
 
 
 class AnonymousPageCacheMiddleware:

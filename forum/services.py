@@ -581,20 +581,25 @@ def note_visit(*, user: User) -> None:
 
 
 def note_reading(*, user: User, topic: Topic, posts: list[Post]) -> None:
+    """Report a topic page view to the trust levels (see ``note_page_read``). Uses what the
+    page already loaded (``topic.last_read`` from ``with_read_state``): no query here."""
+    readable = [(post.post_number, len(post.body.split())) for post in posts if not post.is_deleted]
+    note_page_read(user=user, last_read=getattr(topic, "last_read", None), posts=readable)
+
+
+def note_page_read(*, user: User, last_read: int | None, posts: list[tuple[int, int]]) -> None:
     """Report a topic page view to the trust levels: the topic entered (first time only), the
-    posts on the page the reader had not seen before, an estimate of the time spent reading
-    them, and the day's visit. Uses what the page already loaded (``topic.last_read`` from
-    ``with_read_state``) and the cache: no query here; the counting runs in a task."""
+    posts on the page the reader had not seen before (``posts`` holds the page's readable
+    posts as (post number, words)), an estimate of the time spent reading them, and the
+    day's visit. The cache and a task: no query here."""
     if not user.is_authenticated:
         return
-    last_read = getattr(topic, "last_read", None)
-    new_posts = [p for p in posts if p.post_number > (last_read or 0) and not p.is_deleted]
-    words = sum(len(p.body.split()) for p in new_posts)
+    new_words = [words for number, words in posts if number > (last_read or 0)]
     report_activity(user=user, amounts={
         "visit": 1 if first_visit_today(user) else 0,
         "topic_entered": 1 if last_read is None else 0,
-        "post_read": len(new_posts),
-        "seconds_reading": reading_seconds(user=user, words=words, posts=len(new_posts)),
+        "post_read": len(new_words),
+        "seconds_reading": reading_seconds(user=user, words=sum(new_words), posts=len(new_words)),
     })
 
 

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community import shared_pages
 from forum import rules, selectors, services
 from forum.forms import EditPostForm, ReplyForm, TopicForm, apply_service_error
 from forum.fragments import attach_post_fragments
@@ -85,6 +86,11 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _topic_page(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = None, status: int = 200):
+    context = _topic_context(request, topic, form=form)
+    return render(request, "forum/topic.html", context, status=status)
+
+
+def _topic_context(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = None) -> dict:
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -106,7 +112,7 @@ def _topic_page(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = 
         services.note_reading(user=request.user, topic=topic, posts=posts)
     attach_post_fragments(posts)
     paginator = Paginator(range(topic.last_post_number), POSTS_PER_PAGE)
-    return render(request, "forum/topic.html", {
+    return {
         "topic": topic, "category": topic.category, "posts": posts,
         "page": paginator.get_page(page_number), "form": form, "quoted": quoted,
         "can_reply": rules.can_reply(request.user, topic),
@@ -114,11 +120,46 @@ def _topic_page(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = 
         "is_last_page": page_number == topic.page_count,
         "page_end": page_number * POSTS_PER_PAGE,
         "locked_message": rules.LOCKED_MESSAGE,
-    }, status=status)
+    }
+
+
+def _shared_topic_page(request: HttpRequest, topic_id: int, slug: str | None) -> HttpResponse | None:
+    """The page from the one rendering shared by the members who see it alike
+    (``community.shared_pages``), or None when this reader's page is theirs alone."""
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        return None
+    facts = selectors.topic_reader_facts(user=request.user, topic_id=topic_id, page=int(page))
+    if facts is None or facts.took_part or slug != facts.slug:
+        return None
+    key = f"topic:{topic_id}:{request.get_full_path()}:{facts.watching:d}{facts.has_unread:d}"
+    found = shared_pages.lookup(request, key)
+    shared = found.page
+    if shared is None:
+        topic = _topic_or_404(request.user, topic_id)
+        context = _topic_context(request, topic)
+        response = render(request, "forum/topic.html", context)
+        posts = context["posts"]
+        shared_pages.store(request, found, response, data={
+            "last_number": posts[-1].post_number if posts else 0,
+            "readable": [(post.post_number, len(post.body.split())) for post in posts if not post.is_deleted],
+        })
+        return response
+    if shared.data["last_number"]:
+        reader_topic = Topic(pk=topic_id)
+        reader_topic.last_read = facts.last_read
+        services.mark_topic_read(user=request.user, topic=reader_topic,
+                                 post_number=shared.data["last_number"])
+        services.note_page_read(user=request.user, last_read=facts.last_read, posts=shared.data["readable"])
+    return shared_pages.respond(request, shared)
 
 
 @require_GET
 def topic(request: HttpRequest, topic_id: int, slug: str | None = None) -> HttpResponse:
+    if shared_pages.usable(request):
+        response = _shared_topic_page(request, topic_id, slug)
+        if response is not None:
+            return response
     topic = _topic_or_404(request.user, topic_id)
     if slug != topic.slug:
         query = f"?{request.GET.urlencode()}" if request.GET else ""

@@ -72,6 +72,14 @@ class ProductPage(Page):
     parent_page_types = ["community.ProductIndexPage"]
     subpage_types = []
 
+    def serve(self, request, *args, **kwargs):
+        from reviews.views import serve_product_page
+
+        def render():
+            return super(ProductPage, self).serve(request, *args, **kwargs)
+
+        return serve_product_page(request, self, render)
+
 
 class StandardPage(Page):
     body = RichTextField(blank=True)

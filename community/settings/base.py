@@ -329,6 +329,9 @@ HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 # Full pages for visitors without a session, invalidated when content commits
 # (community/page_cache.py). Only with a cache every server process shares (Redis).
 HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS_URL))
+# Topic, idea and product pages rendered once for the members who would see them alike, each
+# reader's own parts put back per request (community/shared_pages.py). Same condition.
+HEARTH_SHARED_MEMBER_PAGES = env_bool("HEARTH_SHARED_MEMBER_PAGES", bool(REDIS_URL))
 HEARTH_AVATAR_SIZE = 256
 HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180

@@ -89,10 +89,11 @@ def reading_seconds(*, user, words: int, posts: int) -> int:
     flicking through pages earns nothing) and at most READING_MAX_SECONDS per page."""
     now = timezone.now().timestamp()
     key = f"moderation:last-page-view:{user.pk}"
+    if posts <= 0:  # nothing new to read: only the time of this view matters (one round trip)
+        cache.set(key, now, timeout=3600)
+        return 0
     previous = cache.get(key)
     cache.set(key, now, timeout=3600)
-    if posts <= 0:
-        return 0
     estimate = max(words / READING_WORDS_PER_SECOND, posts * READING_MIN_SECONDS_PER_POST)
     elapsed = now - previous if previous is not None else READING_FIRST_VIEW_SECONDS
     return int(max(0, min(estimate, elapsed, READING_MAX_SECONDS)))

@@ -121,8 +121,11 @@ def browser():
 
 
 @pytest.fixture
-def live(server, transactional_db):
-    """The running server (migrated rows are restored by tests/conftest.py)."""
+def live(server, transactional_db, settings):
+    """The running server (migrated rows are restored by tests/conftest.py), with members'
+    pages shared as in production (community/shared_pages.py): the journeys' writes commit,
+    so every change must show at once through them."""
+    settings.HEARTH_SHARED_MEMBER_PAGES = True
     return server
 
 

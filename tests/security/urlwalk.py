@@ -18,6 +18,10 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 # Third-party sites grouped by prefix: any id will do there (their views check access first).
 GROUPED_PREFIXES = ("admin/", "django-admin/")
 
+# Patterns no request reaches: Wagtail's page view is only called through Hearth's
+# ``serve_page`` (reviews.views), which matches the same paths first and is walked instead.
+SHADOWED = {"wagtail_serve"}
+
 # Which object a `slug` keyword names depends on the route.
 SLUG_KEYS = {
     "forum:category": "category_slug",
@@ -85,7 +89,9 @@ def _regex_piece(regex: str, *, key: str, world: dict, grouped: bool) -> str:
     text = _NAMED_GROUP.sub(
         lambda m: _sample(m["name"], m["body"], key=key, world=world, grouped=grouped), text)
     # The few unnamed groups in third-party patterns: Wagtail's page path (empty: the home
-    # page) and its document ids and file names.
+    # page) and its document ids and file names; Hearth's page view leaves Wagtail's "_util/"
+    # paths to Wagtail with a lookahead.
+    text = text.replace("(?!_util/)", "")
     text = text.replace(r"((?:[\w\-]+/)*)", "").replace(r"(\d+)", "1").replace("(.*)", "x")
     return text.replace("\\", "")
 
@@ -110,6 +116,8 @@ def walk_urls(world: dict) -> list[WalkedUrl]:
     for chain, namespaces, pattern in _leaves(get_resolver()):
         route = "".join(str(piece) for piece in chain)
         key = _key(namespaces, pattern, route)
+        if key in SHADOWED:
+            continue
         group = next((prefix for prefix in GROUPED_PREFIXES if route.startswith(prefix)), None)
         path = _path(chain, key=key, world=world, grouped=group is not None)
         resolved_to = resolve(path)._func_path
