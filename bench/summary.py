@@ -3,9 +3,7 @@
 
 def _queries(row: dict) -> str:
     cached = row.get("queries_from_page_cache")
-    if cached is None:
-        return str(row["queries"])
-    return f"{row['queries']} ({cached} {'shared' if row['logged_in'] else 'cached'})"
+    return str(row["queries"]) if cached is None else f"{row['queries']} / {cached}"
 
 
 def _constant_queries(rows: list[dict]) -> list[str]:
@@ -35,8 +33,8 @@ def _pages(report: dict) -> list[str]:
     lines = [f"Baseline (bare view, same server and middleware): {baseline['rps']:.0f} req/s, "
              f"p99 {baseline['p99_ms']:.1f} ms. {settings['workers']} Daphne processes, "
              f"{settings['connections']} connections, {settings['seconds']} s per page. Queries: what "
-             "rendering the page costs, and (in brackets) what it costs when the anonymous page "
-             "cache or the shared member pages serve it.", *_signed_in_as(report), "",
+             "rendering the page costs / what it costs with the anonymous page cache and the "
+             "shared member pages on (topic, idea and product pages are shared).", *_signed_in_as(report), "",
              "| page | who | req/s | ratio | target | p50 ms | p99 ms | queries | errors |",
              "|---|---|---|---|---|---|---|---|---|"]
     for row in report["pages"]:
