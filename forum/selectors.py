@@ -84,7 +84,8 @@ class TopicReaderFacts:
     last_post_number: int
     last_read: int | None
     watching: bool
-    # The reader started the topic, or wrote or liked a post on the page: their page differs.
+    # The reader started the topic, wrote or liked a post on the page, or a post on the page
+    # quotes their hidden post: their page differs.
     took_part: bool
 
     @property
@@ -107,7 +108,10 @@ def topic_reader_facts(*, user, topic_id: int, page: int) -> TopicReaderFacts | 
         f"AND w.is_watching), "
         f"EXISTS(SELECT 1 FROM {post} p WHERE p.topic_id = t.id AND p.post_number >= %(first)s "
         f"AND p.post_number < %(end)s AND (p.author_id = %(user)s OR EXISTS("
-        f"SELECT 1 FROM {like} l WHERE l.post_id = p.id AND l.user_id = %(user)s))) "
+        f"SELECT 1 FROM {like} l WHERE l.post_id = p.id AND l.user_id = %(user)s) OR EXISTS("
+        # A quote of the reader's own hidden post (from any page) shows them its text.
+        f"SELECT 1 FROM {post} q WHERE q.id = p.reply_to_id AND q.author_id = %(user)s "
+        f"AND q.is_hidden))) "
         f"FROM {topic} t WHERE t.id = %(topic)s AND t.deleted_at IS NULL AND NOT t.is_hidden"
     )
     with connection.cursor() as cursor:

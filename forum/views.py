@@ -140,10 +140,12 @@ def _shared_topic_page(request: HttpRequest, topic_id: int, slug: str | None) ->
         context = _topic_context(request, topic)
         response = render(request, "forum/topic.html", context)
         posts = context["posts"]
-        shared_pages.store(request, found, response, data={
-            "last_number": posts[-1].post_number if posts else 0,
-            "readable": [(post.post_number, len(post.body.split())) for post in posts if not post.is_deleted],
-        })
+        if _rendered_as_shared(request.user, topic, posts, facts):
+            shared_pages.store(request, found, response, data={
+                "last_number": posts[-1].post_number if posts else 0,
+                "readable": [(post.post_number, len(post.body.split()))
+                             for post in posts if not post.is_deleted],
+            })
         return response
     if shared.data["last_number"]:
         reader_topic = Topic(pk=topic_id)
@@ -152,6 +154,21 @@ def _shared_topic_page(request: HttpRequest, topic_id: int, slug: str | None) ->
                                  post_number=shared.data["last_number"])
         services.note_page_read(user=request.user, last_read=facts.last_read, posts=shared.data["readable"])
     return shared_pages.respond(request, shared)
+
+
+def _rendered_as_shared(user, topic: Topic, posts: list[Post], facts: selectors.TopicReaderFacts) -> bool:
+    """Whether the page just rendered is the one of the class ``facts`` chose: a write that
+    committed between the facts query and the render (a like from another tab, a new watch)
+    would otherwise store this reader's new state as everyone's page."""
+    if topic.author_id == user.pk or topic.is_watched != facts.watching:
+        return False
+    if bool(topic.unread_count) != facts.has_unread:
+        return False
+    return not any(
+        post.author_id == user.pk or post.liked
+        or (post.reply_to_id and post.reply_to.is_hidden and post.reply_to.author_id == user.pk)
+        for post in posts
+    )
 
 
 @require_GET

@@ -74,7 +74,10 @@ def _shared_detail(request: HttpRequest, idea_id: int, slug: str) -> HttpRespons
     if idea is None:
         raise Http404("No such idea.")
     response = _render_detail(request, idea)
-    shared_pages.store(request, found, response)
+    # Stored only if the page rendered is still of the class the facts chose (a support
+    # or comment committed in between would show this reader's own state).
+    if selectors.idea_reader_facts(user=request.user, idea_id=idea_id) == facts:
+        shared_pages.store(request, found, response)
     return response
 
 

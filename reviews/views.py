@@ -65,7 +65,10 @@ def serve_product_page(request, product: ProductPage, serve):
     found = shared_pages.lookup(request, _shared_key(request))
     response = serve()
     response.render()
-    if not product.get_view_restrictions().exists():
+    # Checked again after rendering: a review or vote committed in between would show this
+    # reader's own state.
+    if (not product.get_view_restrictions().exists()
+            and not selectors.reader_took_part(user=request.user, product_id=product.pk)):
         shared_pages.store(request, found, response, data={"product_id": product.pk})
     return response
 

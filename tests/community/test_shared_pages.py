@@ -13,6 +13,7 @@ from wagtail.models import PageViewRestriction
 
 from community import shared_pages
 from forum import services as forum_services
+from forum.selectors import topic_reader_facts
 from ideas import services as idea_services
 from moderation.services.members import suspend_member
 from reviews import services as review_services
@@ -123,6 +124,31 @@ def test_the_author_of_a_hidden_post_still_sees_it(topic):
     forum_services.hide_post(actor=CommunityManagerFactory(), post=hidden, reason="Unsafe advice")
     assert "My first try: bleach." not in _page(_client(UserFactory()), topic.get_absolute_url())
     assert "My first try: bleach." in _page(_client(author), topic.get_absolute_url())
+
+
+def test_a_quote_of_the_readers_hidden_post_on_another_page_is_never_shared(topic):
+    author = UserFactory()
+    hidden = make_reply(topic, author=author, body="My first try: bleach.")
+    for number in range(18):
+        make_reply(topic, body=f"Filler reply number {number}.")
+    make_reply(topic, body="Please do not do that.", reply_to=hidden)  # post #22, page 2
+    forum_services.hide_post(actor=CommunityManagerFactory(), post=hidden, reason="Unsafe advice")
+    page_two = f"{topic.get_absolute_url()}?page=2"
+    assert topic_reader_facts(user=author, topic_id=topic.pk, page=2).took_part
+    assert not topic_reader_facts(user=UserFactory(), topic_id=topic.pk, page=2).took_part
+    assert "My first try: bleach." in _page(_client(author), page_two)  # quoted for its author
+    assert "My first try: bleach." not in _page(_client(UserFactory()), page_two)
+
+
+def test_a_like_committed_while_the_page_renders_is_not_stored_for_everyone(topic, monkeypatch):
+    from forum import selectors as forum_selectors
+
+    reader, reply = UserFactory(), topic.posts.get(post_number=2)
+    facts_before_the_like = forum_selectors.topic_reader_facts(user=reader, topic_id=topic.pk, page=1)
+    forum_services.like_post(user=reader, post=reply)  # e.g. from another tab, after the facts
+    monkeypatch.setattr(forum_selectors, "topic_reader_facts", lambda **kwargs: facts_before_the_like)
+    assert 'aria-pressed="true"' in _page(_client(reader), topic.get_absolute_url())
+    assert _stored_keys() == []
 
 
 def test_a_new_reply_is_visible_to_members_at_once_after_commit(topic, django_capture_on_commit_callbacks):
