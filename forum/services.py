@@ -583,8 +583,12 @@ def note_visit(*, user: User) -> None:
 def note_reading(*, user: User, topic: Topic, posts: list[Post]) -> None:
     """Report a topic page view to the trust levels (see ``note_page_read``). Uses what the
     page already loaded (``topic.last_read`` from ``with_read_state``): no query here."""
-    readable = [(post.post_number, len(post.body.split())) for post in posts if not post.is_deleted]
-    note_page_read(user=user, last_read=getattr(topic, "last_read", None), posts=readable)
+    note_page_read(user=user, last_read=getattr(topic, "last_read", None), posts=readable_words(posts))
+
+
+def readable_words(posts: list[Post]) -> list[tuple[int, int]]:
+    """(post number, words) of the readable posts of a page, as ``note_page_read`` takes them."""
+    return [(post.post_number, len(post.body.split())) for post in posts if not post.is_deleted]
 
 
 def note_page_read(*, user: User, last_read: int | None, posts: list[tuple[int, int]]) -> None:

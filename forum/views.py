@@ -143,8 +143,7 @@ def _shared_topic_page(request: HttpRequest, topic_id: int, slug: str | None) ->
         if _rendered_as_shared(request.user, topic, posts, facts):
             shared_pages.store(request, found, response, data={
                 "last_number": posts[-1].post_number if posts else 0,
-                "readable": [(post.post_number, len(post.body.split()))
-                             for post in posts if not post.is_deleted],
+                "readable": services.readable_words(posts),
             })
         return response
     if shared.data["last_number"]:
