@@ -73,7 +73,7 @@ def drain_events() -> int:
     """Feed the points inbox to the engine in batches (after events commit, and every minute
     from beat). If another drain holds the inbox, it takes what is waiting; the check again
     a moment later covers rows that arrived as it finished."""
-    from community.celery import app
+    from celery import current_app as app
 
     # In-process (embedded mode, tests) nothing else would come back for the rows: wait.
     drained = inbox.drain(wait=bool(app.conf.task_always_eager))

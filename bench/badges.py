@@ -41,7 +41,7 @@ def setup_django(database_url: str) -> None:
     # parent would hand its sockets to every child. One connection per process is all a
     # batch feeder needs.
     os.environ["HEARTH_DB_POOL_SIZE"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings.base")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("HEARTH_LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT))
     import django

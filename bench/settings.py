@@ -7,7 +7,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + "k" * 60)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
-from community.settings.production import *  # noqa: E402, F403
+from config.settings.production import *  # noqa: E402, F403
 
 # wrk speaks plain HTTP: cookies must not be HTTPS-only here.
 SESSION_COOKIE_SECURE = False

@@ -4,8 +4,8 @@ through the same server and middleware stack as every page."""
 from django.http import HttpResponse
 from django.urls import path
 
-from community.urls import handler500  # noqa: F401 - the site's outage-aware error page
-from community.urls import urlpatterns as site_urlpatterns
+from config.urls import handler500  # noqa: F401 - the site's outage-aware error page
+from config.urls import urlpatterns as site_urlpatterns
 
 
 def baseline(request):

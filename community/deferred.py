@@ -73,7 +73,7 @@ def enqueue_best_effort_on_commit(task, *args, **kwargs) -> None:
 
 def _eager() -> bool:
     """Whether Celery runs tasks in-process (embedded mode) rather than through a broker."""
-    from community.celery import app
+    from celery import current_app as app
 
     return bool(app.conf.task_always_eager)
 
@@ -196,7 +196,7 @@ def redispatch_owed(*, batch_size: int = 500) -> dict[str, int]:
     Rows are claimed (their ``dispatched_at`` moved to now) under ``SKIP LOCKED`` before
     anything is sent, so two sweeps never send the same row; a sweep that dies after the
     claim leaves the rows to be sent again once the lease runs out."""
-    from community.celery import app
+    from celery import current_app as app
 
     app.loader.import_default_modules()
     resume_broker()

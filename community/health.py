@@ -54,7 +54,7 @@ def _channel_layer() -> dict:
 def _broker() -> dict:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return {"mode": "in-process"}
-    from community.celery import app
+    from celery import current_app as app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

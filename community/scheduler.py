@@ -22,7 +22,7 @@ class EmbeddedScheduler(threading.Thread):
         self.last_run: dict[str, datetime] = {}
 
     def due_entries(self):
-        from community.celery import app
+        from celery import current_app as app
 
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             schedule = maybe_schedule(entry["schedule"], app=app)
@@ -32,7 +32,7 @@ class EmbeddedScheduler(threading.Thread):
                 yield name, entry
 
     def run_due(self) -> list[str]:
-        from community.celery import app
+        from celery import current_app as app
 
         ran = []
         for name, entry in self.due_entries():
@@ -50,7 +50,7 @@ class EmbeddedScheduler(threading.Thread):
         return ran
 
     def run(self) -> None:
-        from community.celery import app
+        from celery import current_app as app
 
         # Beat only names tasks; make sure every app's tasks module is registered.
         app.loader.import_default_modules()

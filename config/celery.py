@@ -5,7 +5,7 @@ import os
 from celery import Celery
 from celery.signals import task_success
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community.settings.base")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("hearth")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -94,8 +94,8 @@ MIDDLEWARE = [
     "community.outage.DatabaseOutageMiddleware",
 ]
 
-ROOT_URLCONF = "community.urls"
-ASGI_APPLICATION = "community.asgi.application"
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = None
 
 TEMPLATES = [
@@ -333,7 +333,7 @@ HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS
 # reader's own parts put back per request (community/shared_pages.py). Same condition.
 HEARTH_SHARED_MEMBER_PAGES = env_bool("HEARTH_SHARED_MEMBER_PAGES", bool(REDIS_URL))
 # Each server process runs requests' sync code on one reused thread, like a WSGI sync worker,
-# instead of a new thread per request (community/asgi.py). On the real stack, which runs
+# instead of a new thread per request (config/asgi.py). On the real stack, which runs
 # several processes; the embedded demo keeps a thread per request, so a slow in-process task
 # (loading the sentiment model) does not hold up its one process.
 HEARTH_ONE_REQUEST_THREAD = env_bool("HEARTH_ONE_REQUEST_THREAD", bool(REDIS_URL))

@@ -50,7 +50,7 @@ class ThreadedDaphne:
         from daphne.endpoints import build_endpoint_description_strings
         from daphne.server import Server
 
-        from community.asgi import application
+        from config.asgi import application
 
         self.port = _free_port()
         self.server = Server(

@@ -3,8 +3,8 @@
 it (PostgreSQL, fail-soft Redis cache, channels-redis, Celery through Redis, sessions
 `cached_db`), with only what a test needs changed."""
 
-from community.settings.base import *  # noqa: F403
-from community.settings.base import CELERY_BEAT_SCHEDULE, HEARTH_PREMODERATE
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CELERY_BEAT_SCHEDULE, HEARTH_PREMODERATE
 
 DEBUG = False
 # Static files from the apps' folders, as in the test settings (no collectstatic run).

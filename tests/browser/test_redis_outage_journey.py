@@ -116,7 +116,7 @@ def stack(transactional_db, tmp_path):
         _spawn(instance, "server", [sys.executable, "manage.py", "serve", "--port", str(instance.port),
                                     "--no-scheduler", "-v", "0"], env)
         _spawn(instance, "worker", [
-            sys.executable, "-m", "celery", "-A", "community.celery", "worker", "--pool", "solo",
+            sys.executable, "-m", "celery", "-A", "config.celery", "worker", "--pool", "solo",
             "--beat", "--schedule", str(tmp_path / "beat-schedule"), "--loglevel", "WARNING",
             "--without-heartbeat", "--without-gossip", "--without-mingle"], env)
         _wait_until_serving(instance)

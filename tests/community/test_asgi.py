@@ -1,4 +1,4 @@
-"""The real stack's ASGI handler (community/asgi.py): every request's sync code runs on the
+"""The real stack's ASGI handler (config/asgi.py): every request's sync code runs on the
 process's one reused thread, not on a thread started for the request."""
 
 import threading
@@ -8,7 +8,7 @@ from asgiref.testing import ApplicationCommunicator
 from django.http import HttpResponse
 from django.urls import path
 
-from community.asgi import OneThreadASGIHandler
+from config.asgi import OneThreadASGIHandler
 
 seen_threads: list[threading.Thread] = []  # the objects: an ident may be reused
 

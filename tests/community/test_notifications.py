@@ -9,9 +9,9 @@ from django.db import connection
 
 from community.models import Notification, NotificationPreference, User
 from community.notification_kinds import register_kind
-from community.routing import websocket_urlpatterns
 from community.services import notifications as services
 from community.tasks import send_notification_email, unsubscribe_token
+from config.routing import websocket_urlpatterns
 from tests.factories import UserFactory
 
 register_kind("test.emailed", "Test kind emailed by default", email_by_default=True)

@@ -56,7 +56,7 @@ def test_a_celery_worker_process_runs_queued_tasks_against_the_database(settings
     queue = f"hearth-test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "community.settings.base",
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DATABASE_URL": _url_of_test_database(),
     }
     worker = subprocess.Popen(
@@ -67,7 +67,7 @@ def test_a_celery_worker_process_runs_queued_tasks_against_the_database(settings
     )
     try:
         settings.CELERY_TASK_ALWAYS_EAGER = False
-        from community.celery import app
+        from config.celery import app
 
         app.conf.task_always_eager = False
         repair_counters.apply_async(queue=queue)

@@ -83,7 +83,7 @@ def test_healthz_reports_every_component(client):
 @pytest.mark.django_db
 def test_healthz_reports_a_broker_outage_as_degraded_but_still_serving(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    from community.celery import app
+    from config.celery import app
 
     original = app.conf.broker_url
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
@@ -118,7 +118,7 @@ def test_seed_demo_is_idempotent():
 @pytest.mark.django_db
 def test_the_embedded_scheduler_runs_each_periodic_job_when_due(settings, monkeypatch):
     calls = []
-    from community.celery import app
+    from config.celery import app
 
     @app.task(name="tests.record_tick")
     def record_tick():
@@ -141,16 +141,16 @@ def run_with_settings(module: str, env: dict, *args: str) -> subprocess.Complete
 
 
 def test_production_refuses_the_default_secret_key_and_debug():
-    no_key = run_with_settings("community.settings.production", {"DJANGO_ALLOWED_HOSTS": "x"}, "check")
+    no_key = run_with_settings("config.settings.production", {"DJANGO_ALLOWED_HOSTS": "x"}, "check")
     assert no_key.returncode != 0 and "DJANGO_SECRET_KEY" in no_key.stderr
-    debug = run_with_settings("community.settings.production",
+    debug = run_with_settings("config.settings.production",
                               {"DJANGO_DEBUG": "1", "DJANGO_SECRET_KEY": "k" * 60}, "check")
     assert debug.returncode != 0 and "DJANGO_DEBUG must be off" in debug.stderr
 
 
 def test_check_deploy_leaves_only_the_hsts_preload_choice():
     result = run_with_settings(
-        "community.settings.production",
+        "config.settings.production",
         {"DJANGO_SECRET_KEY": "x7!" * 20 + "unique-enough-for-the-check",
          "DJANGO_ALLOWED_HOSTS": "community.example.com"},
         "check", "--deploy",

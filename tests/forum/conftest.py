@@ -47,5 +47,5 @@ def _moderation_out_of_the_way(request, settings):
 
 @pytest.fixture
 def moderation_on(settings):
-    """The project's moderation settings as they ship (see community/settings/base.py)."""
+    """The project's moderation settings as they ship (see config/settings/base.py)."""
     return settings

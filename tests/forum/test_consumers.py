@@ -6,7 +6,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from community.routing import websocket_urlpatterns
+from config.routing import websocket_urlpatterns
 from forum import services
 from tests.factories import UserFactory
 from tests.forum.factories import CategoryFactory, make_reply, make_topic

@@ -6,7 +6,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import connections
 
-from community.routing import websocket_urlpatterns
+from config.routing import websocket_urlpatterns
 from ideas import services
 from tests.factories import UserFactory
 from tests.ideas.factories import published_idea, submitted_idea

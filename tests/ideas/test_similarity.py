@@ -70,11 +70,11 @@ def test_without_the_encoder_suggestions_fall_back_to_text_search(settings, monk
 def test_the_web_process_does_not_load_torch_at_start_up():
     code = (
         "import sys, django; django.setup(); "
-        "import community.urls, community.asgi, ideas.views, ideas.tasks; "
+        "import config.urls, config.asgi, ideas.views, ideas.tasks; "
         "print('torch' in sys.modules, 'transformers' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True,
-        env={"DJANGO_SETTINGS_MODULE": "community.settings.test", "PATH": "/usr/bin:/bin"},
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
     )
     assert result.stdout.strip().splitlines()[-1] == "False False"

@@ -7,7 +7,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from community.routing import websocket_urlpatterns
+from config.routing import websocket_urlpatterns
 from moderation.models import QueueItem
 from moderation.services.flags import flag_content
 from moderation.services.queue import act_on_item

@@ -19,7 +19,7 @@ def _broker_not_paused():
 @pytest.fixture
 def broker_down(settings):
     """Celery as on the real stack (not eager), with a broker that refuses connections."""
-    from community.celery import app
+    from config.celery import app
 
     # Read before the settings change: Celery's conf reads through to Django's settings.
     original = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_connection_timeout)

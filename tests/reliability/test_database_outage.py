@@ -70,7 +70,7 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 async def test_a_websocket_that_meets_the_database_down_closes_with_try_again_later(monkeypatch):
-    from community.asgi import application
+    from config.asgi import application
     from forum.consumers import TopicConsumer
 
     async def failing_check(self, topic_id):

@@ -38,7 +38,7 @@ def private_redis():
 @pytest.fixture
 def stack_on_private_redis(private_redis, settings):
     """Cache, channel layer and Celery broker of this process, all on the private Redis."""
-    from community.celery import app
+    from config.celery import app
 
     settings.CACHES = {"default": {
         "BACKEND": "community.cache.FailSoftRedisCache", "LOCATION": f"{private_redis.url}/0",
@@ -57,7 +57,7 @@ def stack_on_private_redis(private_redis, settings):
 
 
 def _open_topic_socket(topic_id: int) -> tuple[bool, int | None]:
-    from community.asgi import application
+    from config.asgi import application
 
     async def attempt():
         communicator = WebsocketCommunicator(

@@ -8,8 +8,8 @@ through the engine's own inbox (badges.services.inbox), replayed the same way.""
 import pytest
 
 from badges.models import PointsEntry
-from community.celery import app
 from community.models import Notification, OutboxTask
+from config.celery import app
 from forum import services as forum_services
 from ideas import services as idea_services
 from reviews.models import FollowUp

@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 
-from community.routing import websocket_urlpatterns
+from config.routing import websocket_urlpatterns
 from reviews import services
 from reviews.models import FollowUp
 from tests.factories import BrandStaffFactory, CommunityManagerFactory, UserFactory, make_product

@@ -26,7 +26,7 @@ CSRF_EXEMPT = {
 }
 
 PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "community.settings.production",
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_SECRET_KEY": "x7-" + "q9LmZ2vR8tWc4YbN6pKd" * 3,
     "DJANGO_ALLOWED_HOSTS": "hearth.example",
 }
@@ -110,7 +110,7 @@ def _production_settings(monkeypatch):
         if name != "DJANGO_SETTINGS_MODULE":
             monkeypatch.setenv(name, value)
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
-    return importlib.reload(importlib.import_module("community.settings.production"))
+    return importlib.reload(importlib.import_module("config.settings.production"))
 
 
 def test_production_settings_turn_on_hsts_and_secure_cookies(client, settings, monkeypatch, site_tree):
@@ -142,7 +142,7 @@ def test_production_settings_refuse_to_start_insecure(monkeypatch, bad_env):
         _production_settings(monkeypatch)
         monkeypatch.setenv(name, value)
         with pytest.raises(ImproperlyConfigured):
-            importlib.reload(importlib.import_module("community.settings.production"))
+            importlib.reload(importlib.import_module("config.settings.production"))
 
 
 def test_check_deploy_is_clean_except_the_documented_preload_choice():

@@ -1,6 +1,6 @@
 """Every websocket route for every role, and what happens to whatever a client sends.
 
-Routes come from ``community.routing`` so a new one cannot escape: add it to WS_EXPECTED.
+Routes come from ``config.routing`` so a new one cannot escape: add it to WS_EXPECTED.
 Cells are six answers in the order of tests/security/world.ROLES: "ok" (accepted) or
 "refused" (closed before accepting).
 """
@@ -14,7 +14,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from community.consumers import TOO_MANY_MESSAGES, UNACCEPTABLE_MESSAGE, PushOnlyConsumer
-from community.routing import websocket_urlpatterns
+from config.routing import websocket_urlpatterns
 from forum import services as forum_services
 from tests.factories import UserFactory
 from tests.ideas.factories import submitted_idea

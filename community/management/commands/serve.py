@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
             EmbeddedScheduler().start()
             self.stdout.write("Periodic jobs run in-process (embedded mode).")
-        # Each server process freezes the objects of its start-up (community.asgi): the
+        # Each server process freezes the objects of its start-up (config.asgi): the
         # collector then never scans the imported modules, URL patterns and settings again.
         os.environ.setdefault("HEARTH_GC_FREEZE", "1")
         self.stdout.write(f"Serving Hearth at http://{host}:{port}/ with {workers} process(es)")
@@ -47,7 +47,7 @@ class Command(BaseCommand):
 
             CommandLineInterface().run(
                 ["--bind", host, "--port", str(port), "--proxy-headers", "-v", str(verbosity),
-                 "community.asgi:application"]
+                 "config.asgi:application"]
             )
             return
         self._run_workers(host, port, workers, verbosity)
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         children = [
             subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), "--proxy-headers",
-                 "-v", str(verbosity), "community.asgi:application"],
+                 "-v", str(verbosity), "config.asgi:application"],
                 pass_fds=(listener.fileno(),), env=os.environ.copy())
             for listener in listeners
         ]
