@@ -439,3 +439,7 @@ HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")
 HEARTH_SENTIMENT_LABEL_MAP = {"1 star": 1.0, "2 stars": 1.0, "3 stars": 0.5,
                               "negative": 1.0, "NEGATIVE": 1.0, "LABEL_0": 1.0}
 HEARTH_FOLLOWUP_RESPONSE_HOURS = int(os.environ.get("HEARTH_FOLLOWUP_RESPONSE_HOURS", "24"))
+
+# `manage.py seed_demo`: the apps whose `demo` module seeds demo content after community's,
+# in this order (later apps use the members, products and topics of earlier ones).
+HEARTH_DEMO_APPS = ["forum", "ideas", "reviews", "moderation", "badges"]

@@ -1,15 +1,12 @@
 import importlib
 import importlib.util
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from community.demo import DEMO_PASSWORD, MEMBERS
 from community.roles import ROLE_LABELS
-
-# Each app may have a `demo` module with `seed(log, context)`; they run in this order so
-# later apps can use what earlier ones created (members, products, topics...).
-DEMO_APPS = ["forum", "ideas", "reviews", "moderation", "badges"]
 
 
 class Command(BaseCommand):
@@ -20,7 +17,9 @@ class Command(BaseCommand):
             from community import demo
 
             context = demo.seed(self.stdout.write)
-            for app in DEMO_APPS:
+            # Each app of HEARTH_DEMO_APPS may have a `demo` module with `seed(log, context)`;
+            # they run in that order so later apps use what earlier ones made.
+            for app in settings.HEARTH_DEMO_APPS:
                 if importlib.util.find_spec(f"{app}.demo") is None:
                     continue
                 module = importlib.import_module(f"{app}.demo")
