@@ -96,9 +96,6 @@ class UserPoints(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 primary_key=True, related_name="points")
     total = models.IntegerField(default=0)
-    # Set from moderation's suspension events; suspended members earn nothing and leave the
-    # leaderboards until this passes.
-    suspended_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "user points"

@@ -6,7 +6,6 @@ SIGNALS maps (module, signal name) to a handler. ``connect()`` connects those wh
 imports and logs the others, so badges works before or without any content app.
 """
 
-import datetime
 import importlib
 import logging
 
@@ -125,12 +124,6 @@ def on_user_saved(*, instance, update_fields=None, raw=False, **_):
     enqueue_on_commit(tasks.check_profile_badges, instance.pk)
 
 
-def on_user_suspended(*, user_id, ends_at=None, **_):
-    if isinstance(ends_at, datetime.datetime):
-        ends_at = ends_at.isoformat()
-    enqueue_on_commit(tasks.record_suspension, user_id, ends_at)
-
-
 SIGNALS = {
     ("forum.signals", "topic_created"): on_topic_created,
     ("forum.signals", "post_created"): on_post_created,
@@ -148,7 +141,6 @@ SIGNALS = {
     # Hiding and restoring arrive through community, which moderation sends them on.
     ("community.signals", "content_hidden"): on_content_hidden,
     ("community.signals", "content_restored"): on_content_restored,
-    ("moderation.signals", "user_suspended"): on_user_suspended,
 }
 
 

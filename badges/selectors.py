@@ -23,9 +23,9 @@ from badges.models import (
     UserPoints,
 )
 from badges.services.ledger import period_starts
-from badges.suspension import listed_on_boards
 from community.models import User
 from community.selectors import with_roles
+from community.suspensions import not_suspended
 
 BOARDS = {"all": "All time", "month": "This month", "week": "This week"}
 TIER_ORDER = Case(*(When(tier=tier, then=Value(i)) for i, (tier, _) in enumerate(Badge.TIERS)),
@@ -66,10 +66,10 @@ def _history_label(entry: PointsEntry, label: str) -> str:
 
 def _board_queryset(key: str, now: datetime.datetime) -> tuple[QuerySet, str]:
     if key == "all":
-        return UserPoints.objects.filter(listed_on_boards("user__"), total__gt=0), "total"
+        return UserPoints.objects.filter(not_suspended("user__"), total__gt=0), "total"
     kind = PointsPeriod.MONTH if key == "month" else PointsPeriod.WEEK
     start = period_starts(now)[kind]
-    return (PointsPeriod.objects.filter(listed_on_boards("user__"), kind=kind, start=start,
+    return (PointsPeriod.objects.filter(not_suspended("user__"), kind=kind, start=start,
                                         points__gt=0), "points")
 
 

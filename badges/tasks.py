@@ -1,8 +1,6 @@
 """Thin Celery tasks: ids in, one service call, retries on transient database errors. Every
 task is idempotent: the ledger's unique key turns a second run into a no-op."""
 
-import datetime
-
 from celery import shared_task
 from django.db import OperationalError
 
@@ -11,7 +9,6 @@ from badges.services import awards, inbox, ledger, rings
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
          "acks_late": True}
-PERMANENT = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
 @shared_task(**RETRY)
@@ -80,12 +77,6 @@ def drain_events() -> int:
     if drained is None and inbox.has_pending():
         drain_events.apply_async(countdown=1)
     return drained or 0
-
-
-@shared_task(**RETRY)
-def record_suspension(user_id: int, ends_at: str | None = None) -> None:
-    until = datetime.datetime.fromisoformat(ends_at) if ends_at else PERMANENT
-    ledger.set_suspension(user_id=user_id, until=until)
 
 
 @shared_task

@@ -26,6 +26,13 @@ class ModerationConfig(AppConfig):
 
         register_recomputer("moderation.suspended_until", recompute_suspended_until)
 
+        # The points engine and the leaderboards ask moderation through community.
+        from community import suspensions
+        from moderation.selectors import is_suspended, not_suspended
+
+        suspensions.register(suspensions.SuspensionSource(is_suspended=is_suspended,
+                                                          not_suspended=not_suspended))
+
         from moderation import receivers
 
         receivers.connect()

@@ -87,7 +87,17 @@ def community_managers() -> QuerySet[User]:
 
 
 def is_suspended(user) -> bool:
-    return active_suspension(user) is not None
+    """Whether the member is suspended now. Their user row (freshly loaded) says whether a
+    suspension may be running, so members never suspended cost no query; the Suspension rows
+    answer for the others (lifting one early counts at once)."""
+    return suspension_for_banner(user) is not None
+
+
+def not_suspended(user_path: str = "") -> Q:
+    """Rows whose member (reached through ``user_path``) is not suspended now, as a filter:
+    ``User.suspended_until`` moves with the Suspension rows in the same transaction."""
+    until = f"{user_path}suspended_until"
+    return Q(**{f"{until}__isnull": True}) | Q(**{f"{until}__lte": timezone.now()})
 
 
 def trust_level_of(user) -> int:

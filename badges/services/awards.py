@@ -24,9 +24,8 @@ from badges.models import (
     EventCount,
     Level,
     SourceTally,
-    UserPoints,
 )
-from badges.suspension import is_suspended
+from community import suspensions
 from community.models import User
 from community.services.notifications import notify, notify_many
 
@@ -311,8 +310,7 @@ def check_profile_badges(*, user_id: int, now: datetime.datetime | None = None) 
     user = User.objects.filter(pk=user_id).first()
     if not badges or user is None:
         return 0
-    until = UserPoints.objects.filter(pk=user_id).values_list("suspended_until", flat=True).first()
-    if is_suspended(user, suspended_until=until):
+    if suspensions.is_suspended(user):
         return 0
     granted = 0
     for badge in badges:
@@ -328,10 +326,7 @@ def backfill_badges(*, now: datetime.datetime | None = None) -> dict[str, int]:
     criteria no longer hold. Suspended members are not granted anything. Returns counts."""
     now = now or timezone.now()
     granted = revoked = 0
-    suspended = set(
-        UserPoints.objects.filter(Q(user__is_active=False) | Q(suspended_until__gt=now))
-        .values_list("user_id", flat=True)
-    )
+    suspended = set(User.objects.exclude(suspensions.not_suspended()).values_list("pk", flat=True))
     for badge in Badge.objects.filter(active=True):
         should = {pair for pair in qualifying(badge, now=now) if pair[0] not in suspended}
         current = set(BadgeGrant.objects.current().filter(badge=badge)

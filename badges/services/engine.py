@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from badges import kinds
 from badges.models import EventCount, PointsEntry, PointsPeriod, SourceTally, UserPoints
-from badges.suspension import is_suspended
+from community.suspensions import is_suspended
 
 
 @dataclass
@@ -31,11 +30,10 @@ class Member:
     user: object
     total: int
     start_total: int
-    suspended_until: datetime.datetime | None
 
     @property
     def suspended(self) -> bool:
-        return is_suspended(self.user, suspended_until=self.suspended_until)
+        return is_suspended(self.user)
 
 
 @dataclass
@@ -56,15 +54,6 @@ def period_starts(moment: datetime.datetime) -> dict[str, datetime.date]:
     }
 
 
-def _aware(value):
-    # SQLite hands raw SQL datetimes back as text or naive UTC values.
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
-    return value
-
-
 def lock_members(user_ids) -> dict[int, Member]:
     """Create missing UserPoints rows and lock every one until commit, in id order: one upsert
     (ON CONFLICT DO UPDATE takes the row locks on PostgreSQL; SQLite writes one at a time),
@@ -80,13 +69,12 @@ def lock_members(user_ids) -> dict[int, Member]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (user_id, total) VALUES {values} ON CONFLICT (user_id) "  # noqa: S608
-            f"DO UPDATE SET total = {table}.total RETURNING user_id, total, suspended_until",
+            f"DO UPDATE SET total = {table}.total RETURNING user_id, total",
             ids,
         )
         rows = cursor.fetchall()
-    return {user_id: Member(user=users[user_id], total=total, start_total=total,
-                            suspended_until=_aware(until))
-            for user_id, total, until in rows}
+    return {user_id: Member(user=users[user_id], total=total, start_total=total)
+            for user_id, total in rows}
 
 
 def entry_key(entry: PointsEntry) -> tuple:

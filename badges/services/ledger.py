@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from badges import kinds
 from badges.config import engine_config
-from badges.models import PointsEntry, UserPoints
+from badges.models import PointsEntry
 from badges.services import awards
 from badges.services.engine import (
     Member,
@@ -30,7 +30,7 @@ from badges.services.engine import (
 )
 
 __all__ = ["Event", "award_reward", "period_starts", "record_batch", "record_event",
-           "record_events", "restore_source", "reverse_event", "reverse_source", "set_suspension",
+           "record_events", "restore_source", "reverse_event", "reverse_source",
            "still_standing"]
 
 
@@ -332,8 +332,3 @@ def still_standing(originals: list[PointsEntry]) -> list[PointsEntry]:
                 gone.add(entry.pk)
     return [entry for entry in originals if entry.pk not in gone]
 
-
-def set_suspension(*, user_id: int, until: datetime.datetime | None) -> None:
-    """Record moderation's suspension of a member (None lifts it)."""
-    UserPoints.objects.get_or_create(user_id=user_id)
-    UserPoints.objects.filter(pk=user_id).update(suspended_until=until)

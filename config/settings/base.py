@@ -346,10 +346,9 @@ HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a stat
 HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
 
-# Points: the daily cap (accepted answers and milestones are exempt), an optional dotted path
-# to fn(user) -> bool that says a member is suspended, and the like-ring detector's knobs.
+# Points: the daily cap (accepted answers and milestones are exempt) and the like-ring
+# detector's knobs. Whether a member is suspended is moderation's to say (community.suspensions).
 HEARTH_BADGES_DAILY_CAP = int(os.environ.get("HEARTH_BADGES_DAILY_CAP", "200"))
-HEARTH_BADGES_SUSPENSION_CHECK = os.environ.get("HEARTH_BADGES_SUSPENSION_CHECK", "")
 HEARTH_BADGES_RING_WINDOW_DAYS = 30
 HEARTH_BADGES_RING_MIN_MUTUAL = 5
 HEARTH_BADGES_RING_RATIO = 5.0

@@ -24,3 +24,17 @@ _next_source = iter(range(1, 10**9))
 def next_source() -> int:
     """A fresh content id for a synthetic event."""
     return next(_next_source)
+
+
+def suspend(member, *, days: int | None = 3):
+    """Suspend ``member`` the way a community manager does (moderation owns suspensions)."""
+    from moderation.services.members import suspend_member
+    from tests.factories import CommunityManagerFactory
+
+    return suspend_member(actor=CommunityManagerFactory(), user=member, days=days, reason="Spam")
+
+
+def lift(suspension) -> None:
+    from moderation.services.members import lift_suspension
+
+    lift_suspension(actor=suspension.created_by, suspension_id=suspension.pk, reason="Appeal upheld")

@@ -7,7 +7,7 @@ from badges.models import Badge, BadgeGrant, ChallengeProgress, PointsEntry, Use
 from badges.services.awards import backfill_badges
 from badges.services.ledger import record_event, reverse_event, reverse_source
 from community.models import Notification
-from tests.badges.factories import ChallengeFactory, next_source
+from tests.badges.factories import ChallengeFactory, next_source, suspend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,12 +181,10 @@ def test_backfill_keeps_badges_that_are_not_auto_revoke():
 
 
 def test_backfill_grants_nothing_to_suspended_members():
-    from badges.services.ledger import set_suspension
-
     member = UserFactory()
     repeat("review_written", member, 1)
     BadgeGrant.objects.filter(user=member).delete()
-    set_suspension(user_id=member.pk, until=timezone.now() + datetime.timedelta(days=1))
+    suspend(member, days=1)
     backfill_badges()
     assert held(member) == set()
 

@@ -7,7 +7,9 @@ from badges import kinds
 from badges.models import AppendOnlyError, EventCount, PointRule, PointsEntry, PointsPeriod, UserPoints
 from badges.services.ledger import record_event, reverse_event, reverse_source
 from badges.services.recompute import recompute_points
-from tests.badges.factories import next_source
+from community.models import User
+from moderation.models import Suspension
+from tests.badges.factories import lift, next_source, suspend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,23 +70,24 @@ def test_an_inactive_member_earns_nothing():
 
 
 def test_a_suspended_member_earns_nothing_until_the_suspension_ends():
-    from badges.services.ledger import set_suspension
-
     member = UserFactory()
-    set_suspension(user_id=member.pk, until=timezone.now() + datetime.timedelta(days=3))
+    suspension = suspend(member, days=3)
     assert record_event(kind="topic_created", user_id=member.pk, source_id=next_source()) is None
-    set_suspension(user_id=member.pk, until=None)
+    ended = timezone.now() - datetime.timedelta(seconds=1)  # three days later
+    Suspension.objects.filter(pk=suspension.pk).update(
+        starts_at=ended - datetime.timedelta(days=3), ends_at=ended)
+    User.objects.filter(pk=member.pk).update(suspended_until=ended)
+    member.refresh_from_db()
     assert record_event(kind="topic_created", user_id=member.pk, source_id=next_source())
 
 
-def test_a_suspension_hook_can_say_who_is_suspended(settings):
-    settings.HEARTH_BADGES_SUSPENSION_CHECK = "tests.badges.test_ledger.everyone_suspended"
+def test_a_member_whose_suspension_is_lifted_early_earns_again_at_once():
     member = UserFactory()
+    suspension = suspend(member, days=None)  # permanent
     assert record_event(kind="topic_created", user_id=member.pk, source_id=next_source()) is None
-
-
-def everyone_suspended(user) -> bool:
-    return True
+    lift(suspension)
+    assert record_event(kind="topic_created", user_id=member.pk, source_id=next_source())
+    assert total(member) > 0
 
 
 def test_withdrawing_a_like_adds_a_reversing_entry_and_nothing_is_edited():
@@ -262,12 +265,12 @@ def test_restoring_content_does_not_give_back_a_withdrawn_like_or_a_deleted_post
 
 
 def test_a_suspended_member_gets_nothing_back_on_restore():
-    from badges.services.ledger import restore_source, set_suspension
+    from badges.services.ledger import restore_source
 
     author = UserFactory()
     post = next_source()
     record_event(kind="reply_created", user_id=author.pk, source_id=post)
     reverse_source(source_label="forum.post", source_id=post, cause=PointsEntry.HIDDEN)
-    set_suspension(user_id=author.pk, until=timezone.now() + datetime.timedelta(days=1))
+    suspend(author, days=1)
     assert restore_source(source_label="forum.post", source_id=post) == []
     assert total(author) == 0

@@ -7,7 +7,7 @@ from django.dispatch import Signal
 
 from badges import receivers
 from badges.models import PointsEntry, UserPoints
-from tests.badges.factories import next_source
+from tests.badges.factories import next_source, suspend
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,9 +113,8 @@ def test_review_and_moderation_signals(fake_apps, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=True):
         community.content_hidden.send(sender=None, content_type_id=review_type.pk,
                                       object_id=review, author_id=author.pk)
-        moderation.user_suspended.send(sender=None, suspension_id=1, user_id=author.pk,
-                                       actor_id=flagger.pk, ends_at=None)
     assert points(author) == 0
+    suspend(author, days=None)  # badges asks moderation; it keeps no copy
     with django_capture_on_commit_callbacks(execute=True):
         reviews.review_published.send(sender="reviews", review_id=next_source(), product_id=1,
                                       author_id=author.pk, rating=5)

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from badges.models import BadgeGrant, SuspectedRing
-from badges.services.ledger import record_event, set_suspension
-from tests.badges.factories import ChallengeFactory, next_source
+from badges.services.ledger import record_event
+from tests.badges.factories import ChallengeFactory, lift, next_source, suspend
 from tests.factories import CommunityManagerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,16 +102,26 @@ def test_leaderboard_ranks_densely_and_excludes_suspended_members(client):
     earn(tied_b, n=2)
     earn(last, n=1)
     earn(suspended, n=10)
-    set_suspension(user_id=suspended.pk, until=None)
-    from django.utils import timezone
-
-    set_suspension(user_id=suspended.pk, until=timezone.now() + timezone.timedelta(days=2))
+    suspend(suspended, days=2)
     response = client.get("/leaderboard/")
     rows = [(row.rank, row.user.pk) for row in response.context["board"].rows]
     assert rows[0] == (1, first.pk)
     assert {rows[1], rows[2]} == {(2, tied_a.pk), (2, tied_b.pk)}
     assert rows[3] == (3, last.pk)
     assert suspended.pk not in [pk for _, pk in rows]
+
+
+def test_a_member_whose_suspension_is_lifted_early_is_back_on_the_leaderboards_at_once(client):
+    member, other = UserFactory(), UserFactory()
+    earn(member, n=5)
+    earn(other, n=1)
+    suspension = suspend(member, days=None)  # permanent: the old copy never ran out
+    boards = ("/leaderboard/", "/leaderboard/?board=week", "/leaderboard/?board=month")
+    for url in boards:
+        assert member.pk not in [row.user.pk for row in client.get(url).context["board"].rows]
+    lift(suspension)
+    for url in boards:
+        assert [row.user.pk for row in client.get(url).context["board"].rows][0] == member.pk
 
 
 def test_leaderboard_shows_your_own_rank_when_you_are_off_the_page(client, settings):
