@@ -20,7 +20,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from community.roles import is_community_manager
+from forum import visibility
 
 POSTS_PER_PAGE = 20
 TOPICS_PER_PAGE = 25
@@ -61,14 +61,12 @@ class Category(models.Model):
 
 class TopicQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def visible_to(self, user) -> TopicQuerySet:
-        """Topics ``user`` may open. Deleted or hidden topics (their opening post deleted or
-        hidden) are seen only by community managers and, when hidden, by their author."""
-        if is_community_manager(user):
-            return self
-        live = Q(deleted_at__isnull=True, is_hidden=False)
-        if user is not None and user.is_authenticated:
-            return self.filter(live | Q(deleted_at__isnull=True, is_hidden=True, author=user))
-        return self.filter(live)
+        """Topics ``user`` may open (``forum.visibility.topic_visible_to``)."""
+        return self.filter(visibility.topic_visible_to(user))
+
+    def readable(self) -> TopicQuerySet:
+        """Topics anyone may read (``forum.visibility.topic_readable``)."""
+        return self.filter(visibility.topic_readable())
 
     def with_read_state(self, user) -> TopicQuerySet:
         """Annotate ``last_read`` (the last post number ``user`` has seen, or None)."""
@@ -173,18 +171,12 @@ def page_of(post_number: int) -> int:
 
 class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def visible_to(self, user) -> PostQuerySet:
-        """Posts ``user`` may see. Hidden posts: community managers and their author only.
-        Deleted posts stay in the result: the page shows a placeholder in their place (their
-        body is never rendered; see the ``post.html`` template and ``Post.is_deleted``)."""
-        if is_community_manager(user):
-            return self
-        if user is not None and user.is_authenticated:
-            return self.filter(Q(is_hidden=False) | Q(author=user))
-        return self.filter(is_hidden=False)
+        """Posts ``user`` may see, their topic included (``forum.visibility.post_visible_to``)."""
+        return self.filter(visibility.post_visible_to(user))
 
     def readable(self) -> PostQuerySet:
-        """Posts whose content anyone may read: not hidden, not deleted."""
-        return self.filter(is_hidden=False, deleted_at__isnull=True)
+        """Posts whose text anyone may read (``forum.visibility.post_readable``)."""
+        return self.filter(visibility.post_readable())
 
     def with_liked(self, user) -> PostQuerySet:
         if user is None or not user.is_authenticated:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from community.predicates import matches
 from community.roles import is_brand_staff, is_community_manager
+from forum import visibility
 from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, Category, Post, Topic
 
 LOCKED_MESSAGE = "This topic is locked: it no longer takes replies."
@@ -61,22 +63,14 @@ def check_start_topic(user, category: Category) -> None:
 
 
 def can_see_topic(user, topic: Topic) -> bool:
-    if is_community_manager(user):
-        return True
-    if topic.deleted_at is not None:
-        return False
-    if topic.is_hidden:
-        return _signed_in(user) and topic.author_id == user.pk
-    return True
+    """The rule of ``Topic.objects.visible_to``, for a topic in hand (``forum.visibility``)."""
+    return matches(topic, visibility.topic_visible_to(user))
 
 
 def can_see_post(user, post: Post) -> bool:
-    """Whether ``user`` may see that ``post`` exists (its body is never shown once deleted)."""
-    if not can_see_topic(user, post.topic):
-        return False
-    if post.is_hidden:
-        return is_community_manager(user) or (_signed_in(user) and post.author_id == user.pk)
-    return True
+    """Whether ``user`` may see that ``post`` exists (its body is never shown once deleted):
+    the rule of ``Post.objects.visible_to``, its topic included."""
+    return matches(post, visibility.post_visible_to(user))
 
 
 def can_reply(user, topic: Topic) -> bool:

@@ -156,9 +156,11 @@ def decorate_posts(*, user, topic: Topic, posts: list[Post]) -> None:
         post.can_accept = may_accept and post.post_number > 1 and not post.is_deleted and not post.is_hidden
         post.is_answer = topic.accepted_answer_id == post.pk
         quoted = post.reply_to
+        if quoted is not None and quoted.topic_id == topic.pk:
+            quoted.topic = topic  # already loaded: the rule reads it without a query
         post.quote_visible = bool(
             quoted and quoted.topic_id == topic.pk and not quoted.is_deleted
-            and (not quoted.is_hidden or rules.can_see_post(user, quoted))
+            and rules.can_see_post(user, quoted)
         )
 
 
@@ -171,7 +173,7 @@ def post_for_reader(*, user, post_id: int) -> Post | None:
         .with_liked(user)
         .first()
     )
-    if post is None or not rules.can_see_topic(user, post.topic):
+    if post is None:  # visible_to covers the post's topic too
         return None
     decorate_posts(user=user, topic=post.topic, posts=[post])
     return post
@@ -236,24 +238,22 @@ SEARCH_SHOWN = 20
 def search_forum(*, user, query: str) -> SearchResults:
     """Topics (by title) and posts (by text) matching ``query`` that ``user`` may read.
 
-    The search backend ranks candidates; visibility is then applied in SQL with the same
-    rules as the pages (hidden and deleted posts, hidden and deleted topics never appear)."""
+    The search backend ranks candidates; then the forum's one visibility rule keeps what
+    anyone may read (``readable``: hidden and deleted posts and topics never appear, not even
+    to their author or a community manager)."""
     query = " ".join(query.split())[:200]
     if not query:
         return SearchResults(query="", topics=[], posts=[])
+    # The backend filters on indexed fields only: it narrows the candidates, the rule decides.
     topic_ids = [t.pk for t in Topic.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
     post_ids = [p.pk for p in Post.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
     topics = {
         t.pk: t
-        for t in Topic.objects.visible_to(user)
-        .filter(pk__in=topic_ids, is_hidden=False, deleted_at__isnull=True)
-        .select_related("category", "author")
+        for t in Topic.objects.readable().filter(pk__in=topic_ids).select_related("category", "author")
     }
     posts = {
         p.pk: p
-        for p in Post.objects.readable()
-        .filter(pk__in=post_ids, topic__is_hidden=False, topic__deleted_at__isnull=True)
-        .select_related("topic__category", "author")
+        for p in Post.objects.readable().filter(pk__in=post_ids).select_related("topic__category", "author")
     }
     ranked_topics = [topics[pk] for pk in topic_ids if pk in topics][:SEARCH_SHOWN]
     ranked_posts = [posts[pk] for pk in post_ids if pk in posts][:SEARCH_SHOWN]

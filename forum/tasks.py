@@ -16,12 +16,7 @@ WATCHER_BATCH = getattr(settings, "HEARTH_FORUM_NOTIFY_BATCH", 200)
 
 def _readable_post(post_id: int) -> Post | None:
     """The post, if anyone may still read it (not hidden or deleted, nor its topic)."""
-    return (
-        Post.objects.select_related("topic", "author")
-        .filter(pk=post_id, is_hidden=False, deleted_at__isnull=True,
-                topic__is_hidden=False, topic__deleted_at__isnull=True)
-        .first()
-    )
+    return Post.objects.readable().select_related("topic", "author").filter(pk=post_id).first()
 
 
 @shared_task(acks_late=True)
