@@ -28,7 +28,7 @@ class IdeaLiveConsumer(PushOnlyConsumer):
     def _is_published(self, idea_id: int) -> bool:
         from ideas.models import Idea
 
-        return Idea.objects.visible().filter(pk=idea_id, published_at__isnull=False).exists()
+        return Idea.objects.readable().filter(pk=idea_id).exists()
 
     async def disconnect(self, code):
         if hasattr(self, "group_name"):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 
-from ideas import clock
+from ideas import clock, visibility
 
 
 class Status(models.TextChoices):
@@ -79,6 +79,14 @@ class IdeaQuerySet(models.QuerySet):
     def visible(self):
         """Neither hidden by moderation (or held for approval) nor deleted."""
         return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+
+    def visible_to(self, user):
+        """Ideas ``user`` may see (``ideas.visibility.idea_visible_to``)."""
+        return self.filter(visibility.idea_visible_to(user))
+
+    def readable(self):
+        """Ideas anyone may read (``ideas.visibility.idea_readable``)."""
+        return self.filter(visibility.idea_readable())
 
     def open_for_support(self, *, now=None):
         return self.filter(status=Status.GATHERING_SUPPORT, deadline__gt=now or clock.now())
@@ -268,7 +276,12 @@ class MilestoneReached(models.Model):
 
 class IdeaCommentQuerySet(models.QuerySet):
     def visible(self):
+        """Comments shown on a page (neither hidden nor deleted), for the counters."""
         return self.filter(hidden_at__isnull=True, deleted_at__isnull=True)
+
+    def visible_to(self, user):
+        """Comments ``user`` may see (``ideas.visibility.comment_visible_to``)."""
+        return self.filter(visibility.comment_visible_to(user))
 
 
 class IdeaComment(models.Model):

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django import forms
 
-from ideas import rules, selectors
+from community.predicates import matches
+from ideas import rules
 from ideas.models import Idea, IdeaComment
 from ideas.services import moderation as services
+from ideas.visibility import comment_visible_to
 from moderation.registry import ModerationAdapter, register
 
 
@@ -35,10 +37,8 @@ def _one_line(text: str) -> str:
 
 
 def _can_see_comment(comment: IdeaComment, user) -> bool:
-    """As the idea page shows it: the idea is visible to ``user`` and the comment is among
-    the comments the page lists for them."""
-    return (rules.can_view(user, comment.idea)
-            and selectors.comments_for(idea=comment.idea, user=user).filter(pk=comment.pk).exists())
+    """As the idea page shows it (``ideas.visibility.comment_visible_to``)."""
+    return matches(comment, comment_visible_to(user))
 
 
 IDEA_ADAPTER = ModerationAdapter(

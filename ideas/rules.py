@@ -10,7 +10,9 @@ The clock (ideas.services.lifecycle) alone moves ideas to achieved and expired.
 
 from __future__ import annotations
 
+from community.predicates import matches
 from community.roles import is_brand_staff, is_community_manager
+from ideas import visibility
 from ideas.models import Status
 
 # from status -> statuses staff may move it to
@@ -58,16 +60,5 @@ def staff_choices(status: str) -> list[tuple[str, str]]:
 
 
 def can_view(user, idea) -> bool:
-    """Published ideas are public; the others only to their creator and staff. Moderation
-    comes first: a hidden idea (or one held for approval) is seen only by its creator and
-    community managers, a deleted one only by community managers."""
-    if idea.deleted_at is not None:
-        return is_community_manager(user)
-    if idea.hidden_at is not None:
-        is_creator = bool(user and user.is_authenticated and idea.creator_id == user.pk)
-        return is_creator or is_community_manager(user)
-    if idea.published_at is not None:
-        return True
-    if not (user and user.is_authenticated):
-        return False
-    return idea.creator_id == user.pk or can_review(user)
+    """The rule of ``Idea.objects.visible_to``, for an idea in hand (``ideas.visibility``)."""
+    return matches(idea, visibility.idea_visible_to(user))

@@ -46,7 +46,8 @@ def idea_list(*, user, sort: str = "trending", status: str = "", category: str =
     review or needing work, and members list all of their own with ``mine``. Merged ideas
     only appear when asked for."""
     now = clock.now()
-    ideas = Idea.objects.with_effective_status().not_deleted()
+    # The visibility rule first; the list then narrows it (deleted ideas are never listed).
+    ideas = Idea.objects.with_effective_status().visible_to(user).not_deleted()
     if mine and user.is_authenticated:
         # Members see their own hidden ideas (marked, with the reason on the page).
         ideas = ideas.filter(creator=user)
@@ -61,8 +62,9 @@ def idea_list(*, user, sort: str = "trending", status: str = "", category: str =
         else:
             ideas = ideas.exclude(status=Status.MERGED)
     if not (mine and user.is_authenticated) and not is_community_manager(user):
-        # Hidden ideas (and those held for approval) are left out for everyone but
-        # community managers, who see them marked.
+        # Hidden ideas (and those held for approval) are left out of the public list for
+        # everyone but community managers, who see them marked; members find their own
+        # under "mine".
         ideas = ideas.filter(hidden_at__isnull=True)
     if category:
         ideas = ideas.filter(category__slug=category)
@@ -146,12 +148,7 @@ def recent_supporters(*, idea: Idea, limit: int = 12) -> list[Support]:
 def comments_for(*, idea: Idea, user) -> QuerySet[IdeaComment]:
     """The idea's comments as ``user`` may see them: deleted ones never; hidden ones (and
     those held for approval) only by their author and community managers, marked."""
-    comments = IdeaComment.objects.filter(idea=idea, deleted_at__isnull=True)
-    if not is_community_manager(user):
-        visible = Q(hidden_at__isnull=True)
-        if user and user.is_authenticated:
-            visible |= Q(author=user)
-        comments = comments.filter(visible)
+    comments = IdeaComment.objects.visible_to(user).filter(idea=idea)
     return with_roles(comments.select_related("author"), "author").order_by("created_at", "pk")
 
 

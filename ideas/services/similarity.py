@@ -87,7 +87,7 @@ def similar_ideas(*, text: str, limit: int = 5, exclude_id: int | None = None) -
     text = (text or "").strip()
     if len(text) < 4:
         return []
-    candidates = Idea.objects.published().visible().exclude(status=Status.MERGED)
+    candidates = Idea.objects.readable().exclude(status=Status.MERGED)
     if exclude_id:
         candidates = candidates.exclude(pk=exclude_id)
     if semantic_enabled():
