@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,7 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
     from bench.server import server_command
 
     command, server_env = server_command(port, workers)
+    ensure_port_free(port)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **server_env}
     log = Path(tempfile.gettempdir()) / f"hearth-bench-server-{port}.log"
     print(f"  server on 127.0.0.1:{port} (gunicorn, {workers} uvicorn workers), log: {log}")
@@ -121,6 +123,17 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.3)
     stop_server(server)
     raise SystemExit("the benchmark server did not start")
+
+
+def ensure_port_free(port: int) -> None:
+    """Refuse a port another server holds: gunicorn would fail to bind, and the bench would
+    measure whatever answers there."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise SystemExit(f"127.0.0.1:{port} is in use ({exc.strerror}); pass --port") from exc
 
 
 def stop_server(server: subprocess.Popen) -> None:

@@ -37,7 +37,7 @@ def test_gunicorn_supervises_uvicorn_workers_with_timeouts_and_recycling_by_defa
     assert config["bind"] == "['127.0.0.1:8000']"
     assert int(config["workers"]) == (os.cpu_count() or 2)
     assert (config["timeout"], config["graceful_timeout"]) == ("30", "30")
-    assert (config["max_requests"], config["max_requests_jitter"]) == ("10000", "1000")
+    assert (config["max_requests"], config["max_requests_jitter"]) == ("50000", "5000")
     assert config["forwarded_allow_ips"] == "['127.0.0.1']"
 
 
