@@ -41,7 +41,6 @@ max_requests_jitter = _int("WEB_MAX_REQUESTS_JITTER", max_requests // 10)
 # X-Forwarded-Proto and X-Forwarded-For are trusted from these addresses only (the reverse
 # proxy in front, on the same host by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-proxy_allow_ips = forwarded_allow_ips
 
 # Errors (and start-up, worker restarts) to stderr; an access log only when asked for, since
 # the reverse proxy in front usually keeps one.
