@@ -48,7 +48,6 @@ errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 accesslog = os.environ.get("WEB_ACCESS_LOG") or None
 pidfile = os.environ.get("WEB_PIDFILE") or None
-proc_name = "hearth-web"
 
 
 def post_worker_init(worker):
