@@ -1,6 +1,7 @@
 """`make bench`: seed a large community into PostgreSQL, serve Hearth as production runs it
-(DEBUG off, several Daphne processes, Redis), drive each page with wrk at 16 connections and
-print every page's throughput as a ratio to a bare baseline view measured in the same run;
+(DEBUG off, gunicorn with uvicorn workers as bin/run-stack starts it, Redis), drive each page
+with wrk at 16 connections and print every page's throughput as a ratio to a bare baseline
+view measured in the same run;
 then concurrent writes, live fan-out across processes, the sentiment scorer and the points
 engine. Results go to bench/results/<date>.json and .md.
 
@@ -13,6 +14,7 @@ import datetime as dt
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -35,7 +37,7 @@ def parse_args():
     )
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2, help="ASGI server processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's uvicorn workers")
     parser.add_argument("--port", type=int, default=8500,
                         help="the page server; fan-out uses the next two ports")
     parser.add_argument("--pages", default="", help="comma-separated page names to run")
@@ -100,13 +102,15 @@ def count_queries(path: str, cookie: str | None, *, page_cache: bool = False) ->
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    from bench.server import server_command
+
+    command, server_env = server_command(port, workers)
+    ensure_port_free(port)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **server_env}
     log = Path(tempfile.gettempdir()) / f"hearth-bench-server-{port}.log"
-    print(f"  server on 127.0.0.1:{port} ({workers} processes), log: {log}")
+    print(f"  server on 127.0.0.1:{port} (gunicorn, {workers} uvicorn workers), log: {log}")
     server = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", str(workers),
-         "--no-scheduler", "-v", "0"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True,  # its own process group, so stop_server can end all of it
     )
     deadline = time.monotonic() + 60
@@ -117,12 +121,23 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
                     return server
         except OSError:
             time.sleep(0.3)
-    server.terminate()
+    stop_server(server)
     raise SystemExit("the benchmark server did not start")
 
 
+def ensure_port_free(port: int) -> None:
+    """Refuse a port another server holds: gunicorn would fail to bind, and the bench would
+    measure whatever answers there."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise SystemExit(f"127.0.0.1:{port} is in use ({exc.strerror}); pass --port") from exc
+
+
 def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()  # serve stops its Daphne children, killing them after a grace period
+    server.terminate()  # gunicorn's graceful stop: workers finish what they hold, then exit
     try:
         server.wait(timeout=30)
     except subprocess.TimeoutExpired:

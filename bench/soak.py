@@ -2,8 +2,8 @@
 
     .venv/bin/python -m bench.soak [--minutes 10] [--readers 6] [--writers 6] [--workers 2]
 
-Runs what production runs: `manage.py serve --workers N` (several Daphne processes on one
-socket), two Celery worker nodes and Celery beat, on PostgreSQL (database `hearth_soak`, recreated
+Runs what production runs: gunicorn with N uvicorn workers (gunicorn.conf.py, as bin/run-stack
+starts it), two Celery worker nodes and Celery beat, on PostgreSQL (database `hearth_soak`, recreated
 each run) and Redis (db 6); override with DATABASE_URL / REDIS_URL. Readers fetch the forum,
 topics, ideas and product pages anonymously; writers are signed-in members who start topics,
 reply, like and unlike, support and withdraw, and review products, through the same HTML
@@ -60,7 +60,7 @@ def parse_args():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--readers", type=int, default=6)
     parser.add_argument("--writers", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2, help="ASGI server processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn's uvicorn workers")
     parser.add_argument("--port", type=int, default=8610)
     parser.add_argument("--think", type=float, default=0.1, help="seconds each client waits between requests")
     parser.add_argument("--sentiment", default="lexicon", help="HEARTH_SENTIMENT_BACKEND for the worker")
@@ -86,10 +86,13 @@ def flush_redis(url: str) -> None:
 
 
 def start_processes(args, log_dir: Path) -> dict[str, subprocess.Popen]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "HEARTH_SENTIMENT_BACKEND": args.sentiment}
+    from bench.server import server_command
+
+    web_command, web_env = server_command(args.port, args.workers)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "HEARTH_SENTIMENT_BACKEND": args.sentiment,
+           **web_env}
     commands = {
-        "web": [sys.executable, "manage.py", "serve", "--port", str(args.port), "--workers",
-                str(args.workers), "--no-scheduler", "-v", "0"],
+        "web": web_command,
         # Two worker nodes on one queue, as when workers scale out: each message goes to one.
         **{f"worker-{node}": [sys.executable, "-m", "celery", "-A", "community", "worker",
                               "-n", f"soak-{node}@%h", "--concurrency=1", "--without-heartbeat",

@@ -31,7 +31,7 @@ def _pages(report: dict) -> list[str]:
     baseline = report["baseline"]
     settings = report["settings"]
     lines = [f"Baseline (bare view, same server and middleware): {baseline['rps']:.0f} req/s, "
-             f"p99 {baseline['p99_ms']:.1f} ms. {settings['workers']} Daphne processes, "
+             f"p99 {baseline['p99_ms']:.1f} ms. {settings['workers']} uvicorn workers under gunicorn, "
              f"{settings['connections']} connections, {settings['seconds']} s per page. Queries: what "
              "rendering the page costs / what it costs with the anonymous page cache and the "
              "shared member pages on (topic, idea and product pages are shared).", *_signed_in_as(report), "",
@@ -79,7 +79,7 @@ def markdown(report: dict) -> str:
     if "fanout" in report:
         fan = report["fanout"]
         lines += ["## Live fan-out", "",
-                  f"A reply posted through one Daphne process reaches {fan['listeners']} signed-in "
+                  f"A reply posted through one server process reaches {fan['listeners']} signed-in "
                   f"websockets on another through Redis: {fan['delivered']} of "
                   f"{fan['listeners'] * fan['replies']} events delivered; p50 {fan['p50_ms']} ms, "
                   f"**p95 {fan['p95_ms']} ms** from the write (target < 100 ms); from sending the POST "

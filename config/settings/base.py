@@ -332,11 +332,6 @@ HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS
 # Topic, idea and product pages rendered once for the members who would see them alike, each
 # reader's own parts put back per request (community/shared_pages.py). Same condition.
 HEARTH_SHARED_MEMBER_PAGES = env_bool("HEARTH_SHARED_MEMBER_PAGES", bool(REDIS_URL))
-# Each server process runs requests' sync code on one reused thread, like a WSGI sync worker,
-# instead of a new thread per request (config/asgi.py). On the real stack, which runs
-# several processes; the embedded demo keeps a thread per request, so a slow in-process task
-# (loading the sentiment model) does not hold up its one process.
-HEARTH_ONE_REQUEST_THREAD = env_bool("HEARTH_ONE_REQUEST_THREAD", bool(REDIS_URL))
 HEARTH_AVATAR_SIZE = 256
 HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180

@@ -48,7 +48,7 @@ TOPIC = "Kettle lid squeaks when it opens"
 # "Failure modes"): each says what it dropped or left for later, with the exception behind it.
 OUTAGE_WARNINGS = ("community.cache", "community.realtime", "community.deferred", "community.outage")
 RECORD = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL) (\S+): (.*)$")
-BANNER = re.compile(r"^Serving Hearth at \S+ with \d+ process\(es\)$")  # manage.py serve's stdout
+BANNER = re.compile(r"^Serving Hearth at \S+$")  # manage.py serve's stdout
 
 
 @dataclass
