@@ -9,7 +9,6 @@ instead of adjusting them, so they cannot drift.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from functools import partial
 
@@ -43,8 +42,6 @@ __all__ = [
     "recompute_forum_counters", "set_topic_flag", "start_topic", "topic_group", "unaccept_answer",
     "unhide_post", "unlike_post", "watch_topic",
 ]
-
-logger = logging.getLogger(__name__)
 
 
 def topic_group(topic_id: int) -> str:
