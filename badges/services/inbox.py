@@ -18,10 +18,13 @@ failing is retried ``MAX_ATTEMPTS`` times, then left for staff (``dead_events``)
 holding up the rows behind it.
 
 Why a queue of its own rather than one outbox task per event: the engine applies a batch of
-500 events in one transaction with a constant number of statements (1,238 events/s through
-one drainer, bench/results/2026-11-24.md), where one task per event managed 155 events/s
-from two workers (bench/results/2026-11-23.md); and one drainer in id order keeps each
-award before its withdrawal, which tasks run by several workers would not.
+500 events in one transaction with a constant number of statements, and one drainer in id
+order keeps each award before its withdrawal, which tasks run by several workers would not.
+Measured on 5,000 events (``python -m bench.badges --events 5000 --members 2000`` with
+``--path inbox``, then ``--path direct --batch 1 --workers 2``): through the inbox 1,069
+events/s at 0.51 statements per event; one event per transaction, as one task per event would
+apply them (before any broker or outbox cost), 54 events/s from two processes at 14.6
+statements per event (bench/results/badges-2026-12-04-*.json).
 """
 
 from __future__ import annotations
