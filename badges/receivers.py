@@ -1,8 +1,11 @@
-"""What badges listens to. Every content app announces its events with ids after commit;
-each handler here only puts the event, as ids, in the points engine's inbox
-(``badges.services.inbox``), which feeds the engine in batches and in order.
+"""What badges listens to. Every content app sends its events with ids through
+``community.events.send_on_commit``; each handler here is a recorder: it runs inside the
+transaction of the write and only puts the event, as ids, in the points engine's inbox
+(``badges.services.inbox``, which feeds the engine in batches and in order) or in the outbox.
+So an event's points commit with the content or not at all: a process that dies right after
+the commit loses none of them.
 
-SIGNALS maps (module, signal name) to a handler. ``connect()`` connects those whose module
+SIGNALS maps (module, signal name) to a handler. ``connect()`` registers those whose module
 imports and logs the others, so badges works before or without any content app.
 """
 
@@ -16,6 +19,7 @@ from badges import kinds, tasks
 from badges.models import PointsEntry
 from badges.services.inbox import enqueue
 from community.deferred import enqueue_on_commit
+from community.events import record_with
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ def on_post_deleted(*, post_id, topic_id, was_first_post=False, **_):
 
 
 def _current_like_id(post_id: int, actor_id: int) -> int | None:
-    # Read by name: badges never imports the forum. Called right after the like commits, so
+    # Read by name: badges never imports the forum. Called inside the like's transaction, so
     # the row is the like this event announces.
     try:
         like_model = apps.get_model("forum", "Like")
@@ -156,7 +160,8 @@ _CONNECTED = []
 
 
 def connect() -> list[tuple[str, str]]:
-    """Connect every signal in SIGNALS whose module imports; returns those connected."""
+    """Record every signal in SIGNALS whose module imports (in the sending transaction);
+    returns those registered."""
     connected, missing = [], []
     for (module_path, name), handler in SIGNALS.items():
         try:
@@ -164,9 +169,7 @@ def connect() -> list[tuple[str, str]]:
         except (ImportError, AttributeError):
             missing.append(f"{module_path}.{name}")
             continue
-        receiver = _receiver(handler)
-        _CONNECTED.append(receiver)  # signals hold weak references
-        signal.connect(receiver, dispatch_uid=f"badges.{module_path}.{name}")
+        record_with(signal, _receiver(handler), uid=f"badges.{module_path}.{name}")
         connected.append((module_path, name))
     user_receiver = _receiver(on_user_saved)
     _CONNECTED.append(user_receiver)

@@ -1,4 +1,5 @@
-"""Events badges emits, each sent after the transaction that caused it commits, with ids.
+"""Events badges emits, each sent after the transaction that caused it commits, with ids
+(``community.events.send_on_commit``).
 
 badge_granted        user_id, badge_id, grant_id, source_id (0 for single badges)
 level_changed        user_id, old_level_id (None below the first level), new_level_id
@@ -8,13 +9,8 @@ Suspected mutual-like rings are announced through ``community.signals.suspected_
 (community owns it so moderation can listen without knowing badges).
 """
 
-from django.db import transaction
 from django.dispatch import Signal
 
 badge_granted = Signal()
 level_changed = Signal()
 challenge_completed = Signal()
-
-
-def send_on_commit(signal: Signal, **payload) -> None:
-    transaction.on_commit(lambda: signal.send_robust(sender=None, **payload), robust=True)

@@ -28,10 +28,6 @@ def send_to_group_on_commit(group: str, event: dict) -> None:
     transaction.on_commit(send, robust=True)
 
 
-def send_to_user_on_commit(user_id: int, event: dict) -> None:
-    send_to_group_on_commit(user_group(user_id), event)
-
-
 def send_now(group: str, event: dict) -> None:
     layer = get_channel_layer()
     if layer is None:

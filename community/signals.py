@@ -1,4 +1,6 @@
-"""Site-wide events that no single app owns.
+"""Site-wide events that no single app owns. Like every domain event they are sent with
+``community.events.send_on_commit``: the points engine records hiding and restoring inside
+the transaction that did it; receivers hear of them after the commit.
 
 suspected_ring_detected  user_ids (list[int]), evidence (dict: the mutual like counts per
                          pair, the site's base rate, the window in days). Sent after commit

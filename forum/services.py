@@ -9,7 +9,6 @@ instead of adjusting them, so they cannot drift.
 
 from __future__ import annotations
 
-import logging
 import uuid
 from functools import partial
 
@@ -18,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from community.deferred import enqueue_on_commit
+from community.events import send_on_commit
 from community.markdown import extract_mentions, render_markdown
 from community.models import User
 from community.realtime import send_now, send_to_group_on_commit
@@ -43,24 +43,10 @@ __all__ = [
     "unhide_post", "unlike_post", "watch_topic",
 ]
 
-logger = logging.getLogger(__name__)
-
 
 def topic_group(topic_id: int) -> str:
     """The channel-layer group of readers of one topic."""
     return f"forum.topic.{topic_id}"
-
-
-def _announce(signal, sender, **payload) -> None:
-    """Send a forum signal once the transaction commits. A failing receiver is logged and
-    never turns the committed write into an error."""
-
-    def send() -> None:
-        for receiver, result in signal.send_robust(sender=sender, **payload):
-            if isinstance(result, Exception):
-                logger.error("forum signal receiver %r failed", receiver, exc_info=result)
-
-    transaction.on_commit(send, robust=True)
 
 
 def render_body(body: str) -> str:
@@ -236,10 +222,10 @@ def _announce_published(post: Post) -> None:
     visible to the community. Sent again when a hidden or held post is shown: receivers
     treat a repeat as a no-op (badges' ledger keys), so a held post earns on approval."""
     if post.post_number == 1:
-        _announce(signals.topic_created, Topic, topic_id=post.topic_id, post_id=post.pk,
+        send_on_commit(signals.topic_created, sender=Topic, topic_id=post.topic_id, post_id=post.pk,
                   category_id=post.topic.category_id, author_id=post.author_id)
     else:
-        _announce(signals.post_created, Post, post_id=post.pk, topic_id=post.topic_id,
+        send_on_commit(signals.post_created, sender=Post, post_id=post.pk, topic_id=post.topic_id,
                   author_id=post.author_id, post_number=post.post_number,
                   reply_to_id=post.reply_to_id)
 
@@ -318,7 +304,7 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
             # A moderator's edit is not the author's writing: only the author's is scanned.
             after = _scanned_text(current, body=current.body)
             scan_for_spam(user=editor, text=after, obj=current, typed=added_text(before, after))
-        _announce(signals.post_edited, Post, post_id=current.pk, topic_id=current.topic_id,
+        send_on_commit(signals.post_edited, sender=Post, post_id=current.pk, topic_id=current.topic_id,
                   author_id=current.author_id, editor_id=editor.pk,
                   revision_number=current.edit_count)
         send_to_group_on_commit(
@@ -362,7 +348,7 @@ def apply_soft_delete(*, actor: User, post: Post) -> Post:
             Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
         recompute_topic(topic.pk)
         recompute_category(topic.category_id)
-        _announce(signals.post_deleted, Post, post_id=current.pk, topic_id=topic.pk,
+        send_on_commit(signals.post_deleted, sender=Post, post_id=current.pk, topic_id=topic.pk,
                   author_id=current.author_id, actor_id=actor.pk if actor else None,
                   was_first_post=current.post_number == 1)
         send_to_group_on_commit(
@@ -452,7 +438,7 @@ def like_post(*, user: User, post: Post) -> bool:
         _record_on_commit(post.author, "like_received")
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
         Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + 1)
-        _announce(signals.post_liked, Post, post_id=post.pk, topic_id=post.topic_id,
+        send_on_commit(signals.post_liked, sender=Post, post_id=post.pk, topic_id=post.topic_id,
                   author_id=post.author_id, actor_id=user.pk)
         _push_like_count(post)
         from forum import tasks
@@ -475,7 +461,7 @@ def unlike_post(*, user: User, post: Post) -> bool:
             Topic.objects.filter(pk=post.topic_id, like_count__gt=0).update(
                 like_count=F("like_count") - 1
             )
-        _announce(signals.post_unliked, Post, post_id=post.pk, topic_id=post.topic_id,
+        send_on_commit(signals.post_unliked, sender=Post, post_id=post.pk, topic_id=post.topic_id,
                   author_id=post.author_id, actor_id=user.pk)
         _push_like_count(post)
     return True
@@ -510,7 +496,7 @@ def accept_answer(*, actor: User, post: Post) -> bool:
         previous = topic.accepted_answer_id
         topic.accepted_answer = post
         topic.save(update_fields=["accepted_answer"])
-        _announce(signals.answer_accepted, Topic, topic_id=topic.pk, post_id=post.pk,
+        send_on_commit(signals.answer_accepted, sender=Topic, topic_id=topic.pk, post_id=post.pk,
                   answer_author_id=post.author_id, topic_author_id=topic.author_id,
                   actor_id=actor.pk, previous_post_id=previous)
         send_to_group_on_commit(

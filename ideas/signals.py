@@ -1,6 +1,6 @@
-"""The events the ideas app emits. Every one is sent after the transaction that caused it
-commits (see ``send_on_commit``), with ids only, so receivers (badges, analytics) load what
-they need and never see an uncommitted row.
+"""The events the ideas app emits, with ids only, through ``community.events.send_on_commit``:
+recorders (the points engine) write what the event owes inside the transaction that caused
+it; receivers hear of it after that transaction commits, so they never see an uncommitted row.
 
 Payloads (keyword arguments besides ``sender``, which is ``Idea``):
 
@@ -19,7 +19,6 @@ Payloads (keyword arguments besides ``sender``, which is ``Idea``):
   undone (True when a merge was undone).
 """
 
-from django.db import transaction
 from django.dispatch import Signal
 
 idea_submitted = Signal()
@@ -29,12 +28,3 @@ idea_support_withdrawn = Signal()
 idea_milestone_reached = Signal()
 idea_status_changed = Signal()
 idea_merged = Signal()
-
-
-def send_on_commit(signal: Signal, **payload) -> None:
-    from ideas.models import Idea
-
-    def send() -> None:
-        signal.send_robust(sender=Idea, **payload)
-
-    transaction.on_commit(send, robust=True)

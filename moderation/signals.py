@@ -1,6 +1,7 @@
-"""Events moderation emits. Every one is sent after the transaction that caused it commits
-(``transaction.on_commit``), so a receiver can always load the rows it names. Payloads are
-ids only; receivers (badges) enqueue tasks with them.
+"""Events moderation emits, with ids only, through ``community.events.send_on_commit``:
+recorders (the points engine, the relay to ``community.signals``) write what an event owes
+inside the transaction that caused it; receivers hear of it after the commit, so they can
+always load the rows it names.
 """
 
 from django.dispatch import Signal
@@ -33,9 +34,3 @@ user_suspended = Signal()
 # A member's effective trust level changed (promotion, demotion or staff override).
 # payload: user_id, old_level, new_level, actor_id (None when computed)
 trust_level_changed = Signal()
-
-
-def send_on_commit(signal: Signal, **payload) -> None:
-    from django.db import transaction
-
-    transaction.on_commit(lambda: signal.send(sender=None, **payload), robust=True)

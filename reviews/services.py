@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from community.deferred import enqueue_on_commit
+from community.events import send_on_commit
 from community.models import ProductPage, User
 from community.roles import is_brand_staff, is_community_manager
 from community.services.notifications import notify
@@ -120,7 +121,8 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
         live.review_changed(product_id=product.pk, review_id=review.pk)
         payload = {"review_id": review.pk, "product_id": product.pk, "author_id": author.pk,
                    "rating": rating}
-        signals.send_on_commit(signals.review_published if created else signals.review_edited, **payload)
+        send_on_commit(signals.review_published if created else signals.review_edited,
+                       sender="reviews", **payload)
     return review
 
 
@@ -144,7 +146,7 @@ def mark_helpful(*, voter: User, review_id: int) -> bool:
             # A helpful vote is a like for trust levels: given by the voter, received by the author.
             record_activity(user=voter, kind="like_given")
             record_activity(user=review.author, kind="like_received")
-            signals.send_on_commit(signals.review_marked_helpful, review_id=review.pk,
+            send_on_commit(signals.review_marked_helpful, sender="reviews", review_id=review.pk,
                                    voter_id=voter.pk, author_id=review.author_id)
     except IntegrityError:
         return False
@@ -206,14 +208,15 @@ def reply_as_brand(*, staff: User, review_id: int, body: str, confirmed: bool = 
             notify(recipient=review.author, kind="reviews.brand_reply", actor=staff,
                    message=f"The brand replied to your review “{review.title}”.",
                    url=_review_url(review), dedupe_key=f"brand-reply-{reply.pk}")
-            signals.send_on_commit(signals.brand_replied, review_id=review.pk, reply_id=reply.pk,
+            send_on_commit(signals.brand_replied, sender="reviews", review_id=review.pk, reply_id=reply.pk,
                                    staff_id=staff.pk, reviewer_id=review.author_id)
     return reply
 
 
-def hide_review(*, actor: User, review_id: int, reason: str, hidden: bool = True) -> Review:
-    """Hide (or restore) a review that breaks the guidelines. Community managers only;
-    brand staff can never hide reviews. Every change is logged; ratings follow."""
+def hide_review(*, actor: User, review_id: int, reason: str) -> Review:
+    """Hide a review that breaks the guidelines. Community managers only; brand staff can
+    never hide reviews. Every change is logged; ratings follow. (Restoring goes through the
+    moderation queue: ``moderation_restore_review``.)"""
     if not is_community_manager(actor):
         raise PermissionDenied("Only community managers can hide reviews.")
     reason = reason.strip()
@@ -221,7 +224,7 @@ def hide_review(*, actor: User, review_id: int, reason: str, hidden: bool = True
         raise ValidationError({"reason": "Say which guideline the review breaks."})
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review_id)
-        _set_review_hidden(review, hidden=hidden, reason=reason, actor=actor)
+        _set_review_hidden(review, hidden=True, reason=reason, actor=actor)
     return review
 
 
@@ -337,7 +340,7 @@ def _flag(*, review: Review, p_negative: float | None) -> FollowUp | None:
             notify(recipient=review.author, kind="reviews.acknowledgement",
                    message=acknowledgement.message, url=_review_url(review),
                    dedupe_key=f"review-ack-{review.pk}")
-        signals.send_on_commit(signals.review_flagged_negative, review_id=review.pk,
+        send_on_commit(signals.review_flagged_negative, sender="reviews", review_id=review.pk,
                                product_id=review.product_id, author_id=review.author_id,
                                follow_up_id=follow_up.pk, p_negative=p_negative)
     return follow_up
@@ -437,7 +440,7 @@ def update_follow_up(*, actor: User, follow_up_id: int, status: str | None = Non
                     review=follow_up.review,
                     defaults={"text": follow_up.review.text, "negative": False, "given_by": actor})
             if status in FollowUp.CLOSED:
-                signals.send_on_commit(signals.followup_resolved, follow_up_id=follow_up.pk,
+                send_on_commit(signals.followup_resolved, sender="reviews", follow_up_id=follow_up.pk,
                                        review_id=follow_up.review_id, actor_id=actor.pk, status=status)
         if assignee is not False and assignee != follow_up.assignee:
             if assignee is not None and not can_work_follow_ups(assignee):

@@ -1,4 +1,5 @@
-"""Events the reviews app emits, always after the write commits. Payloads are ids only.
+"""Events the reviews app emits, always after the write commits
+(``community.events.send_on_commit``). Payloads are ids only.
 
 review_published       review_id, product_id, author_id, rating
 review_edited          review_id, product_id, author_id, rating
@@ -9,7 +10,6 @@ review_flagged_negative review_id, product_id, author_id, follow_up_id, p_negati
 followup_resolved      follow_up_id, review_id, actor_id, status ("resolved" or "not_negative")
 """
 
-from django.db import transaction
 from django.dispatch import Signal
 
 review_published = Signal()
@@ -18,7 +18,3 @@ review_marked_helpful = Signal()
 brand_replied = Signal()
 review_flagged_negative = Signal()
 followup_resolved = Signal()
-
-
-def send_on_commit(signal: Signal, **payload) -> None:
-    transaction.on_commit(lambda: signal.send(sender="reviews", **payload), robust=True)

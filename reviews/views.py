@@ -164,8 +164,7 @@ def hide_review(request, review_id):
     if not form.is_valid():
         messages.error(request, "Say which guideline the review breaks.")
     else:
-        services.hide_review(actor=request.user, review_id=review.pk, reason=form.cleaned_data["reason"],
-                             hidden=request.POST.get("restore") != "1")
+        services.hide_review(actor=request.user, review_id=review.pk, reason=form.cleaned_data["reason"])
         messages.success(request, "The review is hidden and the action logged.")
     return redirect(review.product.url)
 

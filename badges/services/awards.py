@@ -26,6 +26,7 @@ from badges.models import (
     SourceTally,
 )
 from community import suspensions
+from community.events import send_on_commit
 from community.models import User
 from community.services.notifications import notify, notify_many
 
@@ -94,7 +95,7 @@ def grant_badge(*, user: User, badge: Badge, source_id: int = 0,
                 return None
             grant = BadgeGrant.objects.get(user=user, badge=badge, source_id=source_id)
         notify(**_grant_notice(grant, badge))
-        signals.send_on_commit(signals.badge_granted, user_id=user.pk, badge_id=badge.pk,
+        send_on_commit(signals.badge_granted, user_id=user.pk, badge_id=badge.pk,
                                grant_id=grant.pk, source_id=source_id)
     return grant
 
@@ -116,7 +117,7 @@ def _check_level(user: User, old_total: int, new_total: int, levels: list[Level]
     notify(recipient=user, kind=LEVEL_KIND,
            message=f"You reached {new.name} level with {new_total} points.",
            url=user.get_absolute_url(), dedupe_key=f"badges.level.{new.pk}")
-    signals.send_on_commit(signals.level_changed, user_id=user.pk,
+    send_on_commit(signals.level_changed, user_id=user.pk,
                            old_level_id=old.pk if old else None, new_level_id=new.pk)
 
 
@@ -219,7 +220,7 @@ def grant_many(*, users: dict[int, User], wanted: set[tuple[int, Badge, int]],
     badges = {badge.pk: badge for _, badge, _ in wanted}
     notify_many([_grant_notice(grant, badges[grant.badge_id]) for grant in grants])
     for grant in grants:
-        signals.send_on_commit(signals.badge_granted, user_id=grant.user_id,
+        send_on_commit(signals.badge_granted, user_id=grant.user_id,
                                badge_id=grant.badge_id, grant_id=grant.pk,
                                source_id=grant.source_id)
     return grants
@@ -282,7 +283,7 @@ def _complete_challenge(members: dict, member, challenge: Challenge, now) -> Non
     notify(recipient=user, kind=CHALLENGE_KIND,
            message=f"Challenge complete: {challenge.title} (+{challenge.reward_points} points)",
            url=reverse("badges:challenges"), dedupe_key=f"badges.challenge.{challenge.pk}")
-    signals.send_on_commit(signals.challenge_completed, user_id=user.pk,
+    send_on_commit(signals.challenge_completed, user_id=user.pk,
                            challenge_id=challenge.pk)
 
 

@@ -1,17 +1,30 @@
 """The points engine's inbox: events wait here and are fed to the engine in batches.
 
-Receivers call ``enqueue``: one row per event, and after commit a ``drain_events`` task is
-owed (once per transaction). A drain takes the rows in id order, up to ``BATCH_SIZE`` at a
-time, and feeds each run of awards and withdrawals to ``ledger.record_events`` as one batch
-(one transaction, a constant number of statements), so under load the engine works on
+The badges receivers call ``enqueue`` as recorders (``community.events``), inside the
+transaction of the write that caused the event: one row per event, committed with the write
+or not at all, and after commit a ``drain_events`` task is owed (once per transaction). A
+drain takes the rows in id order, up to ``BATCH_SIZE`` at a time, and feeds each run of
+awards and withdrawals to ``ledger.record_events`` as one batch (one transaction, a constant
+number of statements), so under load the engine works on
 hundreds of events per transaction while a quiet site still sees each event within moments.
 
 Order: one drainer at a time (a PostgreSQL advisory lock), reading in id order, so a member's
 like and its withdrawal, or a reply and the hiding of it, reach the engine in the order they
-happened. Nothing is lost: a row is deleted in the transaction that applied it; if the broker
-is down the task is not sent, and the periodic ``drain_events`` (every minute) takes what is
-waiting. A row that keeps failing is retried ``MAX_ATTEMPTS`` times, then left for staff
-(``dead_events``) without holding up the rows behind it.
+happened (an act is only possible once the act it undoes has committed, so its row always
+gets the later id). Nothing is lost: a row commits with the content, and is deleted in the
+transaction that applied it; if the process dies before the drain is sent, or the broker is
+down, the periodic ``drain_events`` (every minute) takes what is waiting. A row that keeps
+failing is retried ``MAX_ATTEMPTS`` times, then left for staff (``dead_events``) without
+holding up the rows behind it.
+
+Why a queue of its own rather than one outbox task per event: the engine applies a batch of
+500 events in one transaction with a constant number of statements, and one drainer in id
+order keeps each award before its withdrawal, which tasks run by several workers would not.
+Measured on 5,000 events (``python -m bench.badges --events 5000 --members 2000`` with
+``--path inbox``, then ``--path direct --batch 1 --workers 2``): through the inbox 1,069
+events/s at 0.51 statements per event; one event per transaction, as one task per event would
+apply them (before any broker or outbox cost), 54 events/s from two processes at 14.6
+statements per event (bench/results/badges-2026-12-04-*.json).
 """
 
 from __future__ import annotations

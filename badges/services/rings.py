@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from badges import kinds
 from badges.models import PointsEntry, SuspectedRing
+from community.events import send_on_commit
 from community.signals import suspected_ring_detected
 
 
@@ -64,10 +65,8 @@ def detect_rings(*, now: datetime.datetime | None = None) -> list[SuspectedRing]
                 SuspectedRing.objects.filter(pk=ring.pk).update(evidence=evidence, detected_at=now)
             if created or ring.evidence != evidence:
                 user_ids = sorted(members)
-                transaction.on_commit(
-                    lambda ids=user_ids, ev=evidence: suspected_ring_detected.send_robust(
-                        sender=SuspectedRing, user_ids=ids, evidence=ev),
-                    robust=True)
+                send_on_commit(suspected_ring_detected, sender=SuspectedRing,
+                               user_ids=user_ids, evidence=evidence)
         found.append(ring)
     return found
 

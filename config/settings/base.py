@@ -208,7 +208,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=15),
     },
     "badges.drain_events": {
-        # After-commit drains are best effort: this takes what they missed (broker down).
+        # After-commit drains are best effort: this takes what they missed (broker down, or
+        # the process died between the commit and sending the drain).
         "task": "badges.tasks.drain_events",
         "schedule": timedelta(minutes=1),
     },

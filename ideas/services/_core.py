@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from community.deferred import enqueue_on_commit
+from community.events import send_on_commit
 from community.realtime import send_now
 from community.services.notifications import notify
 from ideas import signals
@@ -64,8 +65,8 @@ def change_status(idea: Idea, *, to_status: str, actor, comment: str, now: datet
         idea=idea, from_status=from_status, to_status=to_status, actor=actor,
         comment=comment.strip(), created_at=now,
     )
-    signals.send_on_commit(
-        signals.idea_status_changed, idea_id=idea.pk, creator_id=idea.creator_id,
+    send_on_commit(
+        signals.idea_status_changed, sender=Idea, idea_id=idea.pk, creator_id=idea.creator_id,
         status_change_id=change.pk, from_status=from_status, to_status=to_status,
         actor_id=actor.pk if actor else None,
     )
@@ -91,8 +92,8 @@ def advance_milestones(idea: Idea, *, now: datetime) -> list[int]:
         reached.append(goal)
         following = first_unreached(goal, milestones)
         is_final = following is None
-        signals.send_on_commit(
-            signals.idea_milestone_reached, idea_id=idea.pk, creator_id=idea.creator_id,
+        send_on_commit(
+            signals.idea_milestone_reached, sender=Idea, idea_id=idea.pk, creator_id=idea.creator_id,
             supporters=goal, is_final=is_final,
         )
         notify(

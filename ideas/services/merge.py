@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
+from community.events import send_on_commit
 from community.models import User
 from ideas import clock, rules, signals
 from ideas.models import Idea, Status, StatusChange, Support
@@ -70,9 +71,9 @@ def merge_idea(*, actor: User, duplicate_id: int, original_id: int, comment: str
             comment=comment.strip() or f'Merged into "{original.title}": its supporters now count there.',
             extra_fields=("merged_into",),
         )
-        signals.send_on_commit(
-            signals.idea_merged, idea_id=duplicate.pk, original_id=original.pk, actor_id=actor.pk,
-            moved_supports=moved, undone=False,
+        send_on_commit(
+            signals.idea_merged, sender=Idea, idea_id=duplicate.pk, original_id=original.pk,
+            actor_id=actor.pk, moved_supports=moved, undone=False,
         )
         if original.status == Status.GATHERING_SUPPORT and not advance_milestones(original, now=now):
             push_idea_state(original.pk)
@@ -111,9 +112,9 @@ def unmerge_idea(*, actor: User, duplicate_id: int, comment: str = "") -> int:
             comment=comment.strip() or f'No longer merged into "{original.title}".',
             extra_fields=("merged_into",),
         )
-        signals.send_on_commit(
-            signals.idea_merged, idea_id=duplicate.pk, original_id=original.pk, actor_id=actor.pk,
-            moved_supports=moved, undone=True,
+        send_on_commit(
+            signals.idea_merged, sender=Idea, idea_id=duplicate.pk, original_id=original.pk,
+            actor_id=actor.pk, moved_supports=moved, undone=True,
         )
         push_idea_state(original.pk)
     return moved

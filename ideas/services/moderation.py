@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.utils import timezone
 
+from community.events import send_on_commit
 from community.markdown import extract_mentions, render_markdown
 from community.models import User
 from ideas import clock, signals
@@ -107,7 +108,7 @@ def restore_idea(idea: Idea, *, actor) -> None:
     if locked.deleted_at is None:
         # Visible again, or for the first time after being held: announced as on submission
         # (receivers ignore a repeat), so a held idea earns its points on approval.
-        signals.send_on_commit(signals.idea_submitted, idea_id=locked.pk, creator_id=locked.creator_id)
+        send_on_commit(signals.idea_submitted, sender=Idea, idea_id=locked.pk, creator_id=locked.creator_id)
     idea.refresh_from_db()
 
 

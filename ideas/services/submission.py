@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 
 from community.deferred import enqueue_on_commit
+from community.events import send_on_commit
 from community.images import reencode_within
 from community.markdown import render_markdown
 from community.models import ProductCategory, ProductPage, User
@@ -86,7 +87,7 @@ def submit_idea(*, creator: User, title: str, description: str, category: Produc
         _store_images(idea, images)
         held = screen_new_content(obj=idea, author=creator, text=f"{idea.title}\n{idea.description}")
         if not held:  # a held idea is announced when a community manager approves it
-            signals.send_on_commit(signals.idea_submitted, idea_id=idea.pk, creator_id=creator.pk)
+            send_on_commit(signals.idea_submitted, sender=Idea, idea_id=idea.pk, creator_id=creator.pk)
     idea.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])
     return idea
 
@@ -130,7 +131,7 @@ def revise_idea(*, user: User, idea_id: int, title: str, description: str,
         if idea.status == Status.NEEDS_WORK:
             change_status(idea, to_status=Status.IN_REVIEW, actor=user, now=now,
                           comment="Revised and resubmitted for review.")
-            signals.send_on_commit(signals.idea_submitted, idea_id=idea.pk, creator_id=user.pk)
+            send_on_commit(signals.idea_submitted, sender=Idea, idea_id=idea.pk, creator_id=user.pk)
     return idea
 
 
@@ -154,7 +155,7 @@ def resubmit_expired_idea(*, user: User, idea_id: int) -> Idea:
         idea.deadline = None
         change_status(idea, to_status=Status.IN_REVIEW, actor=user, now=now,
                       comment="Resubmitted after expiring.", extra_fields=("resubmission_count",))
-        signals.send_on_commit(signals.idea_submitted, idea_id=idea.pk, creator_id=user.pk)
+        send_on_commit(signals.idea_submitted, sender=Idea, idea_id=idea.pk, creator_id=user.pk)
     return idea
 
 
@@ -206,7 +207,7 @@ def apply_decision(idea: Idea, *, actor: User, to_status: str, comment: str, now
         idea.next_milestone = None
     change_status(idea, to_status=to_status, actor=actor, comment=comment, now=now, extra_fields=extra)
     if to_status == Status.GATHERING_SUPPORT:
-        signals.send_on_commit(signals.idea_published, idea_id=idea.pk, creator_id=idea.creator_id,
+        send_on_commit(signals.idea_published, sender=Idea, idea_id=idea.pk, creator_id=idea.creator_id,
                                actor_id=actor.pk)
         from ideas.tasks import embed_idea
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from community.events import send_on_commit
 from ideas import clock, signals
 from ideas.models import Idea, Status, Support
 from ideas.services._core import IdeaActionRefused, advance_milestones, lock_idea, push_idea_state
@@ -56,8 +57,8 @@ def cast_support(*, user, idea_id: int) -> bool:
             return False
         Idea.objects.filter(pk=idea.pk).update(support_count=F("support_count") + 1)
         idea.refresh_from_db(fields=["support_count"])
-        signals.send_on_commit(
-            signals.idea_supported, idea_id=idea.pk, user_id=user.pk, creator_id=idea.creator_id,
+        send_on_commit(
+            signals.idea_supported, sender=Idea, idea_id=idea.pk, user_id=user.pk, creator_id=idea.creator_id,
             support_count=idea.support_count,
         )
         if not advance_milestones(idea, now=now):
@@ -79,8 +80,8 @@ def withdraw_support(*, user, idea_id: int) -> bool:
             return False
         Idea.objects.filter(pk=idea.pk, support_count__gt=0).update(support_count=F("support_count") - 1)
         idea.refresh_from_db(fields=["support_count"])
-        signals.send_on_commit(
-            signals.idea_support_withdrawn, idea_id=idea.pk, user_id=user.pk,
+        send_on_commit(
+            signals.idea_support_withdrawn, sender=Idea, idea_id=idea.pk, user_id=user.pk,
             creator_id=idea.creator_id, support_count=idea.support_count,
         )
         push_idea_state(idea.pk)

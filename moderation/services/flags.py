@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 
+from community.events import send_on_commit
 from community.roles import is_community_manager
 from community.services.notifications import notify
 from moderation.live import ADDED, UPDATED, announce_queue_change
@@ -29,7 +30,7 @@ from moderation.registry import NotModeratable, adapter_for
 from moderation.selectors import trust_level_of
 from moderation.services.audit import record_action
 from moderation.services.limits import ActionRefused, check_can_act
-from moderation.signals import content_flagged, content_hidden, send_on_commit
+from moderation.signals import content_flagged, content_hidden
 
 AUTO_HIDE_REASON = (
     "Hidden automatically after several members flagged it ({reasons}). "

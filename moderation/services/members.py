@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from community.events import send_on_commit
 from community.models import User
 from community.roles import is_community_manager
 from community.services.notifications import notify
@@ -16,7 +17,7 @@ from moderation.models import ModerationAction, QueueItem, Suspension
 from moderation.selectors import forget_suspension
 from moderation.services.audit import record_action
 from moderation.services.limits import ActionRefused
-from moderation.signals import send_on_commit, user_suspended
+from moderation.signals import user_suspended
 
 
 def _require_manager(actor) -> None:

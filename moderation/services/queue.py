@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 
+from community.events import send_on_commit
 from community.models import User
 from community.roles import is_community_manager
 from community.services.notifications import notify
@@ -23,7 +24,7 @@ from moderation.selectors import community_managers
 from moderation.services.audit import record_action
 from moderation.services.limits import ActionRefused
 from moderation.services.members import suspend_member, warn_member
-from moderation.signals import content_hidden, content_restored, flag_dismissed, flag_upheld, send_on_commit
+from moderation.signals import content_hidden, content_restored, flag_dismissed, flag_upheld
 
 # Actions that close the item; the others (edit, extra actions, warn, suspend) leave it open.
 RESOLVING = {"dismiss", "restore", "hide", "delete"}

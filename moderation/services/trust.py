@@ -18,11 +18,12 @@ from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from community.events import send_on_commit
 from community.roles import is_community_manager
 from community.services.notifications import notify
 from moderation.models import DailyActivity, Flag, MemberTrust, ModerationAction, Suspension, TrustLevel
 from moderation.services.audit import record_action
-from moderation.signals import send_on_commit, trust_level_changed
+from moderation.signals import trust_level_changed
 
 # kind -> (MemberTrust field, DailyActivity field or None)
 ACTIVITY_KINDS = {

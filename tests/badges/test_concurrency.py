@@ -5,6 +5,7 @@ from django.db import connection
 
 from badges import tasks
 from badges.models import BadgeGrant, EventCount, PointsEntry, SourceTally, UserPoints
+from badges.services import inbox
 from badges.services.ledger import record_event
 from badges.services.recompute import recompute_points
 from tests.badges.factories import next_source
@@ -12,11 +13,13 @@ from tests.factories import UserFactory
 
 
 @pytest.mark.django_db
-def test_a_task_delivered_twice_records_once():
+def test_a_points_event_delivered_twice_records_once():
     member, liker = UserFactory(), UserFactory()
     post = next_source()
-    assert tasks.record_event.apply(args=("like_received", member.pk, post, liker.pk)).get()
-    assert not tasks.record_event.apply(args=("like_received", member.pk, post, liker.pk)).get()
+    for _ in range(2):
+        inbox.enqueue("record", kind="like_received", user_id=member.pk, source_id=post,
+                      actor_id=liker.pk)
+    assert tasks.drain_events.apply(throw=True).result == 2
     assert PointsEntry.objects.filter(user=member).count() == 1
 
 

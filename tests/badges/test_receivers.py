@@ -7,6 +7,7 @@ from django.dispatch import Signal
 
 from badges import receivers
 from badges.models import PointsEntry, UserPoints
+from community.events import send_on_commit
 from tests.badges.factories import next_source, suspend
 from tests.factories import UserFactory
 
@@ -43,19 +44,19 @@ def test_forum_signals_award_and_reverse_points(fake_apps, django_capture_on_com
     author, liker = UserFactory(), UserFactory()
     post = next_source()
     with django_capture_on_commit_callbacks(execute=True):
-        forum.post_created.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+        send_on_commit(forum.post_created, sender=None, post_id=post, topic_id=1, author_id=author.pk,
                                 post_number=2, reply_to_id=None)
-        forum.post_liked.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+        send_on_commit(forum.post_liked, sender=None, post_id=post, topic_id=1, author_id=author.pk,
                               actor_id=liker.pk)
-        forum.post_liked.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+        send_on_commit(forum.post_liked, sender=None, post_id=post, topic_id=1, author_id=author.pk,
                               actor_id=liker.pk)
     assert points(author) == 3
     with django_capture_on_commit_callbacks(execute=True):
-        forum.post_unliked.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+        send_on_commit(forum.post_unliked, sender=None, post_id=post, topic_id=1, author_id=author.pk,
                                 actor_id=liker.pk)
     assert points(author) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        forum.post_deleted.send(sender=None, post_id=post, topic_id=1, author_id=author.pk,
+        send_on_commit(forum.post_deleted, sender=None, post_id=post, topic_id=1, author_id=author.pk,
                                 actor_id=author.pk, was_first_post=False)
     assert points(author) == 0
 
@@ -65,10 +66,10 @@ def test_moving_an_accepted_answer_moves_the_points(fake_apps, django_capture_on
     asker, first, second = UserFactory(), UserFactory(), UserFactory()
     post_a, post_b = next_source(), next_source()
     with django_capture_on_commit_callbacks(execute=True):
-        forum.answer_accepted.send(sender=None, topic_id=1, post_id=post_a,
+        send_on_commit(forum.answer_accepted, sender=None, topic_id=1, post_id=post_a,
                                    answer_author_id=first.pk, topic_author_id=asker.pk,
                                    actor_id=asker.pk, previous_post_id=None)
-        forum.answer_accepted.send(sender=None, topic_id=1, post_id=post_b,
+        send_on_commit(forum.answer_accepted, sender=None, topic_id=1, post_id=post_b,
                                    answer_author_id=second.pk, topic_author_id=asker.pk,
                                    actor_id=asker.pk, previous_post_id=post_a)
     assert (points(first), points(second)) == (0, 15)
@@ -79,17 +80,17 @@ def test_idea_signals_credit_creator_and_supporter(fake_apps, django_capture_on_
     creator, supporter = UserFactory(), UserFactory()
     idea = next_source()
     with django_capture_on_commit_callbacks(execute=True):
-        ideas.idea_submitted.send(sender=None, idea_id=idea, creator_id=creator.pk)
-        ideas.idea_supported.send(sender=None, idea_id=idea, user_id=supporter.pk,
+        send_on_commit(ideas.idea_submitted, sender=None, idea_id=idea, creator_id=creator.pk)
+        send_on_commit(ideas.idea_supported, sender=None, idea_id=idea, user_id=supporter.pk,
                                   creator_id=creator.pk, support_count=1)
-        ideas.idea_supported.send(sender=None, idea_id=idea, user_id=creator.pk,
+        send_on_commit(ideas.idea_supported, sender=None, idea_id=idea, user_id=creator.pk,
                                   creator_id=creator.pk, support_count=2)
-        ideas.idea_milestone_reached.send(sender=None, idea_id=idea, creator_id=creator.pk,
+        send_on_commit(ideas.idea_milestone_reached, sender=None, idea_id=idea, creator_id=creator.pk,
                                           supporters=100, is_final=False)
     assert points(creator) == 5 + 1 + 25
     assert PointsEntry.objects.filter(user=supporter, reason="idea_supported").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        ideas.idea_support_withdrawn.send(sender=None, idea_id=idea, user_id=supporter.pk,
+        send_on_commit(ideas.idea_support_withdrawn, sender=None, idea_id=idea, user_id=supporter.pk,
                                           creator_id=creator.pk, support_count=1)
     assert points(creator) == 30
     assert PointsEntry.objects.filter(user=supporter, reason="idea_supported.reversed").exists()
@@ -101,22 +102,22 @@ def test_review_and_moderation_signals(fake_apps, django_capture_on_commit_callb
     author, voter, flagger = UserFactory(), UserFactory(), UserFactory()
     review = next_source()
     with django_capture_on_commit_callbacks(execute=True):
-        reviews.review_published.send(sender="reviews", review_id=review, product_id=1,
+        send_on_commit(reviews.review_published, sender="reviews", review_id=review, product_id=1,
                                       author_id=author.pk, rating=4, verified_owner=True)
-        reviews.review_marked_helpful.send(sender="reviews", review_id=review,
+        send_on_commit(reviews.review_marked_helpful, sender="reviews", review_id=review,
                                            voter_id=voter.pk, author_id=author.pk)
-        moderation.flag_upheld.send(sender=None, flag_id=next_source(), flagger_id=flagger.pk,
+        send_on_commit(moderation.flag_upheld, sender=None, flag_id=next_source(), flagger_id=flagger.pk,
                                     author_id=author.pk, actor_id=None)
     assert points(author) == 10 + 5 + 2
     assert points(flagger) == 5
     review_type = ContentType.objects.get_by_natural_key("reviews", "review")
     with django_capture_on_commit_callbacks(execute=True):
-        community.content_hidden.send(sender=None, content_type_id=review_type.pk,
+        send_on_commit(community.content_hidden, sender=None, content_type_id=review_type.pk,
                                       object_id=review, author_id=author.pk)
     assert points(author) == 0
     suspend(author, days=None)  # badges asks moderation; it keeps no copy
     with django_capture_on_commit_callbacks(execute=True):
-        reviews.review_published.send(sender="reviews", review_id=next_source(), product_id=1,
+        send_on_commit(reviews.review_published, sender="reviews", review_id=next_source(), product_id=1,
                                       author_id=author.pk, rating=5)
     assert points(author) == 0  # suspended: earns nothing
 
@@ -132,17 +133,17 @@ def test_hidden_content_restored_earns_again(fake_apps, django_capture_on_commit
     hidden = {"sender": None, "content_type_id": review_type.pk, "object_id": review,
               "author_id": author.pk}
     with django_capture_on_commit_callbacks(execute=True):
-        reviews.review_published.send(sender="reviews", review_id=review, product_id=1,
+        send_on_commit(reviews.review_published, sender="reviews", review_id=review, product_id=1,
                                       author_id=author.pk, rating=4, verified_owner=False)
-        reviews.review_marked_helpful.send(sender="reviews", review_id=review,
+        send_on_commit(reviews.review_marked_helpful, sender="reviews", review_id=review,
                                            voter_id=voter.pk, author_id=author.pk)
     assert points(author) == 12
     with django_capture_on_commit_callbacks(execute=True):
-        community.content_hidden.send(**hidden)
+        send_on_commit(community.content_hidden, **hidden)
     assert points(author) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        community.content_restored.send(**hidden)
-        community.content_restored.send(**hidden)  # delivered twice: restored once
+        send_on_commit(community.content_restored, **hidden)
+        send_on_commit(community.content_restored, **hidden)  # delivered twice: restored once
     assert points(author) == 12
     assert PointsEntry.objects.filter(user=author, generation=1).count() == 2
     assert PointsEntry.objects.filter(user=author, cause=PointsEntry.HIDDEN).count() == 2
@@ -157,14 +158,14 @@ def test_a_like_given_again_after_withdrawal_earns_again(fake_apps,
             "actor_id": liker.pk}
     for like_id in (41, 42):  # the forum's Like rows: a new row each time the like is given
         with django_capture_on_commit_callbacks(execute=True):
-            forum.post_liked.send(like_id=like_id, **like)
-            forum.post_liked.send(like_id=like_id, **like)  # a replay earns nothing more
+            send_on_commit(forum.post_liked, like_id=like_id, **like)
+            send_on_commit(forum.post_liked, like_id=like_id, **like)  # a replay earns nothing more
         assert points(author) == 1
         with django_capture_on_commit_callbacks(execute=True):
-            forum.post_unliked.send(**like)
+            send_on_commit(forum.post_unliked, **like)
         assert points(author) == 0
     with django_capture_on_commit_callbacks(execute=True):
-        forum.post_liked.send(like_id=43, **like)
+        send_on_commit(forum.post_liked, like_id=43, **like)
     assert points(author) == 1
     reasons = list(PointsEntry.objects.filter(user=author).order_by("pk")
                    .values_list("reason", "occurrence"))

@@ -137,15 +137,18 @@ def test_a_like_withdrawn_while_the_post_was_hidden_does_not_come_back_with_it(
     with django_capture_on_commit_callbacks(execute=True):
         # hide_post is the forum's own route: moderation's relay is what badges hears.
         from community import signals as community_signals
+        from community.events import send_on_commit
 
-        community_signals.content_hidden.send(
-            sender=Post, content_type_id=ContentType.objects.get_for_model(Post).pk,
-            object_id=reply.pk, author_id=helper.pk)
+        send_on_commit(
+            community_signals.content_hidden, sender=Post,
+            content_type_id=ContentType.objects.get_for_model(Post).pk, object_id=reply.pk,
+            author_id=helper.pk)
     assert points(helper) == 0
     with django_capture_on_commit_callbacks(execute=True):
         forum_services.unlike_post(user=manager, post=Post.objects.get(pk=reply.pk))  # sees it hidden
     with django_capture_on_commit_callbacks(execute=True):
-        community_signals.content_restored.send(
-            sender=Post, content_type_id=ContentType.objects.get_for_model(Post).pk,
-            object_id=reply.pk, author_id=helper.pk)
+        send_on_commit(
+            community_signals.content_restored, sender=Post,
+            content_type_id=ContentType.objects.get_for_model(Post).pk, object_id=reply.pk,
+            author_id=helper.pk)
     assert points(helper) == 2 + 1  # the reply and the fan's like; not the withdrawn like

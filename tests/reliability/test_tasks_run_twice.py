@@ -3,7 +3,8 @@ clean run: no duplicate points, notifications or follow-ups.
 
 The writes go through the apps' public services; the work they owe is then re-run from the
 outbox rows, as a redelivery by the broker or the outbox sweep would run it. Points go
-through the engine's own inbox (badges.services.inbox), replayed the same way."""
+through the engine's own inbox (badges.services.inbox), written in the same transaction as
+the outbox rows, and replayed the same way."""
 
 import pytest
 
@@ -117,8 +118,9 @@ def test_points_events_that_fail_half_way_are_applied_once_when_drained_again(co
         raise ConnectionError("the worker died half-way")
 
     author = UserFactory(username="poster")
-    topic = make_topic(author=author, category=CategoryFactory(slug="kitchen"))
-    reply = make_reply(topic, author=UserFactory(username="answerer"))
+    with commit():  # the topic's and the reply's own points are applied before the crash
+        topic = make_topic(author=author, category=CategoryFactory(slug="kitchen"))
+        reply = make_reply(topic, author=UserFactory(username="answerer"))
     monkeypatch.setattr(inbox.ledger, "record_events", record_then_crash)
     with commit():
         forum_services.like_post(user=author, post=reply)
