@@ -11,7 +11,7 @@ What leans on the cache, and what it does while Redis is down:
   pre-moderation, which live in the database, keep applying.
 
 A Redis that hangs rather than refuses is met with short socket timeouts (settings) and,
-after the first one, a pause of ``unavailable.pause`` seconds in which calls are not tried at
+after the first timeout, a pause of ``unavailable.pause`` seconds in which calls are not tried at
 all: it then costs what a Redis that is down costs. Failures are logged at most once per
 ``LOG_EVERY`` seconds per process.
 """
@@ -29,6 +29,7 @@ from community.breaker import Breaker
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+TIMED_OUT = (RedisTimeoutError, TimeoutError)
 LOG_EVERY = 30.0
 # After a call found Redis not answering, every cache call in this process is a miss for this
 # many seconds (community/breaker.py): a hung Redis costs a request one socket timeout.
@@ -78,9 +79,11 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
 
-    def _failed(self, operation: str) -> None:
-        # A Redis that hangs costs each call its socket timeout: skip it for a while instead.
-        unavailable.trip()
+    def _failed(self, operation: str, error: Exception) -> None:
+        if isinstance(error, TIMED_OUT):
+            # A Redis that hangs costs each call its socket timeout: skip it for a while. (One
+            # that is down refuses at once, costs nothing, and is tried again every call.)
+            unavailable.trip()
         now = time.monotonic()
         if now - FailSoftRedisCache._last_logged >= LOG_EVERY:
             FailSoftRedisCache._last_logged = now
@@ -94,8 +97,8 @@ class FailSoftRedisCache(RedisCache):
             return fallback()
         try:
             return call()
-        except UNAVAILABLE:
-            self._failed(operation)
+        except UNAVAILABLE as error:
+            self._failed(operation, error)
             return fallback()
 
     def add(self, key, *args, **kwargs):

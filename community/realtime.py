@@ -6,6 +6,7 @@ update only: pages still show the truth on the next load.
 
 A channel layer that hangs costs a write at most ``SEND_BUDGET`` seconds: the send is
 abandoned then and, for ``unavailable.pause`` seconds, live updates are not tried at all.
+(One that is down refuses at once and is tried again on every send.)
 """
 
 import asyncio
@@ -16,6 +17,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from community.breaker import Breaker
+from community.cache import TIMED_OUT
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +71,8 @@ def send_many_now(messages: list[tuple[str, dict]]) -> None:
 
     try:
         async_to_sync(send_all_in_budget)()
-    except Exception:  # the live update is a nicety; the write has already committed
-        unavailable.trip()
+    except Exception as error:  # the live update is a nicety; the write has already committed
+        if isinstance(error, TIMED_OUT):  # hangs (a layer that is down refuses at once)
+            unavailable.trip()
         logger.warning("realtime send of %s updates failed; live updates paused for %ss",
                        len(messages), unavailable.pause, exc_info=True)
