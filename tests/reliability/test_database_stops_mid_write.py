@@ -10,9 +10,12 @@ import threading
 import time
 
 import pytest
+from django.db import OperationalError, transaction
 
+from community import deferred
 from community.models import OutboxTask
 from forum.models import Post, Topic
+from forum.tasks import notify_watchers
 from tests.factories import UserFactory
 from tests.forum.factories import CategoryFactory, make_topic
 
@@ -67,3 +70,17 @@ def test_replies_written_while_the_database_stops_are_all_or_nothing_and_none_is
           f"{statuses.count(302)} saved (302), {statuses.count(503)} answered 503 "
           f"({len(kept_despite_503)} of them committed before the cut), slowest answer {slowest:.3f}s; "
           f"lost {len(lost)}, doubled {doubled}, half-written 0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_after_commit_dispatch_that_fails_is_logged_and_the_committed_write_stands(monkeypatch, caplog):
+    # What the database going away between a write's commit and its dispatch does (the
+    # dispatch's own UPDATE fails): the failure is logged, never raised into the request.
+    def database_gone(*args):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(deferred, "dispatch", database_gone)
+    with transaction.atomic():
+        deferred.enqueue_on_commit(notify_watchers, 1)
+    assert OutboxTask.objects.filter(task_name="forum.tasks.notify_watchers", completed_at=None).exists()
+    assert "dispatch_after_commit" in caplog.text and "OperationalError" in caplog.text

@@ -86,7 +86,9 @@ def test_a_hung_redis_costs_pages_writes_and_healthz_no_more_than_a_dead_one(cli
 
     server.hang()
     figures = {"anonymous page": [], "member page": [], "reply": [], "/healthz": []}
-    for attempt in range(3):
+    for attempt in range(4):
+        if attempt == 3:  # once the pauses ran out, a request meets the timeouts again
+            time.sleep(fail_soft_cache.unavailable.pause)
         page, took = _timed(lambda: visitor.get(url))
         assert page.status_code == 200 and topic.title in page.content.decode()
         figures["anonymous page"].append(took)
@@ -102,14 +104,14 @@ def test_a_hung_redis_costs_pages_writes_and_healthz_no_more_than_a_dead_one(cli
         assert health.status_code == 200  # still serving, degraded
         assert set(health.json()["degraded"]) == {"cache", "channel_layer", "task_broker"}
         figures["/healthz"].append(took)
-    print("\nlatency while Redis hangs (first / worst of 3, seconds):")
+    print("\nseconds while Redis hangs: first round / rounds 2-3 (paused) / round 4 (pauses ran out)")
     for name, took in figures.items():
-        print(f"  {name:15} {took[0]:.2f} / {max(took):.2f}")
+        print(f"  {name:15} {took[0]:.2f} / {max(took[1:3]):.2f} / {took[3]:.2f}")
     for name, bound in (("anonymous page", PAGE_BOUND), ("member page", PAGE_BOUND),
                         ("reply", WRITE_BOUND), ("/healthz", HEALTH_BOUND)):
         assert max(figures[name]) < bound, (name, figures[name])
     owed = OutboxTask.objects.filter(completed_at__isnull=True, task_name="forum.tasks.notify_watchers")
-    assert owed.count() == 3  # each reply's notifications wait in the outbox
+    assert owed.count() == 4  # each reply's notifications wait in the outbox
 
     server.wake()  # Redis answers again: no restart, the pauses run out on their own
     recovered_at = time.monotonic() + 15
