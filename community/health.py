@@ -3,8 +3,8 @@
 The Redis probes (cache, channel layer, broker) run side by side in a small thread pool and
 are given ``PROBE_BUDGET`` seconds together: a Redis that hangs makes /healthz answer
 "degraded" in about that time instead of waiting on every client's timeouts in turn. A probe
-that overruns keeps its thread until its own socket timeout ends it; the pool is small, so
-a long hang can never pile up threads.
+that overruns keeps its pool thread until its own timeouts end it (about 2 s at most); the
+pool has three threads, so a long hang never piles threads up.
 """
 
 import asyncio
