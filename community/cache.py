@@ -10,7 +10,10 @@ What leans on the cache, and what it does while Redis is down:
   few minutes without rate limits risk, and suspensions, trust rules, spam scans and
   pre-moderation, which live in the database, keep applying.
 
-Failures are logged at most once per ``LOG_EVERY`` seconds per process.
+A Redis that hangs rather than refuses is met with short socket timeouts (settings) and,
+after the first timeout, a pause of ``unavailable.pause`` seconds in which calls are not tried at
+all: it then costs what a Redis that is down costs. Failures are logged at most once per
+``LOG_EVERY`` seconds per process.
 """
 
 import logging
@@ -21,10 +24,16 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from community.breaker import Breaker
+
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+TIMED_OUT = (RedisTimeoutError, TimeoutError)
 LOG_EVERY = 30.0
+# After a call found Redis not answering, every cache call in this process is a miss for this
+# many seconds (community/breaker.py): a hung Redis costs a request one socket timeout.
+unavailable = Breaker(pause=5.0)
 
 
 _shared_pools: dict[tuple, object] = {}
@@ -70,89 +79,78 @@ class FailSoftRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
 
-    def _failed(self, operation: str) -> None:
+    def _failed(self, operation: str, error: Exception) -> None:
+        if isinstance(error, TIMED_OUT):
+            # A Redis that hangs costs each call its socket timeout: skip it for a while. (One
+            # that is down refuses at once, costs nothing, and is tried again every call.)
+            unavailable.trip()
         now = time.monotonic()
         if now - FailSoftRedisCache._last_logged >= LOG_EVERY:
             FailSoftRedisCache._last_logged = now
-            logger.warning("cache unavailable (%s); serving without it", operation, exc_info=True)
+            logger.warning("cache unavailable (%s); serving without it for %ss", operation,
+                           unavailable.pause, exc_info=True)
+
+    def _fail_soft(self, operation: str, call, fallback):
+        """``call()``, or ``fallback()`` when Redis does not answer or was just found not
+        answering (the breaker is open)."""
+        if unavailable.is_open():
+            return fallback()
+        try:
+            return call()
+        except UNAVAILABLE as error:
+            self._failed(operation, error)
+            return fallback()
 
     def add(self, key, *args, **kwargs):
-        try:
-            return super().add(key, *args, **kwargs)
-        except UNAVAILABLE:
-            # Fails open like the rest: "added" rather than "taken". Callers use add as a
-            # lock or a once-only marker (allauth's rate limits lock with it before every
-            # sign-in); refusing would turn every sign-in into "too many attempts" for the
-            # whole outage, while a lock no one else can reach protects nothing anyway.
-            self._failed("add")
-            return True
+        # Fails open like the rest: "added" rather than "taken". Callers use add as a lock or
+        # a once-only marker (allauth's rate limits lock with it before every sign-in);
+        # refusing would turn every sign-in into "too many attempts" for the whole outage,
+        # while a lock no one else can reach protects nothing anyway.
+        return self._fail_soft("add", lambda: super(FailSoftRedisCache, self).add(key, *args, **kwargs),
+                               lambda: True)
 
     def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNAVAILABLE:
-            self._failed("get")
-            return default
+        return self._fail_soft("get", lambda: super(FailSoftRedisCache, self).get(key, default, version),
+                               lambda: default)
 
     def set(self, key, *args, **kwargs):
-        try:
-            return super().set(key, *args, **kwargs)
-        except UNAVAILABLE:
-            self._failed("set")
+        return self._fail_soft("set", lambda: super(FailSoftRedisCache, self).set(key, *args, **kwargs),
+                               lambda: None)
 
     def touch(self, key, *args, **kwargs):
-        try:
-            return super().touch(key, *args, **kwargs)
-        except UNAVAILABLE:
-            self._failed("touch")
-            return False
+        return self._fail_soft("touch", lambda: super(FailSoftRedisCache, self).touch(key, *args, **kwargs),
+                               lambda: False)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNAVAILABLE:
-            self._failed("delete")
-            return False
+        return self._fail_soft("delete", lambda: super(FailSoftRedisCache, self).delete(key, version),
+                               lambda: False)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNAVAILABLE:
-            self._failed("get_many")
-            return {}
+        return self._fail_soft("get_many", lambda: super(FailSoftRedisCache, self).get_many(keys, version),
+                               dict)
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNAVAILABLE:
-            self._failed("has_key")
-            return False
+        return self._fail_soft("has_key", lambda: super(FailSoftRedisCache, self).has_key(key, version),
+                               lambda: False)
 
     def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNAVAILABLE:
+        def missing():
             # Behave as a key that does not exist: callers (the rate limits) start a new
             # window, which is the fail-open choice documented above.
-            self._failed("incr")
-            raise ValueError(f"Key '{key}' not found (cache unavailable)") from None
+            raise ValueError(f"Key '{key}' not found (cache unavailable)")
+
+        return self._fail_soft("incr", lambda: super(FailSoftRedisCache, self).incr(key, delta, version),
+                               missing)
 
     def set_many(self, data, *args, **kwargs):
-        try:
-            return super().set_many(data, *args, **kwargs)
-        except UNAVAILABLE:
-            self._failed("set_many")
-            return list(data)
+        return self._fail_soft("set_many",
+                               lambda: super(FailSoftRedisCache, self).set_many(data, *args, **kwargs),
+                               lambda: list(data))
 
     def delete_many(self, keys, version=None):
-        try:
-            return super().delete_many(keys, version)
-        except UNAVAILABLE:
-            self._failed("delete_many")
+        return self._fail_soft("delete_many",
+                               lambda: super(FailSoftRedisCache, self).delete_many(keys, version),
+                               lambda: None)
 
     def clear(self):
-        try:
-            return super().clear()
-        except UNAVAILABLE:
-            self._failed("clear")
-            return False
+        return self._fail_soft("clear", lambda: super(FailSoftRedisCache, self).clear(), lambda: False)

@@ -19,7 +19,6 @@ managers see the count on the moderation dashboard (``dead_rows``), and ``requeu
 import logging
 import time
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -49,8 +48,14 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     least once even if the broker is down now (the sweep sends it when the broker is back).
     Arguments must be JSON-serialisable (ids, not objects)."""
     row = OutboxTask.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
+
+    def dispatch_after_commit() -> None:
+        dispatch(row.pk, task, args, kwargs)
+
     # robust: a failing side effect is logged; it never turns a committed write into an error.
-    transaction.on_commit(partial(dispatch, row.pk, task, args, kwargs), robust=True)
+    # (A named function, not a functools.partial: Django's robust handler logs the callback's
+    # __qualname__, which a partial lacks, and that AttributeError became a 500.)
+    transaction.on_commit(dispatch_after_commit, robust=True)
 
 
 def enqueue_best_effort_on_commit(task, *args, **kwargs) -> None:

@@ -3,15 +3,29 @@
 Every send happens after commit, so a reader is never told about a row it cannot load yet,
 and a rolled-back write is never announced. A channel layer that is down loses the live
 update only: pages still show the truth on the next load.
+
+A channel layer that hangs costs a write at most ``SEND_BUDGET`` seconds: the send is
+abandoned then and, for ``unavailable.pause`` seconds, live updates are not tried at all.
+(One that is down refuses at once and is tried again on every send.)
 """
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from community.breaker import Breaker
+from community.cache import TIMED_OUT
+
 logger = logging.getLogger(__name__)
+
+# Seconds a request may spend on one trip to the channel layer (a batch is one trip, with a
+# little more time per update it carries).
+SEND_BUDGET = 0.5
+SEND_BUDGET_PER_UPDATE = 0.01
+unavailable = Breaker(pause=5.0)
 
 
 def user_group(user_id: int) -> str:
@@ -29,30 +43,32 @@ def send_to_group_on_commit(group: str, event: dict) -> None:
 
 
 def send_now(group: str, event: dict) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:  # the live update is a nicety; the write has already committed
-        logger.warning("realtime send to %s failed", group, exc_info=True)
+    send_many_now([(group, event)])
 
 
 def send_many_now(messages: list[tuple[str, dict]]) -> None:
     """Send each (group, event) in one trip to the event loop: a batch job pushing a hundred
     updates pays for one thread hop, not a hundred."""
     layer = get_channel_layer()
-    if layer is None or not messages:
+    if layer is None or not messages or unavailable.is_open():
         return
 
     async def send_all() -> None:
         for group, event in messages:
             try:
                 await layer.group_send(group, event)
+            except asyncio.CancelledError:
+                raise
             except Exception:  # one failed push must not stop the others
                 logger.warning("realtime send to %s failed", group, exc_info=True)
 
+    async def send_all_in_budget() -> None:
+        await asyncio.wait_for(send_all(), timeout=SEND_BUDGET + SEND_BUDGET_PER_UPDATE * len(messages))
+
     try:
-        async_to_sync(send_all)()
-    except Exception:
-        logger.warning("realtime batch send failed", exc_info=True)
+        async_to_sync(send_all_in_budget)()
+    except Exception as error:  # the live update is a nicety; the write has already committed
+        if isinstance(error, TIMED_OUT):  # hangs (a layer that is down refuses at once)
+            unavailable.trip()
+        logger.warning("realtime send of %s updates failed; live updates paused for %ss",
+                       len(messages), unavailable.pause, exc_info=True)

@@ -142,22 +142,28 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every Redis client has a connect and a read timeout, so a Redis that accepts connections and
+# never answers behaves like one that is down, which Hearth survives (docs/architecture.md).
 if REDIS_URL:
     # Fails soft (community/cache.py): with Redis down, pages render from the database.
-    # Short timeouts keep a request from hanging on a Redis that has stopped answering.
+    # Short timeouts keep a request from hanging on a Redis that has stopped answering; after
+    # one, the cache is skipped for a few seconds (community/breaker.py).
     CACHES = {
         "default": {
             "BACKEND": "community.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hearth",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
+                # The read timeout must outlast the layer's blocking receive (BZPOPMIN, 5 s),
+                # or idle consumers would time out; sends from requests have their own, shorter
+                # budget (community/realtime.py).
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1, "socket_timeout": 10}],
                 "prefix": "hearth:asgi",
             },
         }
@@ -181,7 +187,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# socket_*: a publish to a Redis that hangs gives up after half a second (the outbox keeps
+# the task); the worker's blocking BRPOP is read by kombu's event loop, not bound by these.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_timeout": 0.5,
+                                   "socket_connect_timeout": 0.5}
 CELERY_TIMEZONE = "UTC"
 # Periodic jobs: apps add entries here (name -> {"task": dotted name, "schedule": timedelta}).
 CELERY_BEAT_SCHEDULE = {
@@ -223,10 +232,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-# A write never waits long on a broker that is down: one quick retry, then the outbox row is
-# left to the sweep (community.deferred).
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2,
-                                    "interval_max": 0.2}
+# A write never waits long on a broker that is down or hangs: no retry, the outbox row is left
+# to the sweep (community.deferred). Each retry cost a hung broker another reconnect and read
+# timeout; a connection left stale by a Redis restart is reconnected by redis-py itself.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 # The task outbox (community.deferred): seconds a fresh row is left to its after-commit
 # dispatch before the sweep sends it; seconds after which a dispatched task that never
 # completed is sent again (longer than a task's own retries take); attempts before giving up;

@@ -1,11 +1,14 @@
 """Fault injection for the reliability tests: a TCP proxy that can cut and refuse
 connections (put in front of the shared PostgreSQL, which is never stopped), and a private
-redis-server on a free port that a test may kill and start again."""
+redis-server on a free port that a test may kill, start again, or freeze (it then accepts
+connections and never answers, as a hung server does)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import threading
@@ -114,3 +117,10 @@ class PrivateRedis:
             self.process.kill()
             self.process.wait(timeout=10)
             self.process = None
+
+    def hang(self) -> None:
+        """Freeze the server: the kernel still accepts connections, nothing is answered."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def wake(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)

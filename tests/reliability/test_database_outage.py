@@ -3,12 +3,11 @@ cleanly, /healthz says 503, and the site recovers on its own when the database i
 
 import pytest
 from channels.testing import WebsocketCommunicator
-from django.db import OperationalError, connection
+from django.db import OperationalError
 
 from community import views
 from community.models import User
 from tests.factories import UserFactory
-from tests.reliability.faults import FaultyProxy
 
 
 def _database_down(*args, **kwargs):
@@ -85,22 +84,6 @@ async def test_a_websocket_that_meets_the_database_down_closes_with_try_again_la
 
 
 # --- the real PostgreSQL behind a proxy that can cut it off ----------------------------------
-
-@pytest.fixture
-def database_through_proxy(transactional_db):
-    """The default connection goes through a FaultyProxy to the real PostgreSQL, with the
-    production choices: persistent connections and CONN_HEALTH_CHECKS."""
-    params = connection.settings_dict
-    original = {key: params.get(key) for key in ("HOST", "PORT", "CONN_MAX_AGE", "CONN_HEALTH_CHECKS")}
-    proxy = FaultyProxy((params.get("HOST") or "127.0.0.1", int(params.get("PORT") or 5432)))
-    connection.close()
-    params.update(HOST="127.0.0.1", PORT=str(proxy.port), CONN_MAX_AGE=60, CONN_HEALTH_CHECKS=True)
-    yield proxy
-    proxy.restore()
-    connection.close()
-    params.update(original)
-    proxy.close()
-
 
 @pytest.mark.stack
 def test_the_site_answers_503_during_a_database_outage_and_recovers_without_a_restart(
