@@ -46,7 +46,7 @@ class Command(BaseCommand):
             from daphne.cli import CommandLineInterface
 
             CommandLineInterface().run(
-                ["--bind", host, "--port", str(port), "--proxy-headers", "-v", str(verbosity),
+                ["--bind", host, "--port", str(port), "-v", str(verbosity),
                  "community.asgi:application"]
             )
             return
@@ -61,7 +61,7 @@ class Command(BaseCommand):
         listeners = [reuse_port_listener(host, port) for _ in range(workers)]
         children = [
             subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()), "--proxy-headers",
+                [sys.executable, "-m", "daphne", "--fd", str(listener.fileno()),
                  "-v", str(verbosity), "community.asgi:application"],
                 pass_fds=(listener.fileno(),), env=os.environ.copy())
             for listener in listeners
