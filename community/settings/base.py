@@ -38,7 +38,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for (DJANGO_DEBUG=1): with it on, any unknown URL lists every URL pattern
+# and any error shows a traceback to whoever is visiting. Nothing else depends on it: static
+# files come from WhiteNoise (finders in the embedded mode) and uploads from community.views.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -100,6 +103,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "community.urls"
+CSRF_FAILURE_VIEW = "community.error_pages.csrf_failure"
 ASGI_APPLICATION = "community.asgi.application"
 WSGI_APPLICATION = None
 
