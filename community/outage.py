@@ -11,10 +11,12 @@ layer down is closed cleanly (4013, "try again later"); the client reconnects wi
 import logging
 
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from community.error_pages import server_error_page
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +62,12 @@ class DatabaseOutageMiddleware:
 
 def server_error(request, *args, **kwargs):
     """handler500: the 503 page when the error was a database outage met outside a view
-    (session save, a middleware), else the plain 500 page."""
+    (session save, a middleware), else the 500 page (built without the database)."""
     import sys
 
     if is_database_outage(sys.exc_info()[1]):
         return service_unavailable()
-    return HttpResponseServerError(render_to_string("500.html"))
+    return server_error_page()
 
 
 class WebsocketOutageGuard:

@@ -14,15 +14,17 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from community.client_address import ClientAddressASGIMiddleware  # noqa: E402
 from community.outage import WebsocketOutageGuard  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # The guard is outermost: the session lookup meets the database first.
-        "websocket": WebsocketOutageGuard(
+        # The guard is outermost: the session lookup meets the database first. The client
+        # address is decided before any consumer reads scope["client"].
+        "websocket": WebsocketOutageGuard(ClientAddressASGIMiddleware(
             AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        ),
+        )),
     }
 )

@@ -10,6 +10,8 @@ from reviews import views as reviews_views
 
 # A database outage met outside a view still gets the 503 page, not the 500 one.
 handler500 = "community.outage.server_error"
+# Hearth's own pages for the other errors (community/error_pages.py, templates/4xx.html).
+handler400 = "community.error_pages.bad_request"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

@@ -9,11 +9,13 @@ Hearth runs in two modes chosen by the environment:
 """
 
 import importlib.util
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,7 +38,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", INSECURE_DEFAULT_SECRET_KEY)
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for (DJANGO_DEBUG=1): with it on, any unknown URL lists every URL pattern
+# and any error shows a traceback to whoever is visiting. Nothing else depends on it: static
+# files come from WhiteNoise (finders in the embedded mode) and uploads from community.views.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -78,6 +83,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it, allauth's rate limits included, reads the client address
+    # this decides (community/client_address.py).
+    "community.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +103,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "community.error_pages.csrf_failure"
 ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = None
 
@@ -277,7 +286,34 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "staff", "hearth", "moderator", "support"]
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hearth] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-# allauth's rate limits stay on (its defaults); tests may override per case.
+ACCOUNT_ADAPTER = "community.account_adapter.AccountAdapter"
+# Log-in guessing (community/account_adapter.py counts a username and the account's emails as
+# one account). allauth's other limits keep their defaults.
+ACCOUNT_RATE_LIMITS = {
+    # Failed log-ins from one address: 10 a minute and 60 an hour across all accounts (a
+    # password sprayer), and 5 per 5 minutes for one account from that address. The latter is
+    # keyed on account + address, so it holds back the guesser and never the owner elsewhere.
+    "login_failed": "10/m/ip,60/h/ip,5/5m/key",
+    # Failed log-ins for one account from all addresses together: 30 an hour, so guessing
+    # from many addresses stays slow (720 a day at most). Addresses the account has logged in
+    # from before are exempt, so the owner is never locked out from their own address.
+    "login_failed_account": "30/h/key",
+}
+# Client addresses: X-Forwarded-For counts only as far as it was written by these proxies
+# (addresses or networks, comma separated; none by default, so the header is ignored). Set it
+# to the address(es) of the reverse proxy or load balancer in front of Hearth, e.g.
+# HEARTH_TRUSTED_PROXIES=10.0.0.0/8 (community/client_address.py).
+HEARTH_TRUSTED_PROXIES = env_list("HEARTH_TRUSTED_PROXIES", [])
+for _proxy in HEARTH_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"HEARTH_TRUSTED_PROXIES: {_proxy!r} is not an address or network") from _error
+# allauth reads REMOTE_ADDR, which ClientAddressMiddleware has already set from the rule
+# above: allauth must not read the forwarded header a second time on its own terms.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 
 # --- Email ---------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from django.test import Client
 from community import cache as fail_soft_cache
 from community import deferred, realtime
 from community.models import OutboxTask
-from community.settings import base as production
+from config.settings import base as production
 from forum.models import Post
 from tests.factories import UserFactory
 from tests.forum.factories import CategoryFactory, make_topic

@@ -63,7 +63,7 @@ class Workers:
 
     def start(self, name: str) -> subprocess.Popen:
         test_database = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "community.settings.test",
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
                "DATABASE_URL": test_database, "REDIS_URL": f"{self.server.url}/1",
                "HEARTH_HOLD_MARKER": str(self.hold_marker)}
         process = subprocess.Popen([sys.executable, "-m", "tests.reliability.worker", name],

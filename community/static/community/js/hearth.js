@@ -127,6 +127,16 @@
     });
   }
 
+  /* Error pages offer "Go back" when there is somewhere to go back to. */
+  function offerHistoryBack() {
+    if (window.history.length < 2) return;
+    document.querySelectorAll("[data-history-back]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.history.back(); });
+    });
+  }
+
   window.Hearth = { openLiveSocket: openLiveSocket, toast: toast, csrfToken: csrfToken };
   document.addEventListener("DOMContentLoaded", startNotifications);
+  document.addEventListener("DOMContentLoaded", offerHistoryBack);
 })();
