@@ -41,7 +41,7 @@ WAIT = 25.0  # seconds a worker may take to start and reach the task
 @pytest.fixture
 def broker(settings, tmp_path):
     """This process sends tasks to a private Redis, as the web processes do."""
-    from community.celery import app
+    from config.celery import app
 
     server = PrivateRedis()
     server.start()

@@ -16,7 +16,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from community.celery import app  # noqa: E402
+from config.celery import app  # noqa: E402
 from forum import tasks as forum_tasks  # noqa: E402
 
 HOLD_MARKER = os.environ.get("HEARTH_HOLD_MARKER", "")
