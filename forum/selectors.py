@@ -213,11 +213,12 @@ def mention_candidates(*, prefix: str, limit: int = 8):
     prefix = prefix.strip().lstrip("@")
     if len(prefix) < 1:
         return []
-    return list(
-        User.objects.filter(is_active=True, username__istartswith=prefix)
-        .order_by("username")
-        .values("username", "display_name")[:limit]
-    )
+    members = (User.objects.filter(is_active=True, username__istartswith=prefix)
+               .order_by("username").only("username", "display_name", "profile_hidden_at")[:limit])
+    # ``name`` is the public one: a display name moderators hid is not offered.
+    return [{"username": member.username,
+             "display_name": member.name if member.name != member.username else ""}
+            for member in members]
 
 
 # --- Search --------------------------------------------------------------------------------
