@@ -240,10 +240,11 @@ def search_forum(*, user, query: str) -> SearchResults:
     The search backend ranks candidates; visibility is then applied in SQL with the same
     rules as the pages (hidden and deleted posts, hidden and deleted topics never appear)."""
     query = " ".join(query.split())[:200]
-    if not query:
-        return SearchResults(query="", topics=[], posts=[])
-    topic_ids = [t.pk for t in Topic.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
-    post_ids = [p.pk for p in Post.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
+    words = search_words(query)
+    if not words:
+        return SearchResults(query=query, topics=[], posts=[])
+    topic_ids = [t.pk for t in Topic.objects.filter(is_hidden=False).search(words)[:SEARCH_CANDIDATES]]
+    post_ids = [p.pk for p in Post.objects.filter(is_hidden=False).search(words)[:SEARCH_CANDIDATES]]
     topics = {
         t.pk: t
         for t in Topic.objects.visible_to(user)
@@ -265,6 +266,17 @@ def search_forum(*, user, query: str) -> SearchResults:
         post.highlighted_excerpt = highlight(excerpt(post.plain_text, terms), terms)
         post.highlighted_title = highlight(post.topic.title, terms)
     return SearchResults(query=query, topics=ranked_topics, posts=ranked_posts)
+
+
+def search_words(query: str) -> str:
+    """The words of ``query`` and nothing else, as the text handed to the search backend.
+
+    Quotes, brackets and operators never reach it: the backends build their own full-text
+    syntax around each word (PostgreSQL quotes each lexeme of a tsquery; SQLite's FTS5
+    wraps each in double quotes without escaping one inside), so a stray ``"`` or ``(`` typed
+    in the box would otherwise be a syntax error, and on SQLite an OperationalError, which is
+    how an outage looks. Words only: every query is valid and finds results or none."""
+    return " ".join(re.findall(r"\w+", query))
 
 
 def search_terms(query: str) -> list[str]:
