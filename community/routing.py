@@ -13,11 +13,11 @@ UNKNOWN_ROUTE = r"(?s).*"
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
-    path("ws/forum/t/<int:topic_id>/", TopicConsumer.as_asgi()),
+    path("ws/forum/t/<id:topic_id>/", TopicConsumer.as_asgi()),
     path("ws/ideas/", IdeaLiveConsumer.as_asgi()),
-    path("ws/ideas/<int:idea_id>/", IdeaLiveConsumer.as_asgi()),
+    path("ws/ideas/<id:idea_id>/", IdeaLiveConsumer.as_asgi()),
     path("ws/moderation/queue/", QueueConsumer.as_asgi()),
-    path("ws/reviews/products/<int:product_id>/", ProductReviewsConsumer.as_asgi()),
+    path("ws/reviews/products/<id:product_id>/", ProductReviewsConsumer.as_asgi()),
     path("ws/reviews/follow-ups/", FollowUpQueueConsumer.as_asgi()),
     re_path(UNKNOWN_ROUTE, UnknownRouteConsumer.as_asgi()),
 ]

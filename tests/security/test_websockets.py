@@ -26,11 +26,11 @@ PUBLIC = "ok ok ok ok ok ok"
 # route -> {name of the objects filled in: expected answers}
 WS_EXPECTED = {
     "ws/notifications/": {"": "refused ok ok ok ok ok"},
-    "ws/forum/t/<int:topic_id>/": {"topic": PUBLIC, "hidden_topic": "refused refused refused refused ok ok"},
+    "ws/forum/t/<id:topic_id>/": {"topic": PUBLIC, "hidden_topic": "refused refused refused refused ok ok"},
     "ws/ideas/": {"": PUBLIC},
-    "ws/ideas/<int:idea_id>/": {"idea": PUBLIC, "idea_in_review": "refused " * 6},
+    "ws/ideas/<id:idea_id>/": {"idea": PUBLIC, "idea_in_review": "refused " * 6},
     "ws/moderation/queue/": {"": "refused refused refused refused ok ok"},
-    "ws/reviews/products/<int:product_id>/": {"product": PUBLIC},
+    "ws/reviews/products/<id:product_id>/": {"product": PUBLIC},
     "ws/reviews/follow-ups/": {"": "refused refused refused ok ok ok"},
     UNKNOWN_ROUTE: {"unknown": "refused " * 6},
 }
@@ -57,7 +57,7 @@ def _path(route: str, kwargs: dict) -> str:
     if "path" in kwargs:  # the catch-all: a path no other route takes
         return kwargs["path"]
     for name, value in kwargs.items():
-        route = route.replace(f"<int:{name}>", str(value))
+        route = route.replace(f"<id:{name}>", str(value))
     return "/" + route
 
 
