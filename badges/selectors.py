@@ -197,7 +197,8 @@ def badge_catalogue(*, viewer: User | None) -> tuple[list[Badge], set[int]]:
 def suspected_rings() -> list[SuspectedRing]:
     """Every finding, with ``pairs`` naming the members of each liking pair."""
     rings = list(SuspectedRing.objects.prefetch_related(
-        Prefetch("members", queryset=User.objects.only("id", "username", "display_name"))))
+        Prefetch("members", queryset=User.objects.only("id", "username", "display_name",
+                                                         "profile_hidden_at"))))
     for ring in rings:
         names = {member.pk: member.name for member in ring.members.all()}
         ring.pairs = [{**pair, "a": names.get(pair["a"], pair["a"]), "b": names.get(pair["b"], pair["b"])}

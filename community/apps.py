@@ -6,7 +6,13 @@ class CommunityConfig(AppConfig):
     verbose_name = "Community"
 
     def ready(self):
+        from django.urls import register_converter
+
         from community import receivers
+        from community.params import IdConverter
+
+        # Before any URLconf is imported: every Hearth route names its ids <id:...>.
+        register_converter(IdConverter, "id")
         from community.notification_kinds import register_kind
 
         register_kind("community.welcome", "Welcome and account news", email_by_default=False)

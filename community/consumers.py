@@ -10,6 +10,7 @@ UNAUTHORIZED = 4401
 # Close codes for what a client sends (4000-4999 are the application's own).
 UNACCEPTABLE_MESSAGE = 4400
 TOO_MANY_MESSAGES = 4429
+NOT_FOUND = 4404
 
 
 class PushOnlyConsumer(AsyncJsonWebsocketConsumer):
@@ -78,3 +79,12 @@ class NotificationConsumer(PushOnlyConsumer):
 
     async def notification_count(self, event):
         await self.send_json({"type": "count", "unread": event["unread"]})
+
+
+class UnknownRouteConsumer(PushOnlyConsumer):
+    """Answers a websocket path no route matches (an unknown name, an id that is not a
+    number): the handshake is refused, as a 404 would be, instead of the router raising
+    and the server answering 500 with a traceback in the log for every attempt."""
+
+    async def connect(self):
+        await self.close(code=NOT_FOUND)

@@ -48,7 +48,7 @@ def member_parts(member) -> tuple:
     """What a fragment shows of a member: name link, avatar and role label."""
     if member is None:
         return (None,)
-    return (member.pk, member.username, member.name, str(member.avatar or ""), member.role_label)
+    return (member.pk, member.username, member.name, str(member.public_avatar or ""), member.role_label)
 
 
 def fill_time(html: str, when) -> SafeString:

@@ -10,8 +10,8 @@ urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="notification_settings"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read-all/", views.notifications_mark_all_read, name="notifications_read_all"),
-    path("notifications/<int:notification_id>/open/", views.notification_open, name="notification_open"),
-    path("notifications/<int:notification_id>/read/", views.notification_mark_read,
+    path("notifications/<id:notification_id>/open/", views.notification_open, name="notification_open"),
+    path("notifications/<id:notification_id>/read/", views.notification_mark_read,
          name="notification_read"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -6,6 +6,7 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
+from community.params import MAX_ID
 from forum import rules
 from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 
@@ -52,7 +53,7 @@ class TopicForm(TokenMixin):
 
 class ReplyForm(TokenMixin):
     body = _body_field("Your reply")
-    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID)
 
     def clean_body(self):
         return rules.clean_body(self.cleaned_data.get("body", ""))

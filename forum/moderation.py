@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django import forms
 
+from community.params import IdChoiceField
 from forum import rules, services
 from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, Category, Post, Topic
 from moderation.registry import ExtraAction, ModerationAdapter, register
@@ -71,7 +72,7 @@ def _edit_post(post: Post, *, data: dict, actor) -> None:
 
 
 class MoveTopicForm(forms.Form):
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), label="Move to category",
+    category = IdChoiceField(queryset=Category.objects.all(), label="Move to category",
                                       empty_label=None)
 
     def clean_category(self) -> Category:

@@ -215,11 +215,12 @@ def mention_candidates(*, prefix: str, limit: int = 8):
     prefix = prefix.strip().lstrip("@")
     if len(prefix) < 1:
         return []
-    return list(
-        User.objects.filter(is_active=True, username__istartswith=prefix)
-        .order_by("username")
-        .values("username", "display_name")[:limit]
-    )
+    members = (User.objects.filter(is_active=True, username__istartswith=prefix)
+               .order_by("username").only("username", "display_name", "profile_hidden_at")[:limit])
+    # ``name`` is the public one: a display name moderators hid is not offered.
+    return [{"username": member.username,
+             "display_name": member.name if member.name != member.username else ""}
+            for member in members]
 
 
 # --- Search --------------------------------------------------------------------------------
@@ -242,11 +243,12 @@ def search_forum(*, user, query: str) -> SearchResults:
     anyone may read (``readable``: hidden and deleted posts and topics never appear, not even
     to their author or a community manager)."""
     query = " ".join(query.split())[:200]
-    if not query:
-        return SearchResults(query="", topics=[], posts=[])
+    words = search_words(query)
+    if not words:
+        return SearchResults(query=query, topics=[], posts=[])
     # The backend filters on indexed fields only: it narrows the candidates, the rule decides.
-    topic_ids = [t.pk for t in Topic.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
-    post_ids = [p.pk for p in Post.objects.filter(is_hidden=False).search(query)[:SEARCH_CANDIDATES]]
+    topic_ids = [t.pk for t in Topic.objects.filter(is_hidden=False).search(words)[:SEARCH_CANDIDATES]]
+    post_ids = [p.pk for p in Post.objects.filter(is_hidden=False).search(words)[:SEARCH_CANDIDATES]]
     topics = {
         t.pk: t
         for t in Topic.objects.readable().filter(pk__in=topic_ids).select_related("category", "author")
@@ -264,6 +266,17 @@ def search_forum(*, user, query: str) -> SearchResults:
         post.highlighted_excerpt = highlight(excerpt(post.plain_text, terms), terms)
         post.highlighted_title = highlight(post.topic.title, terms)
     return SearchResults(query=query, topics=ranked_topics, posts=ranked_posts)
+
+
+def search_words(query: str) -> str:
+    """The words of ``query`` and nothing else, as the text handed to the search backend.
+
+    Quotes, brackets and operators never reach it: the backends build their own full-text
+    syntax around each word (PostgreSQL quotes each lexeme of a tsquery; SQLite's FTS5
+    wraps each in double quotes without escaping one inside), so a stray ``"`` or ``(`` typed
+    in the box would otherwise be a syntax error, and on SQLite an OperationalError, which is
+    how an outage looks. Words only: every query is valid and finds results or none."""
+    return " ".join(re.findall(r"\w+", query))
 
 
 def search_terms(query: str) -> list[str]:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import shared_pages
+from community.params import parse_id
 from forum import rules, selectors, services
 from forum.forms import EditPostForm, ReplyForm, TopicForm, apply_service_error
 from forum.fragments import attach_post_fragments
@@ -99,12 +100,10 @@ def _topic_context(request: HttpRequest, topic: Topic, *, form: ReplyForm | None
     posts = selectors.topic_page_posts(user=request.user, topic=topic, page=page_number)
     quoted = None
     if form is None:
-        quote_id = request.GET.get("quote")
-        reply_to = int(quote_id) if quote_id and quote_id.isdigit() else None
-        form = ReplyForm(initial={"reply_to": reply_to})
-    reply_to_id = form["reply_to"].value()
+        form = ReplyForm(initial={"reply_to": parse_id(request.GET.get("quote"))})
+    reply_to_id = _quoted_post_id(form)
     if reply_to_id:
-        quoted = selectors.post_for_reader(user=request.user, post_id=int(reply_to_id))
+        quoted = selectors.post_for_reader(user=request.user, post_id=reply_to_id)
         if quoted is not None and (quoted.topic_id != topic.pk or quoted.is_deleted):
             quoted = None
     if request.user.is_authenticated and posts and request.method == "GET":
@@ -123,13 +122,22 @@ def _topic_context(request: HttpRequest, topic: Topic, *, form: ReplyForm | None
     }
 
 
+def _quoted_post_id(form: ReplyForm) -> int | None:
+    """The post a reply form quotes: once submitted, what its field parsed to (nothing when
+    it did not parse or the quote was refused); a new form, what the page asked for."""
+    if form.is_bound:
+        form.is_valid()  # cleans once; a refused quote is already out of cleaned_data
+        return form.cleaned_data.get("reply_to")
+    return form.initial.get("reply_to")
+
+
 def _shared_topic_page(request: HttpRequest, topic_id: int, slug: str | None) -> HttpResponse | None:
     """The page from the one rendering shared by the members who see it alike
     (``community.shared_pages``), or None when this reader's page is theirs alone."""
-    page = request.GET.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    page = parse_id(request.GET.get("page", "1"))
+    if page is None:
         return None
-    facts = selectors.topic_reader_facts(user=request.user, topic_id=topic_id, page=int(page))
+    facts = selectors.topic_reader_facts(user=request.user, topic_id=topic_id, page=page)
     if facts is None or facts.took_part or slug != facts.slug:
         return None
     key = f"topic:{topic_id}:{request.get_full_path()}:{facts.watching:d}{facts.has_unread:d}"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 
 from community.images import open_validated_image
 from community.models import ProductCategory, ProductPage
+from community.params import MAX_ID, IdChoiceField
 from ideas.models import Status
 from ideas.rules import staff_choices
 from ideas.services.submission import MAX_IMAGES
@@ -34,11 +35,11 @@ class IdeaForm(forms.Form):
         max_length=10_000, min_length=30, widget=forms.Textarea(attrs={"rows": 10}),
         help_text="What should it do, and why would it help? Markdown works: **bold**, lists, links.",
     )
-    category = forms.ModelChoiceField(
+    category = IdChoiceField(
         queryset=ProductCategory.objects.order_by("name"), required=False, empty_label="No category",
         label="Product category",
     )
-    product = forms.ModelChoiceField(
+    product = IdChoiceField(
         queryset=ProductPage.objects.live().order_by("title"), required=False, empty_label="No product",
         label="Product", help_text="Pick a product if the idea is about one (its category is then used).",
     )
@@ -96,7 +97,7 @@ class DecisionForm(forms.Form):
 
 class MergeForm(forms.Form):
     original = forms.IntegerField(
-        label="Original idea number", min_value=1,
+        label="Original idea number", min_value=1, max_value=MAX_ID,
         help_text="The number shown as \u201cIdea #\u2026\u201d on the original idea's page.",
     )
     comment = forms.CharField(label="Public comment", required=False, max_length=4000,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community import shared_pages
 from community.models import ProductCategory
+from community.params import parse_id
 from ideas import rules, selectors, services
 from ideas.forms import CommentForm, DecisionForm, IdeaFilterForm, IdeaForm, MergeForm
 from ideas.fragments import attach_comment_fragments
@@ -139,7 +140,7 @@ def edit(request: HttpRequest, idea_id: int) -> HttpResponse:
         messages.error(request, "Only the member who submitted this idea can edit it, while it is in review "
                        "or needs work.")
         return redirect(idea)
-    remove = [int(pk) for pk in request.POST.getlist("remove_image") if pk.isdigit()]
+    remove = [pk for pk in map(parse_id, request.POST.getlist("remove_image")) if pk]
     kept = len([image for image in idea.images.all() if image.pk not in remove])
     initial = {"title": idea.title, "description": idea.description, "category": idea.category_id,
                "product": idea.product_id}
@@ -169,7 +170,7 @@ def edit(request: HttpRequest, idea_id: int) -> HttpResponse:
 def similar(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("title", "")[:200]
     exclude = request.GET.get("exclude", "")
-    ideas = similar_ideas(text=text, exclude_id=int(exclude) if exclude.isdigit() else None)
+    ideas = similar_ideas(text=text, exclude_id=parse_id(exclude))
     return render(request, "ideas/includes/similar.html", {"similar": ideas, "text": text})
 
 

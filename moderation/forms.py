@@ -1,5 +1,6 @@
 from django import forms
 
+from community.params import parse_id
 from moderation.models import FlagReason, ModerationAction, TrustLevel
 
 
@@ -51,7 +52,7 @@ class BulkActionForm(forms.Form):
         if data is not None:
             for raw in data.getlist("items"):
                 item_id, _sep, version = raw.partition(":")
-                if item_id.isdigit() and version.isdigit():
+                if parse_id(item_id) and parse_id(version):
                     self.versions[int(item_id)] = int(version)
 
     def clean(self):

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import User
+from community.params import parse_id
 from community.roles import is_community_manager
 from moderation import selectors
 from moderation.charts import bar_chart
@@ -178,12 +179,16 @@ def item_edit(request: HttpRequest, item_id: int) -> HttpResponse:
         raise Http404("This content no longer exists.") from None
     if adapter.edit_form is None:
         raise Http404("This content cannot be edited from the queue.")
-    form = adapter.edit_form(request.POST or None, obj=obj)
-    version = request.POST.get("version") or item.version
-    if request.method == "POST" and form.is_valid():
+    form = adapter.edit_form(request.POST if request.method == "POST" else None, obj=obj)
+    version = parse_id(request.POST.get("version")) if request.method == "POST" else item.version
+    if version is None:
+        # Not a version this page wrote: show the item as it is now, for the moderator to retry.
+        form.add_error(None, "This form was out of date: check the text below and save again.")
+        version = item.version
+    elif request.method == "POST" and form.is_valid():
         try:
             outcome = queue_services.act_on_item(
-                actor=request.user, item_id=item.pk, action="edit", version=int(version),
+                actor=request.user, item_id=item.pk, action="edit", version=version,
                 reason=request.POST.get("reason", ""), data=form.cleaned_data,
             )
         except queue_services.ModerationConflict as conflict:

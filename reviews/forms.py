@@ -1,5 +1,6 @@
 from django import forms
 
+from community.params import IdChoiceField
 from reviews.models import FollowUp
 
 RATING_CHOICES = [(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)]
@@ -25,7 +26,7 @@ class HideReviewForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=FollowUp.Status.choices)
-    assignee = forms.ModelChoiceField(label="Assignee", queryset=None, required=False,
+    assignee = IdChoiceField(label="Assignee", queryset=None, required=False,
                                       empty_label="Unassigned")
     note = forms.CharField(label="Internal note (never shown publicly)", required=False, max_length=3000,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -148,7 +148,8 @@ def dashboard(*, weeks: int = 12) -> dict:
     now = timezone.now()
     follow_ups = list(FollowUp.objects.select_related("review__product", "assignee")
                       .only("status", "opened_at", "due_at", "first_reply_at", "assignee__username",
-                            "assignee__display_name", "review__product__title"))
+                            "assignee__display_name", "assignee__profile_hidden_at",
+                            "review__product__title"))
     per_product, per_staff = defaultdict(list), defaultdict(list)
     for f in follow_ups:
         per_product[f.review.product.title].append(f)

@@ -38,7 +38,24 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
+        """The name every page shows others: the display name, or the username while
+        moderators hide the profile. Templates, fragments, notifications and the mention
+        list all name members through this (and ``public_avatar``), so a hidden profile's
+        name and photo appear nowhere."""
+        if self.profile_hidden_at is not None:
+            return self.username
         return self.display_name or self.username
+
+    @property
+    def own_name(self) -> str:
+        """The name the member chose, hidden or not: for the member's own header and profile,
+        and for community managers."""
+        return self.display_name or self.username
+
+    @property
+    def public_avatar(self):
+        """The photo others see: none while moderators hide the profile."""
+        return self.avatar if self.profile_hidden_at is None else None
 
     def get_absolute_url(self) -> str:
         return reverse("community:profile", kwargs={"username": self.username})

@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "community.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that looks a session, a cache key or a row up: input no database
+    # could take (a NUL byte, invalid UTF-8, an unparsable form) is a 400 here.
+    "community.middleware.MalformedInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -63,3 +63,24 @@ def test_highlighting_escapes_before_marking():
 def test_highlighting_never_breaks_entities():
     html = highlight("Tom & Jerry's amp", search_terms("amp x27 quot"))
     assert "&amp;" in html and "&#x27;" in html and "<mark>amp</mark>" in html
+
+
+# Full-text syntax of either backend (tsquery on PostgreSQL, FTS5 on SQLite) and plain typos.
+SYNTAX_QUERIES = ['lid "cracked', '"', '"lid"', "&|!", "(", "(lid", "lid)", ":*", "lid:*", "lid*", "!lid",
+                  "lid & cracked", "lid | cracked", "-lid", "lid OR", "AND", "NOT lid", "NEAR(lid)", "'",
+                  "\\", "lid^2", "{lid}", "col:lid", "<->", "lid <-> cracked", "%", "_", "@@", "é€☃"]
+
+
+@pytest.mark.parametrize("query", SYNTAX_QUERIES)
+def test_any_text_typed_in_search_gets_results_or_no_results_never_the_outage_page(client, alice, category,
+                                                                                  query):
+    make_topic(author=alice, category=category, title="The lid cracked after a week")
+    response = client.get("/forum/search/", {"q": query})
+    assert response.status_code == 200
+    assert "Back in a moment" not in response.content.decode()
+
+
+def test_a_query_with_an_unbalanced_quote_still_finds_its_words(client, alice, category):
+    topic = make_topic(author=alice, category=category, title="The lid cracked after a week")
+    results = search_forum(user=alice, query='lid "cracked')
+    assert [t.pk for t in results.topics] == [topic.pk]

@@ -14,7 +14,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
 from community.consumers import TOO_MANY_MESSAGES, UNACCEPTABLE_MESSAGE, PushOnlyConsumer
-from config.routing import websocket_urlpatterns
+from config.routing import UNKNOWN_ROUTE, websocket_urlpatterns
 from forum import services as forum_services
 from tests.factories import UserFactory
 from tests.ideas.factories import submitted_idea
@@ -26,12 +26,13 @@ PUBLIC = "ok ok ok ok ok ok"
 # route -> {name of the objects filled in: expected answers}
 WS_EXPECTED = {
     "ws/notifications/": {"": "refused ok ok ok ok ok"},
-    "ws/forum/t/<int:topic_id>/": {"topic": PUBLIC, "hidden_topic": "refused refused refused refused ok ok"},
+    "ws/forum/t/<id:topic_id>/": {"topic": PUBLIC, "hidden_topic": "refused refused refused refused ok ok"},
     "ws/ideas/": {"": PUBLIC},
-    "ws/ideas/<int:idea_id>/": {"idea": PUBLIC, "idea_in_review": "refused " * 6},
+    "ws/ideas/<id:idea_id>/": {"idea": PUBLIC, "idea_in_review": "refused " * 6},
     "ws/moderation/queue/": {"": "refused refused refused refused ok ok"},
-    "ws/reviews/products/<int:product_id>/": {"product": PUBLIC},
+    "ws/reviews/products/<id:product_id>/": {"product": PUBLIC},
     "ws/reviews/follow-ups/": {"": "refused refused refused ok ok ok"},
+    UNKNOWN_ROUTE: {"unknown": "refused " * 6},
 }
 
 
@@ -47,13 +48,16 @@ def ws_world():
         "": {}, "topic": {"topic_id": world["topic_id"]}, "hidden_topic": {"topic_id": hidden.pk},
         "idea": {"idea_id": world["idea_id"]}, "idea_in_review": {"idea_id": in_review.pk},
         "product": {"product_id": world["product_id"]},
+        "unknown": {"path": "/ws/nope/"},
     }
     return roles, samples
 
 
 def _path(route: str, kwargs: dict) -> str:
+    if "path" in kwargs:  # the catch-all: a path no other route takes
+        return kwargs["path"]
     for name, value in kwargs.items():
-        route = route.replace(f"<int:{name}>", str(value))
+        route = route.replace(f"<id:{name}>", str(value))
     return "/" + route
 
 

@@ -10,7 +10,7 @@ own object ids do not matter for who may open them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
@@ -48,6 +48,8 @@ class WalkedUrl:
     path: str  # a concrete URL path
     lookup: str  # dotted path of the view
     group: str | None  # a GROUPED_PREFIXES entry, or None
+    keywords: tuple[str, ...] = ()  # the URL's keyword arguments, in order
+    chain: tuple = field(default=(), compare=False, repr=False)  # the patterns, outermost first
 
 
 def _leaves(resolver: URLResolver, chain=(), namespaces=()):
@@ -65,7 +67,10 @@ def _key(namespaces, pattern: URLPattern, route: str) -> str:
     return ":".join((*namespaces, pattern.name))
 
 
-def _sample(name: str, converter: str, *, key: str, world: dict, grouped: bool) -> str:
+def _sample(name: str, converter: str, *, key: str, world: dict, grouped: bool,
+            override: dict | None = None) -> str:
+    if override and name in override:
+        return override[name]
     admin_pks = world.get("admin_pks", {})
     if name == "pk" and key.split(":")[0] in admin_pks:
         return str(admin_pks[key.split(":")[0]])
@@ -84,10 +89,11 @@ _ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 _NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
 
 
-def _regex_piece(regex: str, *, key: str, world: dict, grouped: bool) -> str:
+def _regex_piece(regex: str, *, key: str, world: dict, grouped: bool, override: dict | None) -> str:
     text = regex.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
     text = _NAMED_GROUP.sub(
-        lambda m: _sample(m["name"], m["body"], key=key, world=world, grouped=grouped), text)
+        lambda m: _sample(m["name"], m["body"], key=key, world=world, grouped=grouped, override=override),
+        text)
     # The few unnamed groups in third-party patterns: Wagtail's page path (empty: the home
     # page) and its document ids and file names; Hearth's page view leaves Wagtail's "_util/"
     # paths to Wagtail with a lookahead.
@@ -96,15 +102,17 @@ def _regex_piece(regex: str, *, key: str, world: dict, grouped: bool) -> str:
     return text.replace("\\", "")
 
 
-def _path(chain, *, key: str, world: dict, grouped: bool) -> str:
+def _path(chain, *, key: str, world: dict, grouped: bool, override: dict | None = None) -> str:
     pieces = []
     for piece in chain:
         if isinstance(piece, RoutePattern):
             pieces.append(_ROUTE_PARAM.sub(
-                lambda m: _sample(m["name"], m["converter"] or "str", key=key, world=world, grouped=grouped),
+                lambda m: _sample(m["name"], m["converter"] or "str", key=key, world=world, grouped=grouped,
+                                  override=override),
                 str(piece._route)))
         elif isinstance(piece, RegexPattern):
-            pieces.append(_regex_piece(piece._regex, key=key, world=world, grouped=grouped))
+            pieces.append(_regex_piece(piece._regex, key=key, world=world, grouped=grouped,
+                                       override=override))
         else:  # pragma: no cover - a pattern class Django may add later
             raise TypeError(f"{key}: unknown pattern type {type(piece)}")
     return "/" + "".join(pieces)
@@ -124,5 +132,21 @@ def walk_urls(world: dict) -> list[WalkedUrl]:
         # In the admin sites a sample id may land on a sibling view; ours must resolve exactly.
         assert group or resolved_to == pattern.lookup_str, (
             f"{key}: the sample URL {path} resolves to {resolved_to}, not {pattern.lookup_str}")
-        urls.append(WalkedUrl(key=key, route=route, path=path, lookup=pattern.lookup_str, group=group))
+        keywords = tuple(_keywords(chain))
+        urls.append(WalkedUrl(key=key, route=route, path=path, lookup=pattern.lookup_str, group=group,
+                              keywords=keywords, chain=chain))
     return urls
+
+
+def _keywords(chain):
+    for piece in chain:
+        if isinstance(piece, RoutePattern):
+            yield from (m["name"] for m in _ROUTE_PARAM.finditer(str(piece._route)))
+        elif isinstance(piece, RegexPattern):
+            yield from (m["name"] for m in _NAMED_GROUP.finditer(piece._regex))
+
+
+def path_with(url: WalkedUrl, world: dict, *, keyword: str, raw: str) -> str:
+    """``url``'s path with ``raw`` (already percent-encoded, not checked against the
+    converter) in place of one keyword's sample: the URL a client may type by hand."""
+    return _path(url.chain, key=url.key, world=world, grouped=url.group is not None, override={keyword: raw})

@@ -41,10 +41,11 @@ class RoleClient:
             self.client.force_login(user)
         self.cookies = {name: morsel.value for name, morsel in self.client.cookies.items()}
 
-    def request(self, method: str, path: str, data=None) -> tuple[str, object]:
+    def request(self, method: str, path: str, data=None, **options) -> tuple[str, object]:
+        """``options`` go to the test client (``content_type``, headers)."""
         try:
             with transaction.atomic():
-                response = getattr(self.client, method.lower())(path, data or {})
+                response = getattr(self.client, method.lower())(path, data or {}, **options)
                 transaction.set_rollback(True)
         except Exception:  # a view that breaks is reported as one, never hidden
             return "error", traceback.format_exc(limit=3)
