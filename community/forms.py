@@ -30,7 +30,8 @@ class ProfileForm(forms.ModelForm):
             self.avatar_image = None
             return upload
         self.avatar_image = open_validated_image(
-            upload, max_bytes=settings.HEARTH_AVATAR_MAX_BYTES
+            upload, max_bytes=settings.HEARTH_AVATAR_MAX_BYTES,
+            max_pixels=settings.HEARTH_AVATAR_MAX_PIXELS,
         )
         return upload
 

@@ -338,7 +338,12 @@ HEARTH_SHARED_MEMBER_PAGES = env_bool("HEARTH_SHARED_MEMBER_PAGES", bool(REDIS_U
 # (loading the sentiment model) does not hold up its one process.
 HEARTH_ONE_REQUEST_THREAD = env_bool("HEARTH_ONE_REQUEST_THREAD", bool(REDIS_URL))
 HEARTH_AVATAR_SIZE = 256
-HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
+# Pixel budgets, checked from an upload's header before it is decoded (community/images.py):
+# decoding and re-encoding cost time and memory per pixel (up to 4 bytes each: 25 MP is
+# ~100 MB), not per byte uploaded, so these bound what one upload can take of a web process.
+# A 40 MP PNG of 130 KB is refused in under a millisecond. Phone photos are 12-24 MP.
+HEARTH_IMAGE_MAX_PIXELS = 25_000_000
+HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large photo is plenty
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180
 # Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
 HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
