@@ -347,6 +347,12 @@ HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large pho
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180
 # Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
 HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
+# How long a suggestion request waits for the encoder thread (one short title embeds in
+# ~10 ms) before the text search answers instead (community/encoder_worker.py).
+HEARTH_IDEAS_SIMILAR_BUDGET_SECONDS = 0.25
+# Suggestion requests per client address: (requests, seconds). The form asks at most about
+# twice a second while someone types, and only after a pause.
+HEARTH_IDEAS_SIMILAR_RATE = (40, 60)
 HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a status change
 HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
