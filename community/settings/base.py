@@ -267,6 +267,10 @@ ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "administrator", "staff", "hearth", "moderator", "support"]
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Hearth] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Password-reset mail: at most 5 requests a minute and 20 an hour from one client address,
+# and 3 mails an hour to one recipient, so nobody can flood an inbox or send mail in bulk
+# through Hearth (allauth's default lets 5 a minute reach one inbox).
+ACCOUNT_RATE_LIMITS = {"reset_password": "5/m/ip,20/h/ip,3/h/key"}
 # allauth's rate limits stay on (its defaults); tests may override per case.
 
 # --- Email ---------------------------------------------------------------------------------
@@ -380,7 +384,10 @@ LOGGING = {
     },
 }
 
-ACCOUNT_FORMS = {"login": "community.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "community.forms.LoginForm",
+    "reset_password": "community.forms.PasswordResetForm",
+}
 
 # --- Moderation and trust ------------------------------------------------------------------
 
