@@ -39,14 +39,16 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from community.outage import WebsocketOutageGuard  # noqa: E402
 from community.routing import websocket_urlpatterns  # noqa: E402
+from community.socket_limits import SocketLimits  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # The guard is outermost: the session lookup meets the database first.
-        "websocket": WebsocketOutageGuard(
+        # Socket caps first (no database needed), then the outage guard: the session lookup
+        # meets the database first.
+        "websocket": SocketLimits(WebsocketOutageGuard(
             AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        ),
+        )),
     }
 )
 

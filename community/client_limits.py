@@ -14,6 +14,7 @@ import time
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,20 @@ def client_address(request) -> str:
 
     try:
         return get_adapter().get_client_ip(request) or "unknown"
-    except PermissionDenied:  # no address at all (some test clients): one shared bucket
+    except (PermissionDenied, ValueError):  # no usable address (a test client): one bucket
         return "unknown"
+
+
+def scope_client_address(scope: dict) -> str:
+    """``client_address`` for an ASGI connection (a websocket), which has no HttpRequest: its
+    peer address and headers are put where a request keeps them, so the same rules apply."""
+    request = HttpRequest()
+    client = scope.get("client") or ("", 0)
+    request.META["REMOTE_ADDR"] = client[0] or ""
+    for name, value in scope.get("headers", []):
+        key = "HTTP_" + name.decode("latin-1").upper().replace("-", "_")
+        request.META[key] = value.decode("latin-1")
+    return client_address(request)
 
 
 def _key(scope: str, ident: str, *parts: object) -> str:
@@ -54,3 +67,36 @@ def take_slot(scope: str, ident: str, *, limit: int, seconds: int) -> int:
     if count <= limit:
         return 0
     return max(1, int((window + 1) * seconds - now) + 1)
+
+
+def hold(scope: str, ident: str, *, limit: int, ttl: int) -> bool:
+    """Take one of ``limit`` places ``ident`` may hold at once (open websockets); give it back
+    with ``release``. False when all are taken. The count expires ``ttl`` seconds after the
+    last place was taken, so places a crashed process never gave back do not stay taken.
+    Fails open when the cache cannot be reached, like ``take_slot``."""
+    key = _key(scope, ident, "held")
+    try:
+        cache.add(key, 0, timeout=ttl)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=ttl)
+            count = 1
+        if count > limit:
+            cache.decr(key)
+            return False
+        cache.touch(key, timeout=ttl)
+    except Exception:
+        logger.warning("limit %s not checked: the cache is unreachable", scope, exc_info=True)
+    return True
+
+
+def release(scope: str, ident: str) -> None:
+    key = _key(scope, ident, "held")
+    try:
+        if cache.decr(key) < 0:  # the count expired while the place was held
+            cache.delete(key)
+    except ValueError:  # expired: nothing to give back
+        pass
+    except Exception:
+        logger.warning("limit %s not released: the cache is unreachable", scope, exc_info=True)

@@ -350,6 +350,13 @@ HEARTH_IMAGE_MAX_PIXELS = 25_000_000
 HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large photo is plenty
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180
 # Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
+# Websockets one client may hold open at once (community/socket_limits.py): per client address
+# (generous: an office or a mobile carrier puts many members behind one address) and per
+# session (a member's page opens one or two; this allows several tabs). The counts expire
+# this many seconds after the client's last connection, in case a process died holding some.
+HEARTH_WS_MAX_PER_ADDRESS = 60
+HEARTH_WS_MAX_PER_SESSION = 12
+HEARTH_WS_COUNT_TTL = 3600
 HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
 # How long a suggestion request waits for the encoder thread (one short title embeds in
 # ~10 ms) before the text search answers instead (community/encoder_worker.py).
