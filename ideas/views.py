@@ -180,7 +180,9 @@ def similar(request: HttpRequest) -> HttpResponse:
         return response
     text = request.GET.get("title", "")[:200]
     exclude = request.GET.get("exclude", "")
-    ideas = similar_ideas(text=text, exclude_id=int(exclude) if exclude.isdigit() else None)
+    # ASCII digits only: str.isdigit() accepts "²", which int() refuses.
+    exclude_id = int(exclude) if exclude.isascii() and exclude.isdigit() and len(exclude) < 10 else None
+    ideas = similar_ideas(text=text, exclude_id=exclude_id)
     return render(request, "ideas/includes/similar.html", {"similar": ideas, "text": text})
 
 

@@ -194,3 +194,9 @@ def test_the_idea_form_asks_for_suggestions_only_after_a_pause_in_typing(client)
     client.force_login(UserFactory())
     page = client.get(reverse("ideas:new")).content.decode()
     assert 'hx-trigger="input changed delay:600ms"' in page
+
+
+@pytest.mark.parametrize("exclude", ["²", "9" * 40, "-1", "abc", ""])
+def test_a_malformed_idea_to_leave_out_is_ignored(client, exclude):
+    response = client.get(reverse("ideas:similar"), {"title": "kettle timer", "exclude": exclude})
+    assert response.status_code == 200
