@@ -162,5 +162,10 @@ def get_encoder() -> SentenceEncoder:
         return _cached_encoder(path)
 
 
+def loaded() -> bool:
+    """True once this process holds the encoder in memory (never loads it)."""
+    return _cached_encoder.cache_info().currsize > 0
+
+
 def embed(texts: list[str]) -> np.ndarray:
     return get_encoder().embed(texts)

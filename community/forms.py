@@ -1,4 +1,6 @@
 from allauth.account.forms import LoginForm as BaseLoginForm
+from allauth.account.forms import ResetPasswordForm as BaseResetPasswordForm
+from allauth.core import context, ratelimit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,7 +32,8 @@ class ProfileForm(forms.ModelForm):
             self.avatar_image = None
             return upload
         self.avatar_image = open_validated_image(
-            upload, max_bytes=settings.HEARTH_AVATAR_MAX_BYTES
+            upload, max_bytes=settings.HEARTH_AVATAR_MAX_BYTES,
+            max_pixels=settings.HEARTH_AVATAR_MAX_PIXELS,
         )
         return upload
 
@@ -60,3 +63,22 @@ class LoginForm(BaseLoginForm):
         self.fields["login"].label = "Username or email"
         self.fields["login"].widget.attrs["placeholder"] = ""
         self.fields["password"].widget.attrs["placeholder"] = ""
+
+
+class PasswordResetForm(BaseResetPasswordForm):
+    """allauth's password-reset form, which says so on the form when the reset-mail limits
+    (ACCOUNT_RATE_LIMITS["reset_password"]: per client address and per recipient) are reached,
+    instead of a bare "too many requests" page. allauth itself takes the slot when the mail
+    is sent."""
+
+    LIMITED = (
+        "Too many password-reset emails were asked for recently, from your network or for this "
+        "email address, so none was sent. Check that inbox (and its spam folder) for the one "
+        "already sent, or try again in an hour."
+    )
+
+    def clean_email(self):
+        email = super().clean_email()
+        if not ratelimit.consume(context.request, action="reset_password", key=email.lower(), dry_run=True):
+            raise ValidationError(self.LIMITED, code="rate_limited")
+        return email

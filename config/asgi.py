@@ -16,15 +16,17 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from community.client_address import ClientAddressASGIMiddleware  # noqa: E402
 from community.outage import WebsocketOutageGuard  # noqa: E402
+from community.socket_limits import SocketLimits  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # The guard is outermost: the session lookup meets the database first. The client
-        # address is decided before any consumer reads scope["client"].
-        "websocket": WebsocketOutageGuard(ClientAddressASGIMiddleware(
+        # The client address is decided first (the socket caps count per address), then the
+        # caps (no database needed), then the outage guard: the session lookup meets the
+        # database first.
+        "websocket": ClientAddressASGIMiddleware(SocketLimits(WebsocketOutageGuard(
             AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        )),
+        ))),
     }
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import shared_pages
+from community import client_limits, shared_pages
 from community.models import ProductCategory
 from community.params import parse_id
 from ideas import rules, selectors, services
@@ -168,6 +169,16 @@ def edit(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 @require_GET
 def similar(request: HttpRequest) -> HttpResponse:
+    """Suggestions while someone types a title: limited per client address, because each
+    call may run the sentence encoder."""
+    limit, seconds = settings.HEARTH_IDEAS_SIMILAR_RATE
+    retry_after = client_limits.take_slot("ideas-similar", client_limits.client_address(request),
+                                          limit=limit, seconds=seconds)
+    if retry_after:
+        response = render(request, "ideas/includes/similar_limited.html",
+                          {"retry_after": retry_after}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     text = request.GET.get("title", "")[:200]
     exclude = request.GET.get("exclude", "")
     ideas = similar_ideas(text=text, exclude_id=parse_id(exclude))

@@ -301,6 +301,10 @@ ACCOUNT_RATE_LIMITS = {
     # from many addresses stays slow (720 a day at most). Addresses the account has logged in
     # from before are exempt, so the owner is never locked out from their own address.
     "login_failed_account": "30/h/key",
+    # Password-reset mail: at most 5 requests a minute and 20 an hour from one client address,
+    # and 3 mails an hour to one recipient, so nobody can flood an inbox or send mail in bulk
+    # through Hearth (allauth's default lets 5 a minute reach one inbox).
+    "reset_password": "5/m/ip,20/h/ip,3/h/key",
 }
 # Client addresses: X-Forwarded-For counts only as far as it was written by these proxies
 # (addresses or networks, comma separated; none by default, so the header is ignored). Set it
@@ -382,10 +386,28 @@ HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS
 # reader's own parts put back per request (community/shared_pages.py). Same condition.
 HEARTH_SHARED_MEMBER_PAGES = env_bool("HEARTH_SHARED_MEMBER_PAGES", bool(REDIS_URL))
 HEARTH_AVATAR_SIZE = 256
-HEARTH_IMAGE_MAX_PIXELS = 40_000_000  # refuses decompression bombs before decoding
+# Pixel budgets, checked from an upload's header before it is decoded (community/images.py):
+# decoding and re-encoding cost time and memory per pixel (up to 4 bytes each: 25 MP is
+# ~100 MB), not per byte uploaded, so these bound what one upload can take of a web process.
+# A 40 MP PNG of 130 KB is refused in under a millisecond. Phone photos are 12-24 MP.
+HEARTH_IMAGE_MAX_PIXELS = 25_000_000
+HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large photo is plenty
 HEARTH_NOTIFICATION_RETENTION_DAYS = 180
 # Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
+# Websockets one client may hold open at once (community/socket_limits.py): per client address
+# (generous: an office or a mobile carrier puts many members behind one address) and per
+# session (a member's page opens one or two; this allows several tabs). The counts expire
+# this many seconds after the client's last connection, in case a process died holding some.
+HEARTH_WS_MAX_PER_ADDRESS = 60
+HEARTH_WS_MAX_PER_SESSION = 12
+HEARTH_WS_COUNT_TTL = 3600
 HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
+# How long a suggestion request waits for the encoder thread (one short title embeds in
+# ~10 ms) before the text search answers instead (community/encoder_worker.py).
+HEARTH_IDEAS_SIMILAR_BUDGET_SECONDS = 0.25
+# Suggestion requests per client address: (requests, seconds). The form asks at most about
+# twice a second while someone types, and only after a pause.
+HEARTH_IDEAS_SIMILAR_RATE = (40, 60)
 HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a status change
 HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
@@ -412,7 +434,10 @@ LOGGING = {
     },
 }
 
-ACCOUNT_FORMS = {"login": "community.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "community.forms.LoginForm",
+    "reset_password": "community.forms.PasswordResetForm",
+}
 
 # --- Moderation and trust ------------------------------------------------------------------
 

@@ -4,8 +4,12 @@ With the sentence encoder (community.encoder) each published idea's embedding is
 it is published (a Celery task) and suggestions rank by cosine similarity with numpy over an
 in-process cache of those vectors. Without the encoder (not installed, or switched off with
 HEARTH_IDEAS_SIMILARITY = "text") suggestions come from a word match on titles and
-descriptions. The web process never loads the encoder at start-up: the first semantic
-suggestion does.
+descriptions.
+
+The web request never waits for the model: the query's embedding is computed on the
+process's encoder thread (community.encoder_worker) within HEARTH_IDEAS_SIMILAR_BUDGET_SECONDS.
+While the encoder is loading (the first suggestion after a start begins loading it in the
+background), busy with another request, or slower than the budget, the text search answers.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Case, IntegerField, Q, Value, When
 
-from community import encoder
+from community import encoder, encoder_worker
 from ideas import clock
 from ideas.models import Idea, Status
 
@@ -93,6 +97,8 @@ def similar_ideas(*, text: str, limit: int = 5, exclude_id: int | None = None) -
     if semantic_enabled():
         try:
             return _semantic(text, candidates, limit)
+        except encoder_worker.EncoderBusy:
+            pass  # loading, busy or over budget: the text search answers at once
         except encoder.EncoderUnavailable:
             logger.warning("encoder unavailable; falling back to text search", exc_info=True)
     return _text(text, candidates, limit)
@@ -102,7 +108,8 @@ def _semantic(text: str, candidates, limit: int) -> list[Idea]:
     _refresh_cache()
     if not _vectors:
         return _text(text, candidates, limit)
-    query = encoder.embed([text])[0]
+    query = encoder_worker.embed_within_budget(
+        [text], seconds=settings.HEARTH_IDEAS_SIMILAR_BUDGET_SECONDS)[0]
     ids = np.fromiter(_vectors.keys(), dtype=np.int64)
     matrix = np.stack(list(_vectors.values()))
     scores = matrix @ query  # both sides are L2-normalised: the dot product is the cosine

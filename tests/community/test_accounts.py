@@ -90,3 +90,30 @@ def test_password_reset_sends_a_link(client):
     response = client.post("/accounts/password/reset/", {"email": "ivy@example.com"})
     assert response.status_code == 302
     assert "password/reset/key" in mail.outbox[-1].body
+
+
+RESET = "/accounts/password/reset/"
+
+
+def test_a_fourth_reset_mail_within_the_hour_to_one_address_is_not_sent_and_the_form_says_why(client):
+    UserFactory(username="ivy", email="ivy@example.com")
+    for _ in range(3):
+        assert client.post(RESET, {"email": "ivy@example.com"}).status_code == 302
+    assert len(mail.outbox) == 3
+    refused = client.post(RESET, {"email": "IVY@example.com"}, REMOTE_ADDR="203.0.113.9")
+    assert refused.status_code == 200
+    assert "Too many password-reset emails were asked for recently" in refused.content.decode()
+    assert len(mail.outbox) == 3
+
+
+def test_the_sixth_reset_request_in_a_minute_from_one_client_address_sends_no_mail(client):
+    emails = [f"member{n}@example.com" for n in range(6)]
+    for n, email in enumerate(emails):
+        UserFactory(username=f"member{n}", email=email)
+    for email in emails[:5]:
+        assert client.post(RESET, {"email": email}).status_code == 302
+    refused = client.post(RESET, {"email": emails[5]})
+    assert refused.status_code == 200
+    assert "Too many password-reset emails were asked for recently" in refused.content.decode()
+    assert len(mail.outbox) == 5
+    assert emails[5] not in [recipient for message in mail.outbox for recipient in message.to]

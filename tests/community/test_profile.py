@@ -71,7 +71,7 @@ def test_an_oversized_avatar_is_refused(client, settings):
 
 
 def test_a_decompression_bomb_is_refused_before_decoding(client, settings):
-    settings.HEARTH_IMAGE_MAX_PIXELS = 100 * 100
+    settings.HEARTH_AVATAR_MAX_PIXELS = 100 * 100
     member = UserFactory()
     client.force_login(member)
     buffer = io.BytesIO()

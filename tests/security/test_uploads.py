@@ -8,7 +8,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageFile
 
 from community.models import User
 from ideas.models import Idea, IdeaImage
@@ -29,6 +29,17 @@ def bomb_png(width: int = 30_000, height: int = 30_000) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit greyscale
     row = b"\x00" + b"\x00" * width
     body = zlib.compress(row * 10, 9)  # only the first rows: the header is what matters
+    chunks = _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + chunks
+
+
+def full_png(width: int, height: int) -> bytes:
+    """A complete, valid greyscale PNG: every row present, all black, so a few hundred
+    megapixels compress to a small file (40 MP is ~40 KB)."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    compressor = zlib.compressobj(9)
+    row = b"\x00" * (width + 1)
+    body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
     chunks = _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", body) + _png_chunk(b"IEND", b"")
     return b"\x89PNG\r\n\x1a\n" + chunks
 
@@ -57,6 +68,7 @@ HOSTILE_UPLOADS = {
     "empty file": ("avatar.png", b"", "image/png", "empty"),
     "decompression bomb": ("avatar.png", bomb_png(), "image/png", "too large"),
     "huge dimensions, small file": ("avatar.png", bomb_png(9_000, 9_000), "image/png", "too large"),
+    "40 megapixels, small and valid": ("avatar.png", full_png(8_000, 5_000), "image/png", "too large"),
     "bmp (a format not accepted)": ("avatar.png", None, "image/png", "Upload a JPEG, PNG, GIF or WebP image"),
     "oversized": ("avatar.png", huge_file(6 * 1024 * 1024), "image/png", "the limit is"),
 }
@@ -132,3 +144,48 @@ def test_a_normal_avatar_still_uploads(client):
                            {"display_name": "Fine", "bio": "", "avatar": image_upload()})
     assert response.status_code == 302
     assert User.objects.get(pk=member.pk).avatar
+
+
+@pytest.fixture
+def decoding_forbidden(monkeypatch):
+    """Fails the test if Pillow decodes any image's pixels."""
+    def refuse_to_decode(self, *args, **kwargs):
+        raise AssertionError("an image over the pixel budget was decoded")
+    monkeypatch.setattr(Image.Image, "load", refuse_to_decode)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", refuse_to_decode)
+
+
+def test_an_avatar_over_the_pixel_budget_is_refused_from_its_header_without_decoding(
+        client, settings, decoding_forbidden):
+    settings.HEARTH_AVATAR_MAX_PIXELS = 16_000_000
+    member = UserFactory()
+    client.force_login(member)
+    upload = SimpleUploadedFile("big.png", full_png(5_000, 4_000), content_type="image/png")
+    response = client.post(reverse("community:profile_edit"),
+                           {"display_name": "", "bio": "", "avatar": upload})
+    assert response.status_code in (200, 400)
+    assert "That image is 5000x4000 pixels (20 megapixels), which is too large: the limit is 16 megapixels" \
+        in response.content.decode()
+    assert not User.objects.get(pk=member.pk).avatar
+
+
+def test_an_idea_image_over_the_pixel_budget_is_refused_from_its_header_without_decoding(
+        client, settings, decoding_forbidden):
+    settings.HEARTH_IMAGE_MAX_PIXELS = 25_000_000
+    member = UserFactory()
+    client.force_login(member)
+    payload = full_png(8_000, 5_000)
+    assert len(payload) < 130 * 1024
+    response = client.post(reverse("ideas:new"), {
+        "title": "A lid that clicks shut properly", "description": "So nothing leaks into the bag at all.",
+        "images": [SimpleUploadedFile("big.png", payload, content_type="image/png")],
+    })
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "big.png: That image is 8000x5000 pixels (40 megapixels), which is too large" in page
+    assert not IdeaImage.objects.exists()
+
+
+def test_the_default_pixel_budgets_refuse_forty_megapixels(settings):
+    assert settings.HEARTH_IMAGE_MAX_PIXELS < 40_000_000
+    assert settings.HEARTH_AVATAR_MAX_PIXELS <= settings.HEARTH_IMAGE_MAX_PIXELS
