@@ -73,12 +73,12 @@ class ProductPage(Page):
     subpage_types = []
 
     def serve(self, request, *args, **kwargs):
-        from reviews.views import serve_product_page
+        from community import page_cache
 
-        def render():
-            return super(ProductPage, self).serve(request, *args, **kwargs)
-
-        return serve_product_page(request, self, render)
+        # Anonymous visitors may get this page from the cache while the product's version
+        # (bumped by every change to its reviews and rating, and on publishing) is current.
+        page_cache.depends_on(request, ("product", self.pk))
+        return super().serve(request, *args, **kwargs)
 
 
 class StandardPage(Page):
