@@ -2,10 +2,11 @@
 
 Each object a cached page shows has a version number in the cache: a topic (its title,
 flags and every post on it), an idea (its text, status, supporters, comments), a product
-(its page, rating block and reviews), and the listings that summarise them (the forum's
-index and categories). The service that changes the object calls ``bump`` for it; the bump
-runs after the transaction commits, so a page rendered from data read before the commit is
-never stored under the version readers use after it.
+(its page, rating block and reviews), an editorial Wagtail page (home, guidelines), and the
+listings that summarise them (the forum's index and categories, the idea list). The
+service that changes the object calls ``bump`` for it; the bump runs after the transaction
+commits, so a page rendered from data read before the commit is never stored under the
+version readers use after it.
 
 A page remembers the versions it was rendered at (read before its queries run) and is served
 only while every one of them is still current. Nothing is ever deleted or substituted: a
@@ -27,7 +28,7 @@ from django.db import transaction
 
 # The kinds of object that have versions; ``bump`` refuses others, so a typo in a service
 # cannot silently invalidate nothing.
-KINDS = frozenset({"topic", "forum", "idea", "ideas", "product"})
+KINDS = frozenset({"topic", "forum", "idea", "ideas", "product", "page"})
 # Versions outlive the pages keyed by them (community.page_cache.MAX_AGE) many times over.
 TIMEOUT = 24 * 3600
 

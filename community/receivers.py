@@ -12,12 +12,12 @@ def on_email_confirmed(sender, request, email_address, **kwargs):
 
 def on_page_changed(sender, instance, **kwargs):
     """A page published or unpublished in Wagtail: pages cached for visitors that show it go
-    stale after commit (product pages are keyed by their product's version)."""
+    stale after commit (``community.models.pages.VersionedPageMixin``)."""
     from community import cache_versions
-    from community.models import ProductPage
 
-    if isinstance(sender, type) and issubclass(sender, ProductPage):
-        cache_versions.bump("product", instance.pk)
+    kind = getattr(sender, "cache_kind", None)
+    if kind is not None:
+        cache_versions.bump(kind, instance.pk)
 
 
 def connect() -> None:
