@@ -33,8 +33,8 @@ def _pages(report: dict) -> list[str]:
     lines = [f"Baseline (bare view, same server and middleware): {baseline['rps']:.0f} req/s, "
              f"p99 {baseline['p99_ms']:.1f} ms. {settings['workers']} uvicorn workers under gunicorn, "
              f"{settings['connections']} connections, {settings['seconds']} s per page. Queries: what "
-             "rendering the page costs / what it costs with the anonymous page cache and the "
-             "shared member pages on (topic, idea and product pages are shared).", *_signed_in_as(report), "",
+             "rendering the page costs / what it costs with the anonymous page cache on (members "
+             "are never served from it).", *_signed_in_as(report), "",
              "| page | who | req/s | ratio | target | p50 ms | p99 ms | queries | errors |",
              "|---|---|---|---|---|---|---|---|---|"]
     for row in report["pages"]:

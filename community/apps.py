@@ -22,9 +22,3 @@ class CommunityConfig(AppConfig):
         from community.services.notifications import recompute_unread_counts
 
         register_recomputer("community.unread_notifications", recompute_unread_counts)
-
-        from django.db.backends.signals import connection_created
-
-        from community import page_cache
-
-        connection_created.connect(page_cache.install, dispatch_uid="community.page_cache")

@@ -11,8 +11,10 @@ the page's own queries: like, helpful and flag buttons, edit/accept/moderation c
 the notices on hidden content. Hidden and deleted content is never cached at all (callers
 decide with ``cacheable``): only what every reader of the page may see goes in.
 
-Relative times ("3 minutes ago") would go stale inside a cached fragment: the fragment
-holds ``TIME_MARK`` where the time goes and ``fill_time`` puts the current wording in.
+Relative times ("3 minutes ago") would go stale inside a cached fragment, so a fragment with
+a time is cached as two pieces, the HTML before the time and the HTML after it, rendered from
+two templates; the time between them is rendered on every request (``time_ago``, the same
+markup as ``includes/time_ago.html``). The pieces are joined, never searched or replaced in.
 """
 
 from __future__ import annotations
@@ -23,15 +25,15 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
-from django.utils.html import escape
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
 # Bump when a cached template changes: old fragments are then never read again.
-TEMPLATE_VERSION = 1
-TIME_MARK = "<!--hearth:time-->"
+TEMPLATE_VERSION = 2
 # Old keys are never deleted, only left to expire: an hour keeps the pages being read warm
 # while bounding what the shared Redis holds to about an hour's worth of distinct posts,
 # reviews and comments (a day's could be every post of a busy forum).
@@ -51,26 +53,36 @@ def member_parts(member) -> tuple:
     return (member.pk, member.username, member.name, str(member.public_avatar or ""), member.role_label)
 
 
-def fill_time(html: str, when) -> SafeString:
-    return mark_safe(html.replace(TIME_MARK, str(escape(str(naturaltime(when)))), 1))  # noqa: S308 - escaped
+def time_ago(when) -> SafeString:
+    """``<time>`` with the relative wording of now, as ``includes/time_ago.html`` renders it."""
+    return format_html('<time datetime="{}">{}</time>', date_filter(when, "c"), naturaltime(when))
 
 
-def attach(objects: list, *, kind: str, parts: Callable, render: Callable[[object], str],
-           cacheable: Callable[[object], bool], when: Callable[[object], object],
+def _joined(pieces: tuple[str, ...], when) -> SafeString:
+    # Pieces are HTML rendered by our templates (autoescaped); the time goes between them.
+    if when is None:
+        return mark_safe("".join(pieces))  # noqa: S308 - rendered by autoescaping templates
+    before, after = pieces
+    return format_html("{}{}{}", mark_safe(before), time_ago(when), mark_safe(after))  # noqa: S308
+
+
+def attach(objects: list, *, kind: str, parts: Callable, render: Callable[[object], tuple[str, ...]],
+           cacheable: Callable[[object], bool], when: Callable[[object], object] | None = None,
            attr: str = "cached_html") -> None:
-    """Set ``attr`` on each cacheable object of ``objects`` to its fragment (relative time
-    filled in): one cache round trip for the whole list, a render and a store for each miss.
-    Objects that may not be cached get no attribute: their template renders them in full."""
+    """Set ``attr`` on each cacheable object of ``objects`` to its fragment (with ``when``,
+    the relative time rendered now between its two pieces): one cache round trip for the
+    whole list, a render and a store for each miss. Objects that may not be cached get no
+    attribute: their template renders them in full."""
     keyed = {fragment_key(kind, parts(obj)): obj for obj in objects if cacheable(obj)}
     if not keyed:
         return
     found = cache.get_many(list(keyed))
     missing = {}
     for key, obj in keyed.items():
-        html = found.get(key)
-        if html is None:
-            html = render(obj)
-            missing[key] = html
-        setattr(obj, attr, fill_time(html, when(obj)))
+        pieces = found.get(key)
+        if pieces is None:
+            pieces = tuple(render(obj))
+            missing[key] = pieces
+        setattr(obj, attr, _joined(pieces, when(obj) if when else None))
     if missing:
         cache.set_many(missing, TIMEOUT)

@@ -1,169 +1,148 @@
-"""A full-page cache for visitors who are not signed in, invalidated when content commits.
+"""A short-lived full-page cache for visitors who are not signed in, keyed by the versions of
+what each page shows (``community.cache_versions``).
 
-Who is served from it: GET requests (with list-style query parameters at most) that carry
-no session cookie, no messages cookie and no htmx header. Such a visitor has no session, so
-no flash messages, no per-member state and the visibility rules of an anonymous reader: every
-one of them sees the same page, and hidden or moderated content (never shown to anonymous
-readers) cannot be in it. Signed-in members are never served from it.
+Who is served from it: GET requests that carry no session cookie, no messages cookie and no
+htmx header. Such a visitor has no session, so no flash messages, no per-member state and the
+visibility rules of an anonymous reader: every one of them sees the same page, and hidden or
+moderated content (never shown to anonymous readers) cannot be in it. Signed-in members are
+never served from it.
 
-Invalidation: one content version number in the cache, part of every page's key. Every
-connection gets an execute wrapper (``install``) that notices INSERT, UPDATE and DELETE
-statements and bumps the version when their transaction commits (never before: a page read
-before the commit must not be stored under the version readers use after it). Web requests,
-Celery tasks and management commands all write through it, including ``QuerySet.update()``
-and raw SQL, so a new reply, an edit, a like or a hidden post is visible at once after
-commit. Tables that no anonymous page shows (sessions, members' read positions) are left
-out. The version is global rather than per object: coarse, but it cannot miss a dependency.
-``MAX_AGE`` bounds what changes with the clock alone (days left on an idea, "5 minutes ago").
-Bulk loads by COPY bypass the watcher: bump the version after them (``bump_version``).
-The shared member pages (``community.shared_pages``) are keyed by the same version.
+Which pages are stored: only those whose view says what they show (``depends_on``, called
+before the view's queries, reads the objects' versions) and which query values they were
+rendered for (``rendered_for_query``): a request whose query string is anything but those
+exact values (``?page=abc``, ``?page=999999`` shown as the last page, ``?sort=x``, an unknown
+parameter) is answered as usual and never stored, so junk URLs cannot fill the cache. A
+stored page is served while every version it was rendered at is still current; ``MAX_AGE``
+bounds what changes with the clock alone (days left on an idea, "5 minutes ago") and what no
+version follows (an author's new name or avatar).
 
-CSRF: pages embed the visitor's CSRF token (meta tag, htmx headers). Before a page is stored,
-every token in it is replaced by a placeholder; each visitor served from the cache gets their
-own token put back, through Django's CSRF middleware as usual (which sets their cookie).
+Nothing is ever substituted into a stored page: it is served byte for byte as rendered. So a
+page that used a CSRF token while rendering (a form an anonymous visitor can post) is never
+stored. The pages that are stored carry no token at all: the site's scripts read the
+``csrftoken`` cookie, which this middleware has Django set on every response (``get_token``).
+
+The middleware sits after every middleware that adds security headers, so a page from the
+cache gets the same headers as one just rendered.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.middleware.csrf import get_token
 
-VERSION_KEY = "page-cache:content-version"
+from community import cache_versions
+from community.cache_versions import ObjectRef
+
 MAX_AGE = 60
-PLACEHOLDER = b"__HEARTH_CSRF_TOKEN__"
-IGNORED_TABLES = ('"django_session"', '"forum_topicreadstate"')
-WRITES = ("INSERT", "UPDATE", "DELETE")
-CACHEABLE_QUERY_KEYS = {"page", "sort", "status", "category", "period"}
-MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 STORED_HEADERS = ("Content-Type", "Content-Language")
+EXCLUDED_PREFIXES = ("/admin/", "/django-admin/", "/accounts/", "/media/", "/static/", "/healthz")
 
 
 def enabled() -> bool:
     return getattr(settings, "HEARTH_ANONYMOUS_PAGE_CACHE", False)
 
 
-def versioned() -> bool:
-    """Whether committed writes bump the content version: it keys this cache and the shared
-    member pages (``community.shared_pages``)."""
-    return enabled() or getattr(settings, "HEARTH_SHARED_MEMBER_PAGES", False)
+@dataclass
+class Dependencies:
+    """What a page being rendered for the cache showed: filled in by its view."""
+
+    versions: dict[ObjectRef, int | None] = field(default_factory=dict)
+    query: dict[str, str] | None = None
 
 
-def bump_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates every page
-        cache.add(VERSION_KEY, 1, timeout=None)
-        # Still missing: the cache is unreachable (community.cache reports every key as
-        # missing). No page is served from it meanwhile and what it held expires within
-        # MAX_AGE; raising would log an error after every committed write of the outage.
-        with contextlib.suppress(ValueError):
-            cache.incr(VERSION_KEY)
+@dataclass(frozen=True)
+class StoredPage:
+    versions: tuple[tuple[ObjectRef, int], ...]
+    content: bytes
+    headers: dict
 
 
-def current_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
+def depends_on(request, *objects: ObjectRef) -> None:
+    """Declare that the page being rendered shows ``objects``: call before the queries that
+    read them. Does nothing unless the request may be stored."""
+    dependencies = getattr(request, "page_cache_dependencies", None)
+    if dependencies is not None and objects:
+        dependencies.versions.update(cache_versions.versions_of(objects))
 
 
-def _writes_content(sql: str) -> bool:
-    head = sql.lstrip()[:6].upper()
-    if head not in WRITES:
-        return False
-    return not any(table in sql[:120] for table in IGNORED_TABLES)
+def rendered_for_query(request, **values: str) -> None:
+    """Declare the query values the page was rendered for, as its own links spell them. A
+    request is stored only if each parameter it has is one of these, with exactly this value."""
+    dependencies = getattr(request, "page_cache_dependencies", None)
+    if dependencies is not None:
+        dependencies.query = {name: str(value) for name, value in values.items()}
 
 
-def _watch_writes(execute, sql, params, many, context):
-    result = execute(sql, params, many, context)
-    if versioned() and _writes_content(sql):
-        connection = context["connection"]
-        # One bump per (sub)transaction is enough; outside a transaction on_commit runs at once.
-        savepoints = set(connection.savepoint_ids)
-        pending = connection.in_atomic_block and any(
-            callback is bump_version and registered_in == savepoints
-            for registered_in, callback, _ in connection.run_on_commit)
-        if not pending:
-            transaction.on_commit(bump_version, using=connection.alias, robust=True)
-    return result
-
-
-def install(sender, connection, **kwargs) -> None:
-    """``connection_created`` receiver: watch every statement of the new connection."""
-    if _watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch_writes)
-
-
-def _cacheable_request(request) -> bool:
+def _may_serve_from_cache(request) -> bool:
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
         and "HTTP_HX_REQUEST" not in request.META
-        and set(request.GET) <= CACHEABLE_QUERY_KEYS
-        and not request.path.startswith(("/admin/", "/django-admin/", "/accounts/", "/media/",
-                                         "/static/", "/healthz", "/bench/"))
+        and not request.path.startswith(EXCLUDED_PREFIXES)
     )
 
 
-def _template_of(request, response) -> bytes | None:
-    """The page with the visitor's CSRF tokens replaced by the placeholder, or None when the
-    response must not be shared (not a plain 200 page, or it sets cookies other than CSRF's)."""
-    if response.status_code != 200 or response.streaming:
-        return None
+def _canonical_query(request, query: dict[str, str] | None) -> bool:
+    query = query or {}
+    return all(name in query and values == [query[name]] for name, values in request.GET.lists())
+
+
+def _storable(request, response, dependencies: Dependencies) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not dependencies.versions or None in dependencies.versions.values():
+        return False
+    if not _canonical_query(request, dependencies.query):
+        return False
+    # The page holds a CSRF token (a form a visitor can post): it is theirs alone.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
     session = getattr(request, "session", None)
     if session is not None and session.modified:  # the visitor is about to get a session
-        return None
-    if any(name != settings.CSRF_COOKIE_NAME for name in response.cookies):
-        return None
-    if "no-store" in response.get("Cache-Control", "") or "private" in response.get("Cache-Control", ""):
-        return None
-    return with_csrf_placeholder(request, response.content)
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return "no-store" not in cache_control and "private" not in cache_control
 
 
-def with_csrf_placeholder(request, content: bytes) -> bytes:
-    """``content`` with every CSRF token of this visitor replaced by the placeholder."""
-    secret = request.META.get("CSRF_COOKIE")
+def _page_key(request) -> str:
+    return f"page-cache:{request.get_host()}:{request.get_full_path()}"
 
-    def replace(match):
-        token = match.group(0).decode()
-        return PLACEHOLDER if secret and _unmask_cipher_token(token) == secret else match.group(0)
 
-    return MASKED_TOKEN.sub(replace, content)
+def _still_current(stored: StoredPage) -> bool:
+    current = cache_versions.current_versions(ref for ref, _ in stored.versions)
+    return all(current[ref] == version for ref, version in stored.versions)
 
 
 class AnonymousPageCacheMiddleware:
-    """Place after CsrfViewMiddleware (it sets the CSRF cookie of visitors served from here)."""
+    """Place after the middleware that set security headers (they then apply to pages from
+    the cache too) and after CsrfViewMiddleware (it sets the cookie ``get_token`` asks for)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not enabled() or not _cacheable_request(request):
-            return self.get_response(request)
-        key = f"page-cache:{current_version()}:{request.get_host()}:{request.get_full_path()}"
-        stored = cache.get(key)
-        if stored is not None:
-            return self._from_cache(request, stored)
-        response = self.get_response(request)
-        template = _template_of(request, response)
-        if template is not None:
-            headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-            cache.set(key, (template, headers), MAX_AGE)
-        response["Vary"] = "Cookie"
+        response = self._respond(request)
+        get_token(request)  # every page's scripts find the CSRF token in the cookie
         return response
 
-    def _from_cache(self, request, stored) -> HttpResponse:
-        template, headers = stored
-        content = template.replace(PLACEHOLDER, get_token(request).encode()) if PLACEHOLDER in template \
-            else template
-        response = HttpResponse(content, headers=headers)
-        response["Vary"] = "Cookie"
+    def _respond(self, request):
+        if not enabled() or not _may_serve_from_cache(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        stored = cache.get(key)
+        if isinstance(stored, StoredPage) and _still_current(stored):
+            response = HttpResponse(stored.content, headers=stored.headers)
+            response["Vary"] = "Cookie"
+            return response
+        request.page_cache_dependencies = dependencies = Dependencies()
+        response = self.get_response(request)
+        if _storable(request, response, dependencies):
+            headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
+            cache.set(key, StoredPage(tuple(dependencies.versions.items()), response.content, headers),
+                      MAX_AGE)
         return response

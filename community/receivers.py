@@ -1,6 +1,7 @@
 """What the community app listens to from libraries it does not own."""
 
 from allauth.account.signals import email_confirmed
+from wagtail.signals import page_published, page_unpublished
 
 
 def on_email_confirmed(sender, request, email_address, **kwargs):
@@ -9,5 +10,17 @@ def on_email_confirmed(sender, request, email_address, **kwargs):
     welcome_member(user=email_address.user)
 
 
+def on_page_changed(sender, instance, **kwargs):
+    """A page published or unpublished in Wagtail: pages cached for visitors that show it go
+    stale after commit (``community.models.pages.VersionedPageMixin``)."""
+    from community import cache_versions
+
+    kind = getattr(sender, "cache_kind", None)
+    if kind is not None:
+        cache_versions.bump(kind, instance.pk)
+
+
 def connect() -> None:
     email_confirmed.connect(on_email_confirmed, dispatch_uid="community.welcome_on_confirm")
+    page_published.connect(on_page_changed, dispatch_uid="community.page_published")
+    page_unpublished.connect(on_page_changed, dispatch_uid="community.page_unpublished")

@@ -6,7 +6,6 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from community import views
-from reviews import views as reviews_views
 
 # A database outage met outside a view still gets the 503 page, not the 500 one.
 handler500 = "community.outage.server_error"
@@ -31,9 +30,4 @@ if settings.HEARTH_SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.media, name="media")]
 
 # Wagtail's page tree (home, products, guidelines) comes last: it matches every other path.
-# Its pages are served through reviews.views.serve_page, which answers members' shared
-# product pages before Wagtail routes the request (Wagtail's own "_util/" views excepted).
-urlpatterns += [
-    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", reviews_views.serve_page, name="serve_page"),
-    path("", include(wagtail_urls)),
-]
+urlpatterns += [path("", include(wagtail_urls))]

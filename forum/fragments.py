@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from community import fragments
 from forum.models import Post
 
-CONTENT_TEMPLATE = "forum/includes/post_content.html"
+# The post's content before and after its time (see forum/includes/post_content.html).
+PIECES = ("forum/includes/post_content_head.html", "forum/includes/post_content_tail.html")
 
 
 def _cacheable(post: Post) -> bool:
@@ -28,8 +29,8 @@ def _parts(post: Post) -> tuple:
             post.body_html, *fragments.member_parts(post.author), quote)
 
 
-def _render(post: Post) -> str:
-    return render_to_string(CONTENT_TEMPLATE, {"post": post, "natural_time_mark": fragments.TIME_MARK})
+def _render(post: Post) -> tuple[str, str]:
+    return tuple(render_to_string(template, {"post": post}) for template in PIECES)
 
 
 def attach_post_fragments(posts: list[Post]) -> None:

@@ -7,7 +7,6 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -17,12 +16,9 @@ from forum import rules
 from forum.models import (
     POSTS_PER_PAGE,
     Category,
-    Like,
     Post,
     PostRevision,
     Topic,
-    TopicReadState,
-    TopicSubscription,
     page_of,
 )
 
@@ -74,57 +70,6 @@ def topic_for_reader(*, user, topic_id: int) -> Topic | None:
         .first()
     )
     return topic
-
-
-@dataclass(frozen=True)
-class TopicReaderFacts:
-    """What a topic page shows differently to one signed-in member (``community.shared_pages``)."""
-
-    slug: str
-    last_post_number: int
-    last_read: int | None
-    watching: bool
-    # The reader started the topic, wrote or liked a post on the page, or a post on the page
-    # quotes their hidden post: their page differs.
-    took_part: bool
-
-    @property
-    def has_unread(self) -> bool:
-        return self.last_read is not None and self.last_read < self.last_post_number
-
-
-def topic_reader_facts(*, user, topic_id: int, page: int) -> TopicReaderFacts | None:
-    """One query: the reader's position, watch and part in ``page`` of a live topic, or None
-    when the topic is missing, hidden or deleted, or has no such page (those pages are
-    rendered for each reader)."""
-    first = (page - 1) * POSTS_PER_PAGE + 1
-    topic, post, like = Topic._meta.db_table, Post._meta.db_table, Like._meta.db_table
-    read, watch = TopicReadState._meta.db_table, TopicSubscription._meta.db_table
-    # Table names come from the models' metadata; every value is a parameter.
-    sql = (
-        f"SELECT t.slug, t.last_post_number, t.author_id = %(user)s, "  # noqa: S608
-        f"(SELECT r.last_read_post_number FROM {read} r WHERE r.topic_id = t.id AND r.user_id = %(user)s), "
-        f"EXISTS(SELECT 1 FROM {watch} w WHERE w.topic_id = t.id AND w.user_id = %(user)s "
-        f"AND w.is_watching), "
-        f"EXISTS(SELECT 1 FROM {post} p WHERE p.topic_id = t.id AND p.post_number >= %(first)s "
-        f"AND p.post_number < %(end)s AND (p.author_id = %(user)s OR EXISTS("
-        f"SELECT 1 FROM {like} l WHERE l.post_id = p.id AND l.user_id = %(user)s) OR EXISTS("
-        # A quote of the reader's own hidden post (from any page) shows them its text.
-        f"SELECT 1 FROM {post} q WHERE q.id = p.reply_to_id AND q.author_id = %(user)s "
-        f"AND q.is_hidden))) "
-        f"FROM {topic} t WHERE t.id = %(topic)s AND t.deleted_at IS NULL AND NOT t.is_hidden"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk, "topic": topic_id, "first": first,
-                             "end": first + POSTS_PER_PAGE})
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    slug, last_post_number, started, last_read, watching, on_page = row
-    if first > max(last_post_number, 1):
-        return None
-    return TopicReaderFacts(slug=slug, last_post_number=last_post_number, last_read=last_read,
-                            watching=watching, took_part=started or on_page)
 
 
 def topic_page_posts(*, user, topic: Topic, page: int) -> list[Post]:

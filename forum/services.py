@@ -15,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from community import cache_versions
 from community.deferred import enqueue_on_commit
 from community.events import send_on_commit
 from community.markdown import extract_mentions, render_markdown
@@ -46,6 +47,13 @@ __all__ = [
 def topic_group(topic_id: int) -> str:
     """The channel-layer group of readers of one topic."""
     return f"forum.topic.{topic_id}"
+
+
+def _bump_topic(topic_id: int) -> None:
+    """After commit, make cached pages that show the topic stale: its own pages and the
+    forum's listings (community.cache_versions)."""
+    cache_versions.bump("topic", topic_id)
+    cache_versions.bump("forum", 0)
 
 
 def render_body(body: str) -> str:
@@ -110,6 +118,7 @@ def start_topic(
                 topic_count=F("topic_count") + 1, post_count=F("post_count") + 1
             )
             _watch_automatically(user=author, topic_id=topic.pk)
+            _bump_topic(topic.pk)
             _enqueue_post_notifications(post)
             held = _moderate_new_post(post=post, author=author, text=f"{title}\n{body}", kind=Topic)
             if not held:
@@ -187,6 +196,7 @@ def post_reply(
             if _live(locked):
                 Category.objects.filter(pk=locked.category_id).update(post_count=F("post_count") + 1)
             _watch_automatically(user=author, topic_id=locked.pk)
+            _bump_topic(locked.pk)
             send_to_group_on_commit(
                 topic_group(locked.pk),
                 {"type": "topic.post_created", "post_id": post.pk, "post_number": number},
@@ -309,6 +319,7 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
         send_to_group_on_commit(
             topic_group(current.topic_id), {"type": "topic.post_changed", "post_id": current.pk}
         )
+        _bump_topic(current.topic_id)
         if extract_mentions(body):
             from forum import tasks
 
@@ -353,6 +364,7 @@ def apply_soft_delete(*, actor: User, post: Post) -> Post:
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
         )
+        _bump_topic(topic.pk)
     return current
 
 
@@ -393,6 +405,7 @@ def _write_hidden(*, post: Post, hidden: bool, reason: str) -> Post:
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
         )
+        _bump_topic(topic.pk)
         if not hidden and current.post_number == topic.last_post_number:
             # An approved reply arrives for readers who never had it, as a new reply does.
             send_to_group_on_commit(topic_group(topic.pk), {
@@ -440,6 +453,7 @@ def like_post(*, user: User, post: Post) -> bool:
         send_on_commit(signals.post_liked, sender=Post, post_id=post.pk, topic_id=post.topic_id,
                   author_id=post.author_id, actor_id=user.pk)
         _push_like_count(post)
+        _bump_topic(post.topic_id)
         from forum import tasks
 
         enqueue_on_commit(tasks.notify_like, post.pk, user.pk)
@@ -463,6 +477,7 @@ def unlike_post(*, user: User, post: Post) -> bool:
         send_on_commit(signals.post_unliked, sender=Post, post_id=post.pk, topic_id=post.topic_id,
                   author_id=post.author_id, actor_id=user.pk)
         _push_like_count(post)
+        _bump_topic(post.topic_id)
     return True
 
 
@@ -505,6 +520,7 @@ def accept_answer(*, actor: User, post: Post) -> bool:
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.answer_changed", "post_id": post.pk}
         )
+        _bump_topic(topic.pk)
         from forum import tasks
 
         enqueue_on_commit(tasks.notify_accepted, post.pk, actor.pk)
@@ -523,6 +539,7 @@ def unaccept_answer(*, actor: User, topic: Topic) -> bool:
             send_to_group_on_commit(
                 topic_group(topic.pk), {"type": "topic.answer_changed", "post_id": None}
             )
+            _bump_topic(topic.pk)
     return bool(changed)
 
 
@@ -614,6 +631,8 @@ def set_topic_flag(*, topic: Topic, field: str, value: bool) -> bool:
     if field not in {"is_locked", "is_pinned"}:
         raise ValueError(f"not a topic flag: {field}")
     changed = Topic.objects.filter(pk=topic.pk).exclude(**{field: value}).update(**{field: value})
+    if changed:
+        _bump_topic(topic.pk)
     setattr(topic, field, value)
     return bool(changed)
 
@@ -634,5 +653,6 @@ def move_topic(*, actor: User, topic: Topic, category: Category, check: bool = T
         current.save(update_fields=["category"])
         recompute_category(previous)
         recompute_category(category.pk)
+        _bump_topic(current.pk)
     topic.category = category
     return True

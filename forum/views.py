@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import shared_pages
+from community import page_cache
 from community.params import parse_id
 from forum import rules, selectors, services
 from forum.forms import EditPostForm, ReplyForm, TopicForm, apply_service_error
@@ -43,6 +43,7 @@ def _post_url(post: Post) -> str:
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    page_cache.depends_on(request, ("forum", 0))
     categories = selectors.category_list(user=request.user)
     services.note_visit(user=request.user)
     return render(request, "forum/index.html", {"categories": categories})
@@ -50,6 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
+    page_cache.depends_on(request, ("forum", 0))
     category = get_object_or_404(Category, slug=slug)
     sort = request.GET.get("sort", "latest")
     if sort not in selectors.SORTS:
@@ -57,6 +59,7 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     topics = selectors.topic_list(user=request.user, category=category, sort=sort)
     services.note_visit(user=request.user)
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    page_cache.rendered_for_query(request, sort=sort, page=page.number)
     return render(request, "forum/category.html", {
         "category": category, "page": page, "sort": sort, "sorts": selectors.SORTS,
         "can_start": rules.can_start_topic(request.user, category),
@@ -97,6 +100,7 @@ def _topic_context(request: HttpRequest, topic: Topic, *, form: ReplyForm | None
     except ValueError:
         page_number = 1
     page_number = min(max(page_number, 1), topic.page_count)
+    page_cache.rendered_for_query(request, **({"page": page_number} if page_number > 1 else {}))
     posts = selectors.topic_page_posts(user=request.user, topic=topic, page=page_number)
     quoted = None
     if form is None:
@@ -131,59 +135,9 @@ def _quoted_post_id(form: ReplyForm) -> int | None:
     return form.initial.get("reply_to")
 
 
-def _shared_topic_page(request: HttpRequest, topic_id: int, slug: str | None) -> HttpResponse | None:
-    """The page from the one rendering shared by the members who see it alike
-    (``community.shared_pages``), or None when this reader's page is theirs alone."""
-    page = parse_id(request.GET.get("page", "1"))
-    if page is None:
-        return None
-    facts = selectors.topic_reader_facts(user=request.user, topic_id=topic_id, page=page)
-    if facts is None or facts.took_part or slug != facts.slug:
-        return None
-    key = f"topic:{topic_id}:{request.get_full_path()}:{facts.watching:d}{facts.has_unread:d}"
-    found = shared_pages.lookup(request, key)
-    shared = found.page
-    if shared is None:
-        topic = _topic_or_404(request.user, topic_id)
-        context = _topic_context(request, topic)
-        response = render(request, "forum/topic.html", context)
-        posts = context["posts"]
-        if _rendered_as_shared(request.user, topic, posts, facts):
-            shared_pages.store(request, found, response, data={
-                "last_number": posts[-1].post_number if posts else 0,
-                "readable": services.readable_words(posts),
-            })
-        return response
-    if shared.data["last_number"]:
-        reader_topic = Topic(pk=topic_id)
-        reader_topic.last_read = facts.last_read
-        services.mark_topic_read(user=request.user, topic=reader_topic,
-                                 post_number=shared.data["last_number"])
-        services.note_page_read(user=request.user, last_read=facts.last_read, posts=shared.data["readable"])
-    return shared_pages.respond(request, shared)
-
-
-def _rendered_as_shared(user, topic: Topic, posts: list[Post], facts: selectors.TopicReaderFacts) -> bool:
-    """Whether the page just rendered is the one of the class ``facts`` chose: a write that
-    committed between the facts query and the render (a like from another tab, a new watch)
-    would otherwise store this reader's new state as everyone's page."""
-    if topic.author_id == user.pk or topic.is_watched != facts.watching:
-        return False
-    if bool(topic.unread_count) != facts.has_unread:
-        return False
-    return not any(
-        post.author_id == user.pk or post.liked
-        or (post.reply_to_id and post.reply_to.is_hidden and post.reply_to.author_id == user.pk)
-        for post in posts
-    )
-
-
 @require_GET
 def topic(request: HttpRequest, topic_id: int, slug: str | None = None) -> HttpResponse:
-    if shared_pages.usable(request):
-        response = _shared_topic_page(request, topic_id, slug)
-        if response is not None:
-            return response
+    page_cache.depends_on(request, ("topic", topic_id))
     topic = _topic_or_404(request.user, topic_id)
     if slug != topic.slug:
         query = f"?{request.GET.urlencode()}" if request.GET else ""

@@ -21,11 +21,11 @@ def _parts(comment: IdeaComment) -> tuple:
             *fragments.member_parts(comment.author))
 
 
-def _render(comment: IdeaComment) -> str:
-    return render_to_string(CONTENT_TEMPLATE, {"comment": comment})
+def _render(comment: IdeaComment) -> tuple[str]:
+    # The comment shows its date, not a relative time: one piece.
+    return (render_to_string(CONTENT_TEMPLATE, {"comment": comment}),)
 
 
 def attach_comment_fragments(comments: list[IdeaComment]) -> None:
     """Give each comment every reader sees alike its cached ``cached_html`` (one cache trip)."""
-    fragments.attach(comments, kind="idea-comment", parts=_parts, render=_render, cacheable=_cacheable,
-                     when=lambda comment: comment.created_at)
+    fragments.attach(comments, kind="idea-comment", parts=_parts, render=_render, cacheable=_cacheable)

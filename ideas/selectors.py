@@ -3,9 +3,6 @@ number of queries whatever the number of ideas, supporters or comments."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.fields import BooleanField
 
@@ -106,38 +103,6 @@ def idea_for_page(*, user, idea_id: int) -> Idea | None:
     if idea is None or not rules.can_view(user, idea):
         return None
     return idea
-
-
-@dataclass(frozen=True)
-class IdeaReaderFacts:
-    """What an idea page shows differently to one signed-in member (``community.shared_pages``)."""
-
-    slug: str
-    supported: bool
-    # The reader proposed the idea or commented on it: their page differs (and may show them
-    # their own hidden comments).
-    took_part: bool
-
-
-def idea_reader_facts(*, user, idea_id: int) -> IdeaReaderFacts | None:
-    """One query: whether the reader supports, proposed or commented on a published idea that
-    is neither hidden nor deleted; None for any other idea (rendered for each reader)."""
-    idea, support, comment = Idea._meta.db_table, Support._meta.db_table, IdeaComment._meta.db_table
-    # Table names come from the models' metadata; every value is a parameter.
-    sql = (
-        f"SELECT i.slug, EXISTS(SELECT 1 FROM {support} s WHERE s.idea_id = i.id AND s.user_id = %(user)s), "  # noqa: S608
-        f"i.creator_id = %(user)s OR EXISTS(SELECT 1 FROM {comment} c WHERE c.idea_id = i.id "
-        f"AND c.author_id = %(user)s) "
-        f"FROM {idea} i WHERE i.id = %(idea)s AND i.published_at IS NOT NULL "
-        f"AND i.hidden_at IS NULL AND i.deleted_at IS NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk, "idea": idea_id})
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    slug, supported, took_part = row
-    return IdeaReaderFacts(slug=slug, supported=supported, took_part=took_part)
 
 
 def recent_supporters(*, idea: Idea, limit: int = 12) -> list[Support]:

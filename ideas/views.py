@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import client_limits, shared_pages
+from community import client_limits, page_cache
 from community.models import ProductCategory
 from community.params import parse_id
 from ideas import rules, selectors, services
@@ -28,6 +28,7 @@ def _plural(count: int) -> str:
 
 
 def index(request: HttpRequest) -> HttpResponse:
+    page_cache.depends_on(request, ("ideas", 0))
     statuses = list(selectors.LIST_STATUSES)
     if request.user.is_authenticated:
         statuses = selectors.STAFF_STATUSES + statuses
@@ -41,6 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
         mine=bool(filters.get("mine")),
     )
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_cache.rendered_for_query(request, page=page.number,
+                                  **{name: value for name, value in filters.items() if value})
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "ideas/index.html", {
@@ -50,37 +53,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, idea_id: int, slug: str) -> HttpResponse:
-    if shared_pages.usable(request, query_keys=frozenset()) and not rules.can_review(request.user):
-        response = _shared_detail(request, idea_id, slug)
-        if response is not None:
-            return response
+    page_cache.depends_on(request, ("idea", idea_id))
     idea = selectors.idea_for_page(user=request.user, idea_id=idea_id)
     if idea is None:
         raise Http404("No such idea.")
     if slug != idea.slug:
         return redirect(idea, permanent=True)
     return _render_detail(request, idea)
-
-
-def _shared_detail(request: HttpRequest, idea_id: int, slug: str) -> HttpResponse | None:
-    """The page from the one rendering shared by the members who see it alike
-    (``community.shared_pages``), or None when this reader's page is theirs alone. Staff,
-    who see the decision panel, never come here."""
-    facts = selectors.idea_reader_facts(user=request.user, idea_id=idea_id)
-    if facts is None or facts.took_part or slug != facts.slug:
-        return None
-    found = shared_pages.lookup(request, f"idea:{idea_id}:{facts.supported:d}")
-    if found.page is not None:
-        return shared_pages.respond(request, found.page)
-    idea = selectors.idea_for_page(user=request.user, idea_id=idea_id)
-    if idea is None:
-        raise Http404("No such idea.")
-    response = _render_detail(request, idea)
-    # Stored only if the page rendered is still of the class the facts chose (a support
-    # or comment committed in between would show this reader's own state).
-    if selectors.idea_reader_facts(user=request.user, idea_id=idea_id) == facts:
-        shared_pages.store(request, found, response)
-    return response
 
 
 def _render_detail(request: HttpRequest, idea: Idea, *, status: int = 200, **forms) -> HttpResponse:

@@ -7,7 +7,8 @@ from django.template.loader import render_to_string
 from community import fragments
 from reviews.models import Review
 
-CONTENT_TEMPLATE = "reviews/includes/review_content.html"
+# The review's content before and after its time (see reviews/includes/review_content.html).
+PIECES = ("reviews/includes/review_content_head.html", "reviews/includes/review_content_tail.html")
 
 
 def _cacheable(review: Review) -> bool:
@@ -21,8 +22,8 @@ def _parts(review: Review) -> tuple:
             review.verified_owner, *fragments.member_parts(review.author))
 
 
-def _render(review: Review) -> str:
-    return render_to_string(CONTENT_TEMPLATE, {"review": review, "natural_time_mark": fragments.TIME_MARK})
+def _render(review: Review) -> tuple[str, str]:
+    return tuple(render_to_string(template, {"review": review}) for template in PIECES)
 
 
 def attach_review_fragments(reviews: list[Review]) -> None:

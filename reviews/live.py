@@ -1,5 +1,6 @@
 """Channel groups of the reviews app and the events sent to them (after commit)."""
 
+from community import cache_versions
 from community.realtime import send_to_group_on_commit
 
 FOLLOW_UP_GROUP = "reviews.follow_ups"
@@ -10,12 +11,15 @@ def product_group(product_id: int) -> str:
 
 
 def review_changed(*, product_id: int, review_id: int) -> None:
-    """A review appeared, changed, got or lost its brand reply, or was hidden."""
+    """A review appeared, changed, got or lost its brand reply, or was hidden: the product's
+    cached pages go stale and its readers are told, after commit."""
+    cache_versions.bump("product", product_id)
     send_to_group_on_commit(product_group(product_id),
                             {"type": "reviews.review_changed", "review_id": review_id})
 
 
 def helpful_count(*, product_id: int, review_id: int, count: int) -> None:
+    cache_versions.bump("product", product_id)
     send_to_group_on_commit(product_group(product_id), {"type": "reviews.helpful_count",
                                                         "review_id": review_id, "helpful_count": count})
 

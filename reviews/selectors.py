@@ -6,7 +6,6 @@ import statistics
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -25,21 +24,6 @@ SORTS = {
 # single 5-star review cannot top the list (Trustpilot uses 7 reviews at 3.5).
 PRIOR_REVIEWS = 7
 PRIOR_RATING = 3.5
-
-
-def reader_took_part(*, user: User, product_id: int) -> bool:
-    """One query: whether the reader reviewed the product or voted one of its reviews
-    helpful, so that its page shows them something of their own (``community.shared_pages``)."""
-    review, vote = Review._meta.db_table, HelpfulVote._meta.db_table
-    # Table names come from the models' metadata; every value is a parameter.
-    sql = (
-        f"SELECT EXISTS(SELECT 1 FROM {review} r WHERE r.product_id = %(product)s "  # noqa: S608
-        f"AND r.author_id = %(user)s) OR EXISTS(SELECT 1 FROM {vote} v JOIN {review} r "
-        f"ON r.id = v.review_id WHERE r.product_id = %(product)s AND v.voter_id = %(user)s)"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"user": user.pk, "product": product_id})
-        return bool(cursor.fetchone()[0])
 
 
 def product_reviews_queryset(*, viewer: User) -> QuerySet[Review]:

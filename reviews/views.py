@@ -8,9 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
-from wagtail import views as wagtail_views
 
-from community import shared_pages
 from community.models import ProductPage
 from community.roles import is_brand_staff, is_community_manager
 from moderation.services import ActionRefused
@@ -26,51 +24,6 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 def _product(slug: str) -> ProductPage:
     return get_object_or_404(ProductPage.objects.live().public(), slug=slug)
-
-
-PRODUCT_PAGE_QUERY_KEYS = frozenset({"page", "sort", "stars"})
-
-
-def _may_share(request) -> bool:
-    # Staff see reply and moderation controls on every review: their pages are their own.
-    return (shared_pages.usable(request, query_keys=PRODUCT_PAGE_QUERY_KEYS)
-            and not is_brand_staff(request.user))
-
-
-def _shared_key(request) -> str:
-    return f"page:{request.get_full_path()}"
-
-
-def serve_page(request, path):
-    """Wagtail's page view, except that a member's product page stored among the shared
-    member pages (``community.shared_pages``) is answered before Wagtail routes the request:
-    finding the site, walking the page tree and checking view restrictions cost four
-    queries, and a stored page is only valid for the content version it was rendered at, so
-    the routing it went through still holds. Readers who reviewed the product or voted on
-    its reviews go on to Wagtail, which renders their own page."""
-    if _may_share(request):
-        found = shared_pages.lookup(request, _shared_key(request))
-        product_id = found.page.data.get("product_id") if found.page is not None else None
-        if product_id and not selectors.reader_took_part(user=request.user, product_id=product_id):
-            return shared_pages.respond(request, found.page)
-    return wagtail_views.serve(request, path)
-
-
-def serve_product_page(request, product: ProductPage, serve):
-    """``ProductPage.serve`` (``serve`` renders the page): renders it and, when the reader is
-    one who may share it and the page has no view restrictions (a password or a group lets
-    some readers in, not others), keeps it for ``serve_page`` to answer the next readers."""
-    if not _may_share(request) or selectors.reader_took_part(user=request.user, product_id=product.pk):
-        return serve()
-    found = shared_pages.lookup(request, _shared_key(request))
-    response = serve()
-    response.render()
-    # Checked again after rendering: a review or vote committed in between would show this
-    # reader's own state.
-    if (not product.get_view_restrictions().exists()
-            and not selectors.reader_took_part(user=request.user, product_id=product.pk)):
-        shared_pages.store(request, found, response, data={"product_id": product.pk})
-    return response
 
 
 @login_required

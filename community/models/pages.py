@@ -21,7 +21,20 @@ class ProductCategory(models.Model):
         return self.name
 
 
-class HomePage(Page):
+class VersionedPageMixin:
+    """Anonymous visitors may get the page from the page cache while its version is current
+    (``community.cache_versions``; bumped when the page is published or unpublished)."""
+
+    cache_kind = "page"
+
+    def serve(self, request, *args, **kwargs):
+        from community import page_cache
+
+        page_cache.depends_on(request, (self.cache_kind, self.pk))
+        return super().serve(request, *args, **kwargs)
+
+
+class HomePage(VersionedPageMixin, Page):
     intro = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -46,7 +59,7 @@ class ProductIndexPage(Page):
         return context
 
 
-class ProductPage(Page):
+class ProductPage(VersionedPageMixin, Page):
     sku = models.CharField("SKU", max_length=64, unique=True)
     image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,17 +84,11 @@ class ProductPage(Page):
     ]
     parent_page_types = ["community.ProductIndexPage"]
     subpage_types = []
-
-    def serve(self, request, *args, **kwargs):
-        from reviews.views import serve_product_page
-
-        def render():
-            return super(ProductPage, self).serve(request, *args, **kwargs)
-
-        return serve_product_page(request, self, render)
+    # Bumped by every change to its reviews and rating too (reviews.live).
+    cache_kind = "product"
 
 
-class StandardPage(Page):
+class StandardPage(VersionedPageMixin, Page):
     body = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]

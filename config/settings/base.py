@@ -94,13 +94,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "community.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "community.middleware.ContentSecurityPolicyMiddleware",
+    # After every middleware that adds security headers, so pages from it get them too.
+    "community.page_cache.AnonymousPageCacheMiddleware",
     # Last, so it sees a view's exception first: a database outage becomes the 503 page.
     "community.outage.DatabaseOutageMiddleware",
 ]
@@ -374,17 +375,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+CSRF_COOKIE_HTTPONLY = False  # the site's scripts read the token from the cookie (no page holds it)
 
 # --- Hearth --------------------------------------------------------------------------------
 
 HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
-# Full pages for visitors without a session, invalidated when content commits
+# Full pages for visitors without a session, keyed by the versions of what they show
 # (community/page_cache.py). Only with a cache every server process shares (Redis).
 HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS_URL))
-# Topic, idea and product pages rendered once for the members who would see them alike, each
-# reader's own parts put back per request (community/shared_pages.py). Same condition.
-HEARTH_SHARED_MEMBER_PAGES = env_bool("HEARTH_SHARED_MEMBER_PAGES", bool(REDIS_URL))
 HEARTH_AVATAR_SIZE = 256
 # Pixel budgets, checked from an upload's header before it is decoded (community/images.py):
 # decoding and re-encoding cost time and memory per pixel (up to 4 bytes each: 25 MP is

@@ -7,19 +7,16 @@ root paths between the test database and a running dev server) and run tasks in-
 import os
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, REDIS_URL, env_bool
+from .base import BASE_DIR, DATABASES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = True
-# Off unless a test turns it on: TestCase transactions never commit, so the version bump on
-# commit would not run (tests/community/test_page_cache.py covers the cache).
+# Off unless a test turns it on: TestCase transactions never commit, so the version bumps
+# after commit would not run (tests/community/test_page_cache.py covers the cache).
 HEARTH_ANONYMOUS_PAGE_CACHE = False
-# Likewise the shared member pages (tests/community/test_shared_pages.py), unless the
-# environment asks for them (the whole suite then runs against them).
-HEARTH_SHARED_MEMBER_PAGES = env_bool("HEARTH_SHARED_MEMBER_PAGES", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 MEDIA_ROOT = BASE_DIR / ".test-media"
 WHITENOISE_AUTOREFRESH = True

@@ -57,8 +57,11 @@ def _like_box(post, csrf: str) -> str:
 @register.simple_tag(takes_context=True)
 def post_actions(context, post):
     """The footer of one post for this reader (see the module docstring)."""
-    csrf = CsrfTokenNode().render(context)
     user = context.get("user")
+    # Only members get forms: an anonymous reader's page holds no token (it may then be
+    # cached for every visitor, community.page_cache).
+    signed_in = user is not None and user.is_authenticated
+    csrf = CsrfTokenNode().render(context) if signed_in else ""
     parts = [_like_box(post, csrf)]
     if context.get("can_reply"):
         parts.append(f'<a href="?quote={post.pk}#reply" class="forum-action" '
@@ -74,7 +77,7 @@ def post_actions(context, post):
         edit, delete = url_for("forum:edit_post", post.pk), url_for("forum:delete_post", post.pk)
         parts.append(f'<a class="forum-action" href="{escape(edit)}">Edit</a>'
                      f'<a class="forum-action" href="{escape(delete)}">Delete</a>')
-    if user is not None and user.is_authenticated and post.author_id != user.pk and not post.is_hidden:
+    if signed_in and post.author_id != user.pk and not post.is_hidden:
         parts.append(flag_button(context, post))
     html = f'<footer class="forum-post-actions">{"".join(parts)}</footer>'
     return mark_safe(html)  # noqa: S308 - numbers, reversed URLs and escaped text only

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from community import cache_versions
 from community.deferred import enqueue_on_commit
 from community.events import send_on_commit
 from community.realtime import send_now
@@ -130,9 +131,17 @@ def idea_state(idea: Idea) -> dict:
     }
 
 
+def bump_idea(idea_id: int) -> None:
+    """After commit, make cached pages that show the idea stale: its page and the idea list
+    (community.cache_versions)."""
+    cache_versions.bump("idea", idea_id)
+    cache_versions.bump("ideas", 0)
+
+
 def push_idea_state(idea_id: int) -> None:
     """After commit, send the idea's current numbers to everyone viewing it or the list. The
     row is read after commit so concurrent supports each push the latest count."""
+    bump_idea(idea_id)
 
     def send() -> None:
         idea = Idea.objects.select_related("next_milestone").filter(pk=idea_id).first()

@@ -10,7 +10,7 @@ from community.models import User
 from community.services.notifications import notify
 from ideas import clock, rules
 from ideas.models import Idea, IdeaComment, Status
-from ideas.services._core import IdeaActionRefused
+from ideas.services._core import IdeaActionRefused, bump_idea
 from ideas.services.moderation import check_member_may, screen_new_content
 from moderation.services import record_activity
 
@@ -47,6 +47,7 @@ def add_comment(*, author: User, idea_id: int, body: str) -> IdeaComment:
             body_html=render_markdown(body, mentionable=set(members)), created_at=now,
         )
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        bump_idea(idea.pk)
         # Held or hidden as spam, the comment moves the count back down (hide_comment).
         screen_new_content(obj=comment, author=author, text=body)
         comment.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])

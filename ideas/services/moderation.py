@@ -16,7 +16,7 @@ from community.markdown import extract_mentions, render_markdown
 from community.models import User
 from ideas import clock, signals
 from ideas.models import Idea, IdeaComment, Status
-from ideas.services._core import IdeaActionRefused, lock_idea, push_idea_state
+from ideas.services._core import IdeaActionRefused, bump_idea, lock_idea, push_idea_state
 from moderation.services import (
     ActionRefused,
     added_text,
@@ -83,6 +83,7 @@ def hide_idea(idea: Idea, *, reason: str, actor) -> None:
     if not changed:
         Idea.objects.filter(pk=idea.pk).update(hidden_reason=reason[:300], hidden_by=actor)
     idea.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])
+    bump_idea(idea.pk)
 
 
 def restore_idea(idea: Idea, *, actor) -> None:
@@ -117,6 +118,7 @@ def soft_delete_idea(idea: Idea, *, actor) -> None:
     history stay, for the audit log and for counts)."""
     Idea.objects.filter(pk=idea.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
     idea.refresh_from_db(fields=["deleted_at"])
+    bump_idea(idea.pk)
 
 
 def moderator_edit_idea(idea: Idea, *, data: dict, actor) -> None:
@@ -126,6 +128,7 @@ def moderator_edit_idea(idea: Idea, *, data: dict, actor) -> None:
         title=title, slug=Idea.slug_for(title), description=description,
         description_html=_render(description),
     )
+    bump_idea(idea.pk)
     idea.refresh_from_db()
     if idea.published_at is not None:
         from community.deferred import enqueue_on_commit
@@ -160,6 +163,7 @@ def hide_comment(comment: IdeaComment, *, reason: str, actor) -> None:
             hidden_reason=reason[:300], hidden_by=actor
         )
     comment.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])
+    bump_idea(comment.idea_id)
 
 
 def restore_comment(comment: IdeaComment, *, actor) -> None:
@@ -172,6 +176,7 @@ def restore_comment(comment: IdeaComment, *, actor) -> None:
     ).update(hidden_at=None, hidden_reason="", hidden_by=None)
     if changed:
         _count_comment(comment.idea_id, +1)
+        bump_idea(comment.idea_id)
     comment.refresh_from_db(fields=["hidden_at", "hidden_reason", "hidden_by"])
     if changed:
         idea = Idea.objects.select_related("creator").get(pk=comment.idea_id)
@@ -188,6 +193,7 @@ def soft_delete_comment(comment: IdeaComment, *, actor) -> None:
     else:
         IdeaComment.objects.filter(pk=comment.pk, deleted_at__isnull=True).update(deleted_at=now)
     comment.refresh_from_db(fields=["deleted_at"])
+    bump_idea(comment.idea_id)
 
 
 def moderator_edit_comment(comment: IdeaComment, *, data: dict, actor) -> None:
@@ -196,6 +202,7 @@ def moderator_edit_comment(comment: IdeaComment, *, data: dict, actor) -> None:
         body=body, body_html=_render(body), edited_at=timezone.now()
     )
     comment.refresh_from_db(fields=["body", "body_html", "edited_at"])
+    bump_idea(comment.idea_id)
 
 
 __all__ = [

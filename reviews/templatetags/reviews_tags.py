@@ -1,6 +1,7 @@
 from django import template
 from django.core.paginator import Paginator
 
+from community import page_cache
 from community.roles import is_brand_staff, is_community_manager
 from reviews import selectors
 from reviews.fragments import attach_review_fragments
@@ -20,8 +21,11 @@ def product_reviews(context, product):
         stars = int(request.GET.get("stars", ""))
     except ValueError:
         stars = None
+    if stars not in range(1, 6):
+        stars = None
     reviews = selectors.product_reviews(product=product, viewer=request.user, sort=sort, stars=stars)
     page = Paginator(reviews, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_cache.rendered_for_query(request, sort=sort, page=page.number, **({"stars": stars} if stars else {}))
     page.object_list = list(page.object_list)
     attach_review_fragments(page.object_list)
     prefix = f"sort={sort}" + (f"&stars={stars}" if stars else "")

@@ -122,10 +122,10 @@ def browser():
 
 @pytest.fixture
 def live(server, transactional_db, settings):
-    """The running server (migrated rows are restored by tests/conftest.py), with members'
-    pages shared as in production (community/shared_pages.py): the journeys' writes commit,
-    so every change must show at once through them."""
-    settings.HEARTH_SHARED_MEMBER_PAGES = True
+    """The running server (migrated rows are restored by tests/conftest.py), with the
+    anonymous page cache on as in production: the journeys' writes commit, so every change
+    must show at once through it."""
+    settings.HEARTH_ANONYMOUS_PAGE_CACHE = True
     return server
 
 

@@ -49,7 +49,6 @@ def stack_on_private_redis(settings):
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         "CONFIG": {"hosts": [{**production_host, "address": f"{server.url}/2"}]}}}
     settings.HEARTH_ANONYMOUS_PAGE_CACHE = True
-    settings.HEARTH_SHARED_MEMBER_PAGES = True
     settings.CELERY_TASK_ALWAYS_EAGER = False
     original = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport_options)
     app.conf.task_always_eager = False

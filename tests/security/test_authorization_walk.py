@@ -186,7 +186,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),
-    "serve_page": (PUBLIC, PUBLIC),
+    "wagtail_serve": (PUBLIC, PUBLIC),
     # The admin sites' own public pages: log-in (Wagtail sends a signed-in editor on to its
     # home page), password reset, icons and translations.
     "wagtailadmin_login": ("ok ok ok denied denied denied", PUBLIC),

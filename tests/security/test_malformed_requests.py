@@ -129,7 +129,6 @@ def _plan(url, world, names):
 @pytest.fixture
 def production_caches(settings):
     settings.HEARTH_ANONYMOUS_PAGE_CACHE = True
-    settings.HEARTH_SHARED_MEMBER_PAGES = True
     assert not settings.DEBUG
 
 

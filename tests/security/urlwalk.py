@@ -18,9 +18,8 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 # Third-party sites grouped by prefix: any id will do there (their views check access first).
 GROUPED_PREFIXES = ("admin/", "django-admin/")
 
-# Patterns no request reaches: Wagtail's page view is only called through Hearth's
-# ``serve_page`` (reviews.views), which matches the same paths first and is walked instead.
-SHADOWED = {"wagtail_serve"}
+# Patterns no request reaches (none today).
+SHADOWED: set[str] = set()
 
 # Which object a `slug` keyword names depends on the route.
 SLUG_KEYS = {

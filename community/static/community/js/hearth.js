@@ -3,10 +3,16 @@
 (function () {
   "use strict";
 
+  /* The CSRF token is read from Django's cookie, set on every response: no page holds one,
+     so a page cached for anonymous visitors is the same for all of them. */
   function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
   }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
 
   var liveStatus = null;
   var disconnected = new Set();
