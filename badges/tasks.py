@@ -6,7 +6,7 @@ to the engine in batches (badges.services.inbox)."""
 from celery import shared_task
 from django.db import OperationalError
 
-from badges.services import awards, inbox, ledger, rings
+from badges.services import awards, inbox, rings
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
          "acks_late": True}
