@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A refusal (community/refusals.py) a view lets through becomes its response here.
+    "community.refusals.RefusalMiddleware",
     "community.middleware.ContentSecurityPolicyMiddleware",
     # After every middleware that adds security headers, so pages from it get them too.
     "community.page_cache.AnonymousPageCacheMiddleware",
