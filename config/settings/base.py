@@ -381,19 +381,19 @@ CSRF_COOKIE_HTTPONLY = False  # the site's scripts read the token from the cooki
 
 # --- Hearth --------------------------------------------------------------------------------
 
+# The largest avatar upload accepted (re-encoded to a HEARTH_AVATAR_SIZE square).
 HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 # Full pages for visitors without a session, keyed by the versions of what they show
 # (community/page_cache.py). Only with a cache every server process shares (Redis).
 HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS_URL))
-HEARTH_AVATAR_SIZE = 256
+HEARTH_AVATAR_SIZE = 256  # pixels, the side of the stored square (community/services/accounts.py)
 # Pixel budgets, checked from an upload's header before it is decoded (community/images.py):
 # decoding and re-encoding cost time and memory per pixel (up to 4 bytes each: 25 MP is
 # ~100 MB), not per byte uploaded, so these bound what one upload can take of a web process.
 # A 40 MP PNG of 130 KB is refused in under a millisecond. Phone photos are 12-24 MP.
 HEARTH_IMAGE_MAX_PIXELS = 25_000_000
 HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large photo is plenty
-HEARTH_NOTIFICATION_RETENTION_DAYS = 180
-# Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
+HEARTH_NOTIFICATION_RETENTION_DAYS = 180  # older notifications are purged nightly (community.tasks)
 # Websockets one client may hold open at once (community/socket_limits.py): per client address
 # (generous: an office or a mobile carrier puts many members behind one address) and per
 # session (a member's page opens one or two; this allows several tabs). The counts expire
@@ -401,6 +401,7 @@ HEARTH_NOTIFICATION_RETENTION_DAYS = 180
 HEARTH_WS_MAX_PER_ADDRESS = 60
 HEARTH_WS_MAX_PER_SESSION = 12
 HEARTH_WS_COUNT_TTL = 3600
+# Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
 HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
 # How long a suggestion request waits for the encoder thread (one short title embeds in
 # ~10 ms) before the text search answers instead (community/encoder_worker.py).
@@ -410,6 +411,8 @@ HEARTH_IDEAS_SIMILAR_BUDGET_SECONDS = 0.25
 HEARTH_IDEAS_SIMILAR_RATE = (40, 60)
 HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a status change
 HEARTH_FORUM_NOTIFY_BATCH = 200  # watchers notified per Celery task on a new reply
+# Images attached to ideas: the largest upload accepted, and the longest side they are
+# re-encoded within.
 HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
 
