@@ -105,6 +105,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "account_set_password": (MEMBERS, MEMBERS),
     "account_reset_password": (PUBLIC, PUBLIC),
     "account_confirm_login_code": (MEMBERS, MEMBERS),
+    # allauth 65.22: reauthenticating with a code mailed to the member instead of a password.
+    "account_request_reauthentication_code": (MEMBERS, MEMBERS),
+    "account_confirm_reauthentication_code": (MEMBERS, MEMBERS),
     "account_confirm_email": (PUBLIC, MISSING),
     "account_reset_password_from_key_done": (PUBLIC, NO_POST),
     "account_reset_password_from_key": (PUBLIC, PUBLIC),
