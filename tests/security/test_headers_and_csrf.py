@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import path
 
 from config import urls as project_urls
-
 from tests.factories import UserFactory
 from tests.forum.factories import make_topic
 from tests.security.urlwalk import walk_urls
