@@ -13,12 +13,13 @@ less privileged reader would be served.
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import os
 from collections.abc import Iterable
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 PRODUCTION_ENV = {
@@ -62,6 +63,12 @@ def production_path(settings):
     assert "community.page_cache.AnonymousPageCacheMiddleware" in settings.MIDDLEWARE
     assert not settings.SECURE_SSL_REDIRECT
     return settings
+
+
+def stored_page_count() -> int:
+    """Pages in the anonymous page cache (the local-memory cache of this process, which the
+    browser suite's server thread shares)."""
+    return sum(":page-cache:" in key for key in list(cache._cache))
 
 
 class Readers:

@@ -21,6 +21,7 @@ import os
 
 import pytest
 
+from tests.security.conftest import stored_page_count
 from tests.security.urlwalk import walk_urls
 from tests.security.walker import RoleClient
 from tests.security.world import ROLES, make_roles, make_world
@@ -286,5 +287,6 @@ def test_every_url_answers_every_role_as_the_table_says(capsys):
     with capsys.disabled():
         print(f"\nauthorization walk: {len(urls)} URL patterns x {len(READING_ORDER)} readers x GET/POST"
               f" = {checked} requests checked")
+    assert stored_page_count() > 0, "no page of the walk went through the anonymous page cache"
     assert not unknown, "URL patterns missing from the authorization table:\n" + "\n".join(unknown)
     assert not mismatches, f"{len(mismatches)} answers differ from the table:\n" + "\n".join(mismatches)

@@ -23,7 +23,8 @@ from tests.security.urlwalk import walk_urls
 from tests.security.walker import RoleClient
 from tests.security.world import make_roles, make_world
 
-pytestmark = pytest.mark.django_db
+# On the production path (tests/security/conftest.py): every cache on, production middleware.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_path")]
 
 HIDDEN_NAME = "Zanzibar Quillfeather"
 
@@ -106,7 +107,6 @@ def _renamed_by_themselves(member):
     update_profile(user=member, display_name="Plain Name", bio="")
 
 
-@pytest.mark.usefixtures("production_path")
 @pytest.mark.parametrize("change", [_hidden_by_a_manager, _renamed_by_themselves],
                          ids=["hidden by a manager", "renamed by the member"])
 def test_a_changed_name_leaves_every_cached_anonymous_page_at_once(
