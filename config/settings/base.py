@@ -83,8 +83,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: everything after it, allauth's rate limits included, reads the client address
-    # this decides (community/client_address.py).
+    # Outermost, so every response gets the same security headers whichever middleware or
+    # view answered it: a 400 from MalformedInputMiddleware, a page from the anonymous page
+    # cache, a 429, a 500 or the 503 outage page alike (SecurityMiddleware adds the rest:
+    # X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy).
+    "community.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before everything that reads the client address this decides, allauth's rate limits
+    # included (community/client_address.py).
     "community.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -96,13 +102,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # A refusal (community/refusals.py) a view lets through becomes its response here.
     "community.refusals.RefusalMiddleware",
-    "community.middleware.ContentSecurityPolicyMiddleware",
-    # After every middleware that adds security headers, so pages from it get them too.
+    # Inside the middleware that add security headers, so pages from it get them too.
     "community.page_cache.AnonymousPageCacheMiddleware",
     # Last, so it sees a view's exception first: a database outage becomes the 503 page.
     "community.outage.DatabaseOutageMiddleware",
