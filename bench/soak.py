@@ -94,11 +94,11 @@ def start_processes(args, log_dir: Path) -> dict[str, subprocess.Popen]:
     commands = {
         "web": web_command,
         # Two worker nodes on one queue, as when workers scale out: each message goes to one.
-        **{f"worker-{node}": [sys.executable, "-m", "celery", "-A", "community", "worker",
+        **{f"worker-{node}": [sys.executable, "-m", "celery", "-A", "config", "worker",
                               "-n", f"soak-{node}@%h", "--concurrency=1", "--without-heartbeat",
                               "--without-gossip", "--without-mingle", "--loglevel=INFO"]
            for node in WORKER_NODES},
-        "beat": [sys.executable, "-m", "celery", "-A", "community", "beat", "--loglevel=INFO",
+        "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
                  "-s", str(log_dir / "beat-schedule")],
     }
     processes = {}

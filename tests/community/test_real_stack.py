@@ -60,7 +60,7 @@ def test_a_celery_worker_process_runs_queued_tasks_against_the_database(settings
         "DATABASE_URL": _url_of_test_database(),
     }
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "community", "worker", "--pool=solo",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
          "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle",
          "--loglevel=WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -102,7 +102,7 @@ async def test_a_forged_forwarded_for_header_does_not_escape_the_address_cap(set
 @pytest.mark.asyncio
 @pytest.mark.django_db
 async def test_the_sites_websocket_application_applies_the_caps(settings):
-    from community.asgi import application
+    from config.asgi import application
 
     settings.HEARTH_WS_MAX_PER_ADDRESS = 2
     sockets = await _open(2, app=application, path="/ws/ideas/")

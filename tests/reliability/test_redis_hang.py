@@ -38,7 +38,7 @@ HEALTH_BOUND = 2.5
 def stack_on_private_redis(settings):
     """Cache, sessions, page caches, channel layer and Celery broker of this process on a
     private Redis, with the client options production uses (community/settings/base.py)."""
-    from community.celery import app
+    from config.celery import app
 
     server = PrivateRedis()
     server.start()

@@ -75,7 +75,7 @@ def test_the_moderation_edit_form_with_a_malformed_version_shows_the_form_again(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ["/ws/nope/", "/ws/forum/t/-1/", "/ws/forum/t/abc/", "/ws/forum/t/%00/"])
 async def test_an_unknown_websocket_path_is_refused_without_an_error(path, caplog):
-    from community.asgi import application
+    from config.asgi import application
 
     communicator = WebsocketCommunicator(application, path, headers=[(b"host", b"testserver"),
                                                                      (b"origin", b"http://testserver")])
