@@ -443,12 +443,33 @@ def seed() -> dict:
         "profile_username": "bench1",
         "login_username": quiet_reader(topic_id=big_topic.pk, idea_id=idea.pk, product_id=product.pk),
         "author_username": "bench0",
+        "supporter_username": recent_supporter(idea_id=idea.pk),
+        "reviewer_username": top_reviewer(product_id=product.pk),
         "category_slug": big_topic.category.slug,
         "big_topic_url": big_topic.get_absolute_url(),
         "big_topic_id": big_topic.pk,
         "big_topic_pages": big_topic.page_count,
         "idea_url": idea.get_absolute_url(),
     }
+
+
+def recent_supporter(*, idea_id: int) -> str:
+    """A member shown among the idea's recent supporters (its latest): their page shows
+    "You support this idea"."""
+    from ideas.models import Support
+
+    return (Support.objects.filter(idea_id=idea_id).order_by("-created_at", "-pk")
+            .values_list("user__username", flat=True).first())
+
+
+def top_reviewer(*, product_id: int) -> str:
+    """The author of the product page's first review (most helpful first): their page shows
+    their own review without a helpful button, and "Edit your review"."""
+    from reviews.models import Review
+
+    return (Review.objects.visible().filter(product_id=product_id)
+            .order_by("-helpful_count", "-created_at")
+            .values_list("author__username", flat=True).first())
 
 
 def quiet_reader(*, topic_id: int, idea_id: int, product_id: int) -> str:
