@@ -400,6 +400,18 @@ def _fill_ledger_caches() -> None:
     print("  ledger caches: totals, periods, event counts and tallies filled")
 
 
+def analyze() -> None:
+    """Give PostgreSQL's planner statistics of the loaded tables, as autovacuum does on a
+    running site. Until autovacuum gets to them (it may not during a run), every table
+    loaded by COPY is planned as nearly empty: the signed-in idea list then joined all 5,000
+    ideas before sorting (19 ms) instead of reading the top 20 from the trending index
+    (0.5 ms). Cheap (seconds), so it runs every time."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  statistics: ANALYZE in {time.perf_counter() - started:.1f} s")
+
+
 def recompute_counters() -> dict:
     """Rebuild every denormalised counter from rows with the project's recomputers; returns
     how many rows each one found drifted (the ledger's must be 0)."""
@@ -434,6 +446,7 @@ def seed() -> dict:
     seed_reviews()
     seed_ledger()
     recompute_counters()
+    analyze()
     product = ProductPage.objects.filter(slug="bench-product-0").get()
     big_topic = Topic.objects.get(title="Battery life after the update",
                                   last_post_number__gte=BIG_TOPIC_POSTS)
