@@ -28,7 +28,7 @@ from django.db import transaction
 
 # The kinds of object that have versions; ``bump`` refuses others, so a typo in a service
 # cannot silently invalidate nothing.
-KINDS = frozenset({"topic", "forum", "idea", "ideas", "product", "page"})
+KINDS = frozenset({"topic", "forum", "idea", "ideas", "product", "page", "leaderboard"})
 # Versions outlive the pages keyed by them (community.page_cache.MAX_AGE) many times over.
 TIMEOUT = 24 * 3600
 
