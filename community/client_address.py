@@ -7,7 +7,7 @@ deployment runs (``HEARTH_TRUSTED_PROXIES``, addresses or networks; none by defa
 from the right, each hop a trusted proxy added is skipped; the first address that is not a
 trusted proxy is the client. Anything left of it was supplied by that client and is ignored.
 
-``ClientAddressMiddleware`` (first in MIDDLEWARE) writes the result into
+``ClientAddressMiddleware`` (before any middleware that reads it) writes the result into
 ``request.META["REMOTE_ADDR"]`` and removes the forwarded header, so Django, allauth (which
 reads REMOTE_ADDR while ``ALLAUTH_TRUSTED_PROXY_COUNT`` is 0) and Hearth all see the same
 address. The ASGI server must not rewrite the peer address itself (Daphne's

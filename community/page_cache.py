@@ -13,8 +13,10 @@ rendered for (``rendered_for_query``): a request whose query string is anything 
 exact values (``?page=abc``, ``?page=999999`` shown as the last page, ``?sort=x``, an unknown
 parameter) is answered as usual and never stored, so junk URLs cannot fill the cache. A
 stored page is served while every version it was rendered at is still current; ``MAX_AGE``
-bounds what changes with the clock alone (days left on an idea, "5 minutes ago") and what no
-version follows (an author's new name or avatar).
+bounds what changes with the clock alone (days left on an idea, "5 minutes ago"). Every
+stored page also depends on the members' version (``cache_versions.MEMBERS``): a member who
+renames themselves or changes their avatar, or whose profile a manager hides, restores or
+clears, is shown anew on every page at once.
 
 Nothing is ever substituted into a stored page: it is served byte for byte as rendered. So a
 page that used a CSRF token while rendering (a form an anonymous visitor can post) is never
@@ -52,6 +54,7 @@ class Dependencies:
 
     versions: dict[ObjectRef, int | None] = field(default_factory=dict)
     query: dict[str, str] | None = None
+    declared: bool = False  # the view said what it shows: the page may be stored
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ def depends_on(request, *objects: ObjectRef) -> None:
     dependencies = getattr(request, "page_cache_dependencies", None)
     if dependencies is not None and objects:
         dependencies.versions.update(cache_versions.versions_of(objects))
+        dependencies.declared = True
 
 
 def rendered_for_query(request, **values: str) -> None:
@@ -95,7 +99,7 @@ def _canonical_query(request, query: dict[str, str] | None) -> bool:
 def _storable(request, response, dependencies: Dependencies) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if not dependencies.versions or None in dependencies.versions.values():
+    if not dependencies.declared or None in dependencies.versions.values():
         return False
     if not _canonical_query(request, dependencies.query):
         return False
@@ -139,7 +143,10 @@ class AnonymousPageCacheMiddleware:
             response = HttpResponse(stored.content, headers=stored.headers)
             response["Vary"] = "Cookie"
             return response
-        request.page_cache_dependencies = dependencies = Dependencies()
+        # Read before the view's queries, like every version: member names and avatars are
+        # on nearly every page, so every stored page depends on them.
+        request.page_cache_dependencies = dependencies = Dependencies(
+            versions=cache_versions.versions_of([cache_versions.MEMBERS]))
         response = self.get_response(request)
         if _storable(request, response, dependencies):
             headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}

@@ -50,9 +50,9 @@ PAGE_PARTS = {
     "side": "ideas/includes/detail_side.html",
 }
 # The idea's version (bumped after every change to it, its supports, status, comments and
-# merges) keeps the parts current; this bounds what no version follows: a supporter's or the
-# proposer's new name, avatar or role label, a renamed product (as the anonymous page cache's
-# MAX_AGE does).
+# merges) and the members' (a name, an avatar or a hidden profile) keep the parts current;
+# this bounds what no version follows: a role label, a renamed product (as the anonymous
+# page cache's MAX_AGE does).
 PAGE_PARTS_TIMEOUT = 60
 
 
@@ -60,7 +60,7 @@ def _page_cacheable(idea: Idea) -> bool:
     return idea.is_public and idea.hidden_at is None and idea.deleted_at is None
 
 
-def _page_key(idea: Idea, version: int) -> tuple:
+def _page_key(idea: Idea, version: tuple) -> tuple:
     # The version and the row's own state: a change whose version bump has not run (a write
     # in a transaction not yet committed, as in tests) still makes a new key.
     creator = idea.creator
@@ -84,13 +84,13 @@ def _render_page_parts(idea: Idea) -> dict[str, str]:
 
 def idea_page_parts(idea: Idea) -> dict[str, SafeString]:
     """The head, body and side of ``idea``'s page as every reader sees them: from the cache
-    (one round trip for the version, one for the parts) or rendered and stored."""
+    (one round trip for the versions, one for the parts) or rendered and stored."""
     if not _page_cacheable(idea):
         return _safe(_render_page_parts(idea))
-    version = cache_versions.version_of("idea", idea.pk)
-    if version is None:  # the cache is unreachable: nothing is stored
+    versions = cache_versions.versions_of([("idea", idea.pk), cache_versions.MEMBERS])
+    if None in versions.values():  # the cache is unreachable: nothing is stored
         return _safe(_render_page_parts(idea))
-    key = fragments.fragment_key("idea-page", _page_key(idea, version))
+    key = fragments.fragment_key("idea-page", _page_key(idea, tuple(versions.values())))
     parts = cache.get(key)
     if not isinstance(parts, dict) or parts.keys() != PAGE_PARTS.keys():
         parts = _render_page_parts(idea)

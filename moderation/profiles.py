@@ -10,6 +10,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from community.cache_versions import bump_members
 from community.models import User
 from community.roles import is_community_manager
 from moderation.registry import ModerationAdapter
@@ -27,10 +28,12 @@ def _hide(user: User, *, reason: str, actor) -> None:
         profile_hidden_at=Coalesce(F("profile_hidden_at"), Value(timezone.now())),
         profile_hidden_reason=reason[:300],
     )
+    bump_members()  # cached pages show the name and photo no longer
 
 
 def _restore(user: User, *, actor) -> None:
     User.objects.filter(pk=user.pk).update(profile_hidden_at=None, profile_hidden_reason="")
+    bump_members()
 
 
 def _delete(user: User, *, actor) -> None:
@@ -38,6 +41,7 @@ def _delete(user: User, *, actor) -> None:
     User.objects.filter(pk=user.pk).update(
         display_name="", bio="", avatar="", profile_hidden_at=None, profile_hidden_reason=""
     )
+    bump_members()
 
 
 class ProfileModerationForm(forms.Form):
@@ -52,6 +56,7 @@ def _edit(user: User, *, data: dict, actor) -> None:
     User.objects.filter(pk=user.pk).update(
         display_name=data["display_name"].strip(), bio=data["bio"].strip()
     )
+    bump_members()
 
 
 def _can_see_profile(member: User, viewer) -> bool:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from community.models import ProductPage
+from community.refusals import Refusal
 from community.roles import is_brand_staff, is_community_manager
 from moderation.services import ActionRefused
 from reviews import selectors, services
@@ -69,10 +70,8 @@ def review_card(request, review_id):
 def mark_helpful(request, review_id):
     try:
         counted = services.mark_helpful(voter=request.user, review_id=review_id)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except ActionRefused as exc:
-        messages.error(request, exc.message)
+    except (PermissionDenied, Refusal) as refusal:
+        messages.error(request, str(refusal))
     else:
         messages.success(request, "Thanks for your vote." if counted else "You already found this helpful.")
     review = get_object_or_404(Review.objects.select_related("product"), pk=review_id)

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import transaction
 
+from community.cache_versions import bump_members
 from community.images import reencode_square
 from community.models import User
 
@@ -24,6 +25,7 @@ def update_profile(*, user: User, display_name: str, bio: str, avatar_image=None
         elif remove_avatar:
             user.avatar = ""
         user.save(update_fields=["display_name", "bio", "avatar"])
+        bump_members()  # the name and avatar shown next to their posts on cached pages
 
     new_avatar_name = user.avatar.name if user.avatar else ""
     if old_avatar_name and old_avatar_name != new_avatar_name:

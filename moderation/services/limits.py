@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.timesince import timeuntil
 
+from community.refusals import NotPermitted, RateLimited, Suspended
 from community.roles import is_community_manager
 from moderation.selectors import active_suspension, trust_level_of
 
@@ -27,14 +28,18 @@ ACTIONS = {"topic", "reply", "support", "review", "flag", "like", "idea", "comme
 LINK_OR_IMAGE = re.compile(r"https?://|www\.[a-z0-9-]+\.|!\[|<img", re.IGNORECASE)
 
 
-class ActionRefused(Exception):
+class ActionRefused(NotPermitted):
     """The member may not do this now. ``message`` says why and, where it applies, when
-    they may act again (``retry_at``)."""
+    they may act again (``retry_at``). A refusal of community.refusals' vocabulary: a view
+    that does not catch it answers 403 through community.refusals.RefusalMiddleware."""
 
-    def __init__(self, message: str, *, retry_at: datetime | None = None):
-        super().__init__(message)
-        self.message = message
-        self.retry_at = retry_at
+
+class SuspendedFromActing(Suspended, ActionRefused):
+    """The member's account is suspended (until ``retry_at``, or for good)."""
+
+
+class ActionRateLimited(RateLimited, ActionRefused):
+    """A rate limit or a new member's first-day cap is reached: 429, until ``retry_at``."""
 
 
 def suspension_message(suspension) -> str:
@@ -88,7 +93,7 @@ def check_can_act(*, user, action: str, text: str = "") -> None:
         return
     suspension = active_suspension(user)
     if suspension is not None:
-        raise ActionRefused(suspension_message(suspension), retry_at=suspension.ends_at)
+        raise SuspendedFromActing(suspension_message(suspension), retry_at=suspension.ends_at)
     level = trust_level_of(user)
     if text and level < settings.HEARTH_TRUST_LINKS_MIN_LEVEL and LINK_OR_IMAGE.search(text):
         raise ActionRefused(
@@ -103,7 +108,7 @@ def check_can_act(*, user, action: str, text: str = "") -> None:
     if level == 0 and cap is not None and now < first_day_end:
         key = f"moderation:firstday:{user.pk}:{action}"
         if not _take_slot(key, limit=cap, window_end=first_day_end):
-            raise ActionRefused(
+            raise ActionRateLimited(
                 f"New members can do this {cap} times on their first day. You can again "
                 f"{_when(first_day_end)}.",
                 retry_at=first_day_end,
@@ -119,7 +124,7 @@ def check_can_act(*, user, action: str, text: str = "") -> None:
         if not _take_slot(key, limit=limit, window_end=window_end):
             for other in taken:
                 _release(other)
-            raise ActionRefused(
+            raise ActionRateLimited(
                 f"You have reached the limit for now ({limit} per {_period(seconds)} at your "
                 f"trust level). You can again {_when(window_end)}.",
                 retry_at=window_end,

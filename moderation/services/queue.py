@@ -15,6 +15,7 @@ from django.utils.timesince import timesince
 
 from community.events import send_on_commit
 from community.models import User
+from community.refusals import Conflict
 from community.roles import is_community_manager
 from community.services.notifications import notify
 from moderation.live import RESOLVED, UPDATED, announce_queue_change
@@ -32,12 +33,8 @@ BULK_ACTIONS = {"dismiss", "restore", "hide", "delete"}
 ACTIONS = RESOLVING | {"edit", "warn", "suspend", "extra"}
 
 
-class ModerationConflict(Exception):
+class ModerationConflict(Conflict):
     """Another moderator acted on the item first; nothing was applied."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass

@@ -10,10 +10,12 @@ script URL, or is a frame, object, embed, base or refresh tag.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from playwright.sync_api import expect
 
 from community.models import User
+from config.settings import base as base_settings
 from forum import services as forum_services
 from forum.models import Category, Topic
 from ideas import services as idea_services
@@ -26,6 +28,7 @@ from reviews.models import FollowUp, Review
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, BrandStaffFactory, CommunityManagerFactory, UserFactory, make_product
 from tests.ideas.factories import ensure_default_ladder
+from tests.security.conftest import production_path, stored_page_count  # noqa: F401 - the fixture
 from tests.security.xss_payloads import ALL, JSON_BREAKERS, SCRIPT_TAGS, fit
 
 # Fields shown one item per page (topics, ideas, profiles) get every third payload, so each
@@ -193,7 +196,11 @@ def quick_text_models(settings):
     similarity.clear_cache()
 
 
+# On the production path (tests/security/conftest.py). The server built its middleware when
+# it started, from the test settings: the same list as production's.
+@pytest.mark.usefixtures("production_path")
 def test_hostile_text_in_every_field_is_rendered_harmless(browser, live, capsys, quick_text_models):
+    assert list(django_settings.MIDDLEWARE) == list(base_settings.MIDDLEWARE)
     world = build_hostile_world()
     stored = world["stored"]
     # Nearly every payload must actually be stored, or the test proves little.
@@ -201,31 +208,45 @@ def test_hostile_text_in_every_field_is_rendered_harmless(browser, live, capsys,
         expected = len(SAMPLE) if field in ("topic", "idea") else len(ALL)
         assert count >= expected * 0.8, f"only {count} of {expected} payloads stored as {field}: {stored}"
 
-    anonymous = Trap(browser, live)
     topic = Topic.objects.get(pk=world["replies_topic"].pk)  # with every reply counted
-    for page_number in range(1, topic.last_post_number // 20 + 2):
-        anonymous.visit(f"{topic.get_absolute_url()}?page={page_number}")
-    for item in world["topics"]:
-        anonymous.visit(item.get_absolute_url())
-    for page_number in range(1, len(world["topics"]) // 25 + 2):
-        anonymous.visit(f"/forum/c/hostile/?page={page_number}")
-    for query in ("script", "onerror", "javascript", "click"):
-        anonymous.visit(f"/forum/search/?q={query}")
-    for post in topic.posts.order_by("post_number")[1:4]:
-        anonymous.visit(f"/forum/p/{post.pk}/history/")
-    for idea in world["ideas"]:
-        anonymous.visit(idea.get_absolute_url())
-    anonymous.visit(world["commented"].get_absolute_url(), expect_text="#1")
-    for page_number in range(1, len(world["ideas"]) // 20 + 2):
-        anonymous.visit(f"/ideas/?page={page_number}")
-    anonymous.visit(world["product"].url, expect_text="Customer reviews")
-    for member in world["members"][::3]:
-        anonymous.visit(member.get_absolute_url())
-    for path in ("/forum/", "/leaderboard/", "/badges/", "/ideas/?sort=new"):
-        anonymous.visit(path)
-    # Template syntax typed by members is shown as text, never evaluated.
-    template_member = world["members"][ALL.index("{{ 7|add:7 }} {% load static %}")]
-    anonymous.visit(template_member.get_absolute_url(), expect_text="{{ 7|add:7 }}")
+    content_pages = [
+        *(f"{topic.get_absolute_url()}?page={number}"
+          for number in range(1, topic.last_post_number // 20 + 2)),
+        *(item.get_absolute_url() for item in world["topics"]),
+        *(idea.get_absolute_url() for idea in world["ideas"]),
+        world["product"].url,
+    ]
+    # The most privileged reader renders the content pages first (the fragment caches fill
+    # with what they rendered); then anonymous visitors read everything twice, the second
+    # time from the anonymous page cache: cached bytes are checked like fresh ones.
+    manager = Trap(browser, live)
+    log_in(manager.page, "hostile-manager", PASSWORD)
+    for path in content_pages:
+        manager.visit(path)
+    anonymous = Trap(browser, live)
+    cached = Trap(browser, live)
+    for reader in (anonymous, cached):
+        for path in content_pages:
+            reader.visit(path)
+        for page_number in range(1, len(world["topics"]) // 25 + 2):
+            reader.visit(f"/forum/c/hostile/?page={page_number}")
+        for query in ("script", "onerror", "javascript", "click"):
+            reader.visit(f"/forum/search/?q={query}")
+        for post in topic.posts.order_by("post_number")[1:4]:
+            reader.visit(f"/forum/p/{post.pk}/history/")
+        reader.visit(world["commented"].get_absolute_url(), expect_text="#1")
+        for page_number in range(1, len(world["ideas"]) // 20 + 2):
+            reader.visit(f"/ideas/?page={page_number}")
+        reader.visit(world["product"].url, expect_text="Customer reviews")
+        for member in world["members"][::3]:
+            reader.visit(member.get_absolute_url())
+        for path in ("/forum/", "/leaderboard/", "/badges/", "/ideas/?sort=new"):
+            reader.visit(path)
+        # Template syntax typed by members is shown as text, never evaluated.
+        template_member = world["members"][ALL.index("{{ 7|add:7 }} {% load static %}")]
+        reader.visit(template_member.get_absolute_url(), expect_text="{{ 7|add:7 }}")
+    stored_pages = stored_page_count()
+    assert stored_pages >= len(world["topics"]) + len(world["ideas"]), f"only {stored_pages} pages cached"
 
     staff = Trap(browser, live)
     log_in(staff.page, "hostile-staff", PASSWORD)
@@ -233,8 +254,6 @@ def test_hostile_text_in_every_field_is_rendered_harmless(browser, live, capsys,
     staff.visit("/staff/follow-ups/")
     staff.visit("/staff/reviews/dashboard/")
 
-    manager = Trap(browser, live)
-    log_in(manager.page, "hostile-manager", PASSWORD)
     manager.visit("/moderation/")
     manager.visit("/moderation/log/")
     for member in world["members"][:3]:
@@ -286,10 +305,11 @@ def test_hostile_text_in_every_field_is_rendered_harmless(browser, live, capsys,
     expect(inbox.page.locator("#notification-list > li").nth(shown_before)).to_be_attached(timeout=20_000)
     inbox.check("live notifications")
 
-    traps = [anonymous, staff, manager, warned, suspended, reader, inbox]
+    traps = [anonymous, cached, staff, manager, warned, suspended, reader, inbox]
     with capsys.disabled():
         print(f"\nhostile input: {len(ALL)} payloads x {len(stored)} fields stored "
               f"({sum(stored.values())} items) + {len(live_payloads)} live; "
-              f"{sum(trap.pages_checked for trap in traps)} pages checked in the browser")
+              f"{sum(trap.pages_checked for trap in traps)} pages checked in the browser, "
+              f"{stored_pages} of them stored in and served again from the anonymous page cache")
     for trap in traps:
         trap.close()

@@ -38,7 +38,7 @@ def test_gunicorn_supervises_uvicorn_workers_with_timeouts_and_recycling_by_defa
     assert int(config["workers"]) == (os.cpu_count() or 2)
     assert (config["timeout"], config["graceful_timeout"]) == ("30", "30")
     assert (config["max_requests"], config["max_requests_jitter"]) == ("50000", "5000")
-    assert config["forwarded_allow_ips"] == "['127.0.0.1']"
+    assert config["forwarded_allow_ips"] == "[]"  # Hearth decides the client address itself
 
 
 def test_gunicorn_takes_processes_port_timeouts_and_recycling_from_the_environment():

@@ -18,8 +18,10 @@ from tests.forum.factories import make_reply, make_topic
 from tests.ideas.factories import published_idea, submitted_idea
 from tests.moderation.factories import at_level
 from tests.reviews.factories import write_review
+from tests.security.conftest import production_path  # noqa: F401 - the fixture, used by name
 
-pytestmark = pytest.mark.django_db
+# On the production path (tests/security/conftest.py): every cache on, production middleware.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_path")]
 
 
 @pytest.fixture

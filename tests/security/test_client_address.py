@@ -1,6 +1,8 @@
 """The client address every per-address limit counts cannot be chosen by the client:
 X-Forwarded-For counts only as far as configured trusted proxies wrote it."""
 
+import re
+
 import pytest
 from allauth.account import app_settings as account_settings
 from allauth.core.internal import ratelimit
@@ -126,15 +128,24 @@ async def test_websocket_connections_get_the_same_client_address(settings):
     assert seen == [["203.0.113.9", 5000], [PEER, 5001]]
 
 
-def test_the_server_leaves_the_peer_address_alone(monkeypatch):
-    """Daphne's --proxy-headers would replace the peer with whatever X-Forwarded-For says,
-    from any sender: the address decision belongs to ClientAddressMiddleware alone."""
-    from daphne.cli import CommandLineInterface
+def test_the_servers_leave_the_peer_address_alone(monkeypatch):
+    """uvicorn's proxy headers would replace the peer with whatever X-Forwarded-For says: the
+    address decision belongs to ClientAddressMiddleware alone, in both run modes."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import uvicorn
     from django.core.management import call_command
 
-    argv = []
-    monkeypatch.setattr(CommandLineInterface, "run", lambda self, args: argv.extend(args))
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
     monkeypatch.setattr("django.conf.settings.CELERY_TASK_ALWAYS_EAGER", False)
-    monkeypatch.setenv("HEARTH_GC_FREEZE", "0")
     call_command("serve", "--port", "8999")
-    assert argv and not any(arg.startswith("--proxy-headers") for arg in argv)
+    assert calls and calls[0]["proxy_headers"] is False
+
+    printed = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--print-config"],
+        cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, check=True,
+        timeout=60).stdout
+    assert re.search(r"^forwarded_allow_ips\s+= \[\]$", printed, re.MULTILINE)

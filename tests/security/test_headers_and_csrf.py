@@ -9,14 +9,21 @@ import sys
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test import Client
+from django.urls import path
 
+from config import urls as project_urls
 from tests.factories import UserFactory
+from tests.forum.factories import make_topic
 from tests.security.urlwalk import walk_urls
 from tests.security.walker import RoleClient
 from tests.security.world import make_roles, make_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_path")]
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy",
+                    "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy")
 
 # Views that accept a POST without a CSRF token, and why.
 CSRF_EXEMPT = {
@@ -153,3 +160,59 @@ def test_check_deploy_is_clean_except_the_documented_preload_choice():
     output = result.stdout + result.stderr
     warnings = sorted(set(re.findall(r"security\.W\d+", output)))
     assert warnings == ["security.W021"], output
+
+
+def page_cache_key_for(path: str) -> str:
+    return f"page-cache:testserver:{path}"
+
+
+def _raises_a_bug(request):
+    raise RuntimeError("a bug in a view")
+
+
+def _database_gone(request):
+    from django.db import OperationalError
+
+    raise OperationalError("connection refused")
+
+
+# The project's URLconf and error handlers, with two views that fail the way a bug and a
+# database outage do.
+urlpatterns = [
+    path("test-only/bug/", _raises_a_bug),
+    path("test-only/outage/", _database_gone),
+    *project_urls.urlpatterns,
+]
+handler400, handler500 = project_urls.handler400, project_urls.handler500
+
+
+def test_every_kind_of_response_carries_the_same_security_headers(settings, site_tree, moderation_relaxed):
+    """A page rendered or served from the anonymous page cache, a redirect, the malformed-input
+    400, a 403, a 404, a rate-limited 429, a 500 and the outage 503 all send the same headers,
+    whichever middleware or view answered."""
+    settings.ROOT_URLCONF = __name__
+    settings.HEARTH_IDEAS_SIMILAR_RATE = (1, 60)
+    settings.HEARTH_IDEAS_SIMILARITY = "text"
+    topic = make_topic(title="Headers on every answer")
+    anonymous = Client(raise_request_exception=False)
+    customer = Client(raise_request_exception=False)
+    customer.force_login(UserFactory())
+    anonymous.get("/ideas/similar/?title=kettle+lid")  # takes the one slot of the minute
+    answers = {
+        "200 rendered": anonymous.get(topic.get_absolute_url()),
+        "200 from the page cache": anonymous.get(topic.get_absolute_url()),
+        "302": anonymous.get("/notifications/"),
+        "400": anonymous.get("/forum/search/?q=%00"),
+        "403": customer.get("/moderation/"),
+        "404": anonymous.get("/no-such-page/"),
+        "429": anonymous.get("/ideas/similar/?title=kettle+lid"),
+        "500": anonymous.get("/test-only/bug/"),
+        "503": anonymous.get("/test-only/outage/"),
+    }
+    assert page_cache_key_for(topic.get_absolute_url()) in cache
+    statuses = {kind: response.status_code for kind, response in answers.items()}
+    assert statuses == {kind: int(kind[:3]) for kind in answers}, statuses
+    reference = {name: answers["200 rendered"][name] for name in SECURITY_HEADERS}
+    for kind, response in answers.items():
+        sent = {name: response.get(name) for name in SECURITY_HEADERS}
+        assert sent == reference, f"{kind}: {sent}"

@@ -9,17 +9,22 @@ that may not see the name, so a page added later is covered without being listed
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from community.services.accounts import update_profile
 from moderation.models import QueueItem
 from moderation.profiles import PROFILE_ADAPTER
 from moderation.services.queue import act_on_item
+from tests.factories import CommunityManagerFactory, UserFactory
 from tests.forum.factories import make_reply, make_topic
+from tests.moderation.factories import at_level
 from tests.security.urlwalk import walk_urls
 from tests.security.walker import RoleClient
 from tests.security.world import make_roles, make_world
 
-pytestmark = pytest.mark.django_db
+# On the production path (tests/security/conftest.py): every cache on, production middleware.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_path")]
 
 HIDDEN_NAME = "Zanzibar Quillfeather"
 
@@ -92,3 +97,29 @@ def test_posts_show_the_name_again_once_moderators_restore_the_profile(hidden_wo
     PROFILE_ADAPTER.restore(owner, actor=roles["manager"])
     client.force_login(roles["customer"])
     assert HIDDEN_NAME in client.get(topic.get_absolute_url()).content.decode()
+
+
+def _hidden_by_a_manager(member):
+    PROFILE_ADAPTER.hide(member, reason="Impersonation", actor=CommunityManagerFactory())
+
+
+def _renamed_by_themselves(member):
+    update_profile(user=member, display_name="Plain Name", bio="")
+
+
+@pytest.mark.parametrize("change", [_hidden_by_a_manager, _renamed_by_themselves],
+                         ids=["hidden by a manager", "renamed by the member"])
+def test_a_changed_name_leaves_every_cached_anonymous_page_at_once(
+        change, django_capture_on_commit_callbacks):
+    author = at_level(UserFactory(username="cached-author", display_name=HIDDEN_NAME), 2)
+    topic = make_topic(author=author, title="Read before the name changed")
+    pages = [topic.get_absolute_url(), reverse("forum:index")]
+    anonymous = Client()
+    for url in pages:
+        anonymous.get(url)
+        # The second visit comes from the page cache, with the name still there.
+        assert HIDDEN_NAME in anonymous.get(url).content.decode(), url
+    with django_capture_on_commit_callbacks(execute=True):
+        change(author)
+    shown_on = [url for url in pages if HIDDEN_NAME in anonymous.get(url).content.decode()]
+    assert not shown_on, f"{HIDDEN_NAME!r} still served from the page cache on {shown_on}"

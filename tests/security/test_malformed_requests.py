@@ -191,7 +191,7 @@ def _websocket_paths() -> list[str]:
 async def _handshake(path: str, cookie: str) -> str:
     """The full websocket stack (origin check, session, router); "accepted" or "refused",
     or the exception the application raised."""
-    from community.asgi import application
+    from config.asgi import application
 
     headers = [(b"host", b"testserver"), (b"origin", b"http://testserver")]
     if cookie:

@@ -17,8 +17,10 @@ from tests.factories import CommunityManagerFactory, UserFactory, make_product
 from tests.forum.factories import CategoryFactory, make_reply, make_topic
 from tests.ideas.factories import submitted_idea
 from tests.reviews.factories import write_review
+from tests.security.conftest import Readers
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed")]
+# On the production path (tests/security/conftest.py): every cache on, production middleware.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed", "production_path")]
 
 
 @pytest.fixture
@@ -100,49 +102,75 @@ def test_a_customer_cannot_act_as_a_moderator(client, owner, intruder):
 
 
 @pytest.fixture
-def hidden_topic(owner):
-    manager = CommunityManagerFactory()
+def manager():
+    return CommunityManagerFactory()
+
+
+@pytest.fixture
+def topics_to_hide(owner):
     category = CategoryFactory(slug="kitchen")
     make_topic(author=UserFactory(), category=category, title="A visible neighbour topic")
     topic = make_topic(author=owner, category=category, title="Zanzibar hidden title",
                        body="Zanzibar hidden body text")
     reply_topic = make_topic(author=UserFactory(), category=category, title="Open topic with hidden reply")
     reply = make_reply(reply_topic, author=owner, body="Quixotic hidden reply text")
-    forum_services.hide_post(actor=manager, post=topic.posts.get(), reason="Spam")
-    forum_services.hide_post(actor=manager, post=reply, reason="Spam")
-    topic.refresh_from_db()
     return topic, reply
 
 
-def test_hidden_content_leaks_through_no_route(client, owner, intruder, hidden_topic):
-    topic, reply = hidden_topic
+def _pages_showing(owner, topic, reply) -> list[str]:
     opening = topic.posts.get()
-    assert client.get(reverse("forum:topic_short", args=[topic.pk])).status_code == 404
-    routes = [("forum:post_fragment", opening), ("forum:post_history", opening), ("forum:post", opening),
-              ("forum:post_fragment", reply), ("forum:post_history", reply)]
-    for name, post in routes:
-        text = client.get(reverse(name, args=[post.pk]), follow=True).content.decode()
-        assert "Zanzibar hidden" not in text and "Quixotic hidden" not in text, name
-    pages = [
+    return [
+        reverse("forum:topic_short", args=[topic.pk]),
+        *(reverse(name, args=[post.pk]) for post in (opening, reply)
+          for name in ("forum:post_fragment", "forum:post_history", "forum:post")),
         reverse("forum:index"), reverse("forum:category", args=["kitchen"]),
         reverse("forum:search") + "?q=Zanzibar", reverse("forum:search") + "?q=Quixotic",
         reverse("forum:topic_short", args=[reply.topic_id]),
         reverse("community:profile", args=[owner.username]),
         reverse("forum:mention_candidates") + "?q=own",
     ]
+
+
+def test_hidden_content_leaks_through_no_route(owner, intruder, manager, topics_to_hide,
+                                               django_capture_on_commit_callbacks):
+    """Every page is read while the content is visible (the caches fill), then hidden as a
+    moderator does, then read again by the manager first, who still sees it: neither the
+    intruder nor anonymous visitors get it, from a cache or freshly rendered."""
+    topic, reply = topics_to_hide
+    pages = _pages_showing(owner, topic, reply)
+    readers = Readers([manager, owner, intruder])
     for url in pages:
-        page = client.get(url, follow=True).content.decode()
-        # (The search page echoes the query word, never the hidden text around it.)
-        assert "Zanzibar hidden" not in page and "Quixotic hidden" not in page, url
+        readers.read(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        forum_services.hide_post(actor=manager, post=topic.posts.get(), reason="Spam")
+        forum_services.hide_post(actor=manager, post=reply, reason="Spam")
+    assert readers.clients[-1][1].get(reverse("forum:topic_short", args=[topic.pk])).status_code == 404
+    manager_saw = set()
+    for url in pages:
+        for reader, page in readers.read(url).items():
+            shown = "Zanzibar hidden" in page or "Quixotic hidden" in page
+            if reader == manager.username and shown:
+                manager_saw.add(url)
+            elif reader not in (manager.username, owner.username):
+                # (The search page echoes the query word, never the hidden text around it.)
+                assert not shown, f"{url} as {reader}"
+    # The manager's renderings held the hidden text, so a cache mixing readers would leak it.
+    assert reverse("forum:topic_short", args=[reply.topic_id]) in manager_saw
 
 
-def test_a_hidden_review_is_not_shown_on_the_product_page(client, owner, intruder, site_tree):
+def test_a_hidden_review_is_not_shown_on_the_product_page(owner, intruder, manager, site_tree,
+                                                         django_capture_on_commit_callbacks):
+    """Read while visible (the caches fill), hidden as a moderator does, read again by the
+    manager first: neither the intruder nor anonymous visitors get it."""
+    from reviews.services import hide_review
+
     product = make_product(title="Hidden Review Kettle")
     review = write_review(author=owner, product=product, rating=1, title="Zanzibar review",
                           body="Zanzibar review body")
-    manager = CommunityManagerFactory()
-    from reviews.services import hide_review
-
-    hide_review(actor=manager, review_id=review.pk, reason="Off-topic")
-    page = client.get(product.url).content.decode()
-    assert "Zanzibar review" not in page
+    readers = Readers([manager, intruder])
+    assert all("Zanzibar review" in page for page in readers.read(product.url).values())
+    with django_capture_on_commit_callbacks(execute=True):
+        hide_review(actor=manager, review_id=review.pk, reason="Off-topic")
+    pages = readers.read(product.url)
+    shown_to = [reader for reader, page in pages.items() if "Zanzibar review" in page]
+    assert shown_to in ([], [manager.username]), shown_to

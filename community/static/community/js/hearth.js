@@ -100,6 +100,15 @@
     setTimeout(function () { item.remove(); }, 8000);
   }
 
+  // A refusal no view caught comes back as a toast fragment with its error status
+  // (community/refusals.py): swap it into #toasts although htmx leaves errors unswapped.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.getResponseHeader("Hearth-Refusal")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   function setUnread(count) {
     var badge = document.getElementById("notification-count");
     var bell = document.getElementById("notification-bell");

@@ -1,0 +1,95 @@
+"""Sentiment: scoring reviews and flagging negative ones for a follow-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from community.events import send_on_commit
+from community.services.notifications import notify
+from reviews import live, sentiment, signals
+from reviews.models import FollowUp, Review, ReviewAcknowledgement
+from reviews.services._common import _review_url
+
+logger = logging.getLogger(__name__)
+
+
+def _flag(*, review: Review, p_negative: float | None) -> FollowUp | None:
+    """Open the review's follow-up (once) and acknowledge the reviewer. Inside a transaction."""
+    hours = int(getattr(settings, "HEARTH_FOLLOWUP_RESPONSE_HOURS", 24))
+    now = timezone.now()
+    follow_up, created = FollowUp.objects.get_or_create(
+        review=review, defaults={"opened_at": now, "due_at": now + timedelta(hours=hours)})
+    if review.flagged_negative and not created:
+        return follow_up
+    Review.objects.filter(pk=review.pk).update(flagged_negative=True)
+    review.flagged_negative = True
+    if created:
+        live.follow_up_changed(follow_up_id=follow_up.pk)
+        acknowledgement = ReviewAcknowledgement.load()
+        if acknowledgement.enabled:
+            notify(recipient=review.author, kind="reviews.acknowledgement",
+                   message=acknowledgement.message, url=_review_url(review),
+                   dedupe_key=f"review-ack-{review.pk}")
+        send_on_commit(signals.review_flagged_negative, sender="reviews", review_id=review.pk,
+                               product_id=review.product_id, author_id=review.author_id,
+                               follow_up_id=follow_up.pk, p_negative=p_negative)
+    return follow_up
+
+
+def apply_score(*, review_id: int, text_version: int | None, p_negative: float, backend: str) -> bool:
+    """Store a score for the review's current text and apply the flag rule. A score for
+    an older version of the text is dropped (returns False). Idempotent."""
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("product").filter(pk=review_id).first()
+        if review is None or (text_version is not None and review.text_version != text_version):
+            return False
+        review.p_negative, review.sentiment_backend = p_negative, backend
+        review.sentiment, review.scored_at = Review.Sentiment.SCORED, timezone.now()
+        review.save(update_fields=["p_negative", "sentiment_backend", "sentiment", "scored_at"])
+        if sentiment.is_flagged(p_negative=p_negative, rating=review.rating):
+            _flag(review=review, p_negative=p_negative)
+    return True
+
+
+def score_reviews(*, review_ids: list[int], only_version: dict[int, int] | None = None) -> str:
+    """Score the given reviews in one batch. When the model cannot load they stay pending
+    (the sweep retries later); nothing is lost."""
+    reviews = list(Review.objects.filter(pk__in=review_ids).only("id", "title", "body", "text_version"))
+    if not reviews:
+        return "nothing to score"
+    try:
+        scores = sentiment.score_texts([r.text for r in reviews])
+    except sentiment.SentimentUnavailable as exc:
+        logger.warning("reviews left pending: %s", exc)
+        return "pending"
+    for review, score in zip(reviews, scores, strict=True):
+        version = (only_version or {}).get(review.pk, review.text_version)
+        apply_score(review_id=review.pk, text_version=version, p_negative=score.p_negative,
+                    backend=score.backend)
+    return f"scored {len(reviews)}"
+
+
+def sweep_pending_reviews(*, batch_size: int = 64, limit: int = 1000) -> str:
+    """Score reviews still pending (model was down, worker was down)."""
+    ids = list(Review.objects.filter(sentiment=Review.Sentiment.PENDING)
+               .order_by("created_at").values_list("pk", flat=True)[:limit])
+    results = [score_reviews(review_ids=ids[i:i + batch_size]) for i in range(0, len(ids), batch_size)]
+    return f"{len(ids)} pending: {', '.join(results) or 'none'}"
+
+
+def rescore_reviews(*, batch_size: int = 64, progress: Callable[[int, int], None] | None = None) -> int:
+    """Score every review again with the current model, in batches. Idempotent."""
+    ids = list(Review.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        result = score_reviews(review_ids=ids[start:start + batch_size])
+        if result == "pending":
+            raise sentiment.SentimentUnavailable("the model cannot load")
+        if progress:
+            progress(min(start + batch_size, len(ids)), len(ids))
+    return len(ids)
