@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from badges import selectors
+from badges.fragments import attach_row_fragments
 from badges.services import rings
 from community.models import User
 from community.roles import is_community_manager
@@ -27,6 +28,7 @@ def badge_index(request: HttpRequest) -> HttpResponse:
 def leaderboard(request: HttpRequest) -> HttpResponse:
     board = selectors.leaderboard(key=request.GET.get("board", "all"),
                                   page=_page_number(request), viewer=request.user)
+    attach_row_fragments(board.rows)
     return render(request, "badges/leaderboard.html",
                   {"board": board, "boards": selectors.BOARDS})
 

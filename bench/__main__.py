@@ -271,12 +271,17 @@ def main() -> None:
         try:
             if "pages" in parts:
                 cookies = {"reader": login_cookie(data["login_username"]),
-                           "author": login_cookie(data["author_username"])}
+                           "author": login_cookie(data["author_username"]),
+                           "supporter": login_cookie(data["supporter_username"]),
+                           "reviewer": login_cookie(data["reviewer_username"])}
                 print(f"  signed in as {data['login_username']} (a reader), and as "
-                      f"{data['author_username']} (the topic's author) where marked")
+                      f"{data['author_username']} (the topic's author), {data['supporter_username']} (a "
+                      f"supporter of the idea) and {data['reviewer_username']} (a reviewer of the product) "
+                      "where marked")
                 report["baseline"], report["pages"] = measure_pages(
                     f"http://127.0.0.1:{args.port}", data, cookies, args)
-                report["signed_in_as"] = {"reader": data["login_username"], "author": data["author_username"]}
+                report["signed_in_as"] = {name: data[f"{name}_username"] if name != "reader"
+                                          else data["login_username"] for name in cookies}
             if "writes" in parts:
                 report["writes"] = run_writes(args.port, data, args)
         finally:

@@ -17,8 +17,11 @@ class Page:
     path: Callable[[dict], str]
     target_anonymous: float | None = None
     target_logged_in: float | None = None
-    # Signed in as "reader" (a member who took no part in the page) or "author" (the member
-    # who started the topic: their page shows accept buttons and is rendered for them alone).
+    # Signed in as "reader" (a member who took no part in the page), "author" (the member
+    # who started the topic: their page shows accept buttons), "supporter" (a member listed
+    # among the idea's recent supporters: the page shows their support) or "reviewer" (the
+    # author of the first review on the product page: it shows their review, without a
+    # helpful button, and the "Edit your review" link).
     reader: str = "reader"
     members_only: bool = False
 
@@ -31,7 +34,11 @@ PAGES = [
     Page("topic first, its author", lambda data: data["big_topic_url"], reader="author", members_only=True),
     Page("idea list", lambda data: "/ideas/?sort=trending"),
     Page("idea page", lambda data: data["idea_url"], 0.25, 0.12),
+    Page("idea page as a supporter", lambda data: data["idea_url"], None, 0.15,
+         reader="supporter", members_only=True),
     Page("product page", lambda data: data["product_url"], 0.25, 0.12),
+    Page("product page as a reviewer", lambda data: data["product_url"], None, 0.15,
+         reader="reviewer", members_only=True),
     Page("leaderboard", lambda data: "/leaderboard/"),
     Page("profile", lambda data: f"/u/{data['profile_username']}/"),
 ]

@@ -400,6 +400,18 @@ def _fill_ledger_caches() -> None:
     print("  ledger caches: totals, periods, event counts and tallies filled")
 
 
+def analyze() -> None:
+    """Give PostgreSQL's planner statistics of the loaded tables, as autovacuum does on a
+    running site. Until autovacuum gets to them (it may not during a run), every table
+    loaded by COPY is planned as nearly empty: the signed-in idea list then joined all 5,000
+    ideas before sorting (19 ms) instead of reading the top 20 from the trending index
+    (0.5 ms). Cheap (seconds), so it runs every time."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"  statistics: ANALYZE in {time.perf_counter() - started:.1f} s")
+
+
 def recompute_counters() -> dict:
     """Rebuild every denormalised counter from rows with the project's recomputers; returns
     how many rows each one found drifted (the ledger's must be 0)."""
@@ -434,6 +446,7 @@ def seed() -> dict:
     seed_reviews()
     seed_ledger()
     recompute_counters()
+    analyze()
     product = ProductPage.objects.filter(slug="bench-product-0").get()
     big_topic = Topic.objects.get(title="Battery life after the update",
                                   last_post_number__gte=BIG_TOPIC_POSTS)
@@ -443,12 +456,33 @@ def seed() -> dict:
         "profile_username": "bench1",
         "login_username": quiet_reader(topic_id=big_topic.pk, idea_id=idea.pk, product_id=product.pk),
         "author_username": "bench0",
+        "supporter_username": recent_supporter(idea_id=idea.pk),
+        "reviewer_username": top_reviewer(product_id=product.pk),
         "category_slug": big_topic.category.slug,
         "big_topic_url": big_topic.get_absolute_url(),
         "big_topic_id": big_topic.pk,
         "big_topic_pages": big_topic.page_count,
         "idea_url": idea.get_absolute_url(),
     }
+
+
+def recent_supporter(*, idea_id: int) -> str:
+    """A member shown among the idea's recent supporters (its latest): their page shows
+    "You support this idea"."""
+    from ideas.models import Support
+
+    return (Support.objects.filter(idea_id=idea_id).order_by("-created_at", "-pk")
+            .values_list("user__username", flat=True).first())
+
+
+def top_reviewer(*, product_id: int) -> str:
+    """The author of the product page's first review (most helpful first): their page shows
+    their own review without a helpful button, and "Edit your review"."""
+    from reviews.models import Review
+
+    return (Review.objects.visible().filter(product_id=product_id)
+            .order_by("-helpful_count", "-created_at")
+            .values_list("author__username", flat=True).first())
 
 
 def quiet_reader(*, topic_id: int, idea_id: int, product_id: int) -> str:

@@ -24,7 +24,10 @@ def _signed_in_as(report: dict) -> list[str]:
     if not who:
         return []
     return ["", f"Members: signed in as {who['reader']}, who reads these pages without having "
-                f"taken part in them; \"its author\" is {who['author']}, who started the topic."]
+                f"taken part in them; \"its author\" is {who['author']}, who started the topic"
+                + (f"; \"a supporter\" is {who['supporter']}, among the idea's recent supporters; "
+                   f"\"a reviewer\" is {who['reviewer']}, whose review is the product page's first"
+                   if "supporter" in who else "") + "."]
 
 
 def _pages(report: dict) -> list[str]:

@@ -28,7 +28,7 @@ from django.db import transaction
 
 # The kinds of object that have versions; ``bump`` refuses others, so a typo in a service
 # cannot silently invalidate nothing.
-KINDS = frozenset({"topic", "forum", "idea", "ideas", "product", "page", "members"})
+KINDS = frozenset({"topic", "forum", "idea", "ideas", "product", "page", "members", "leaderboard"})
 # One version for what every page may show of any member (display name, avatar, whether the
 # profile is hidden): names appear on nearly every page, next to posts, ideas and reviews,
 # so every anonymous page depends on it (community.page_cache) and a hidden or renamed

@@ -3,7 +3,7 @@ number of queries whatever the number of ideas, supporters or comments."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.fields import BooleanField
 
 from community.roles import is_community_manager
@@ -81,7 +81,12 @@ def idea_list(*, user, sort: str = "trending", status: str = "", category: str =
 
 
 def idea_for_page(*, user, idea_id: int) -> Idea | None:
-    """The idea with everything its page shows, or None if ``user`` may not see it.
+    """The idea with what every view of it needs (proposer, category, milestone, whether
+    ``user`` supports it), or None if ``user`` may not see it. What only its page's shared
+    parts show (product, images, status history, milestones reached, duplicates) is loaded
+    by ``load_page_parts`` when those parts are rendered, not when they come from the cache:
+    joining the product (a Wagtail page: two tables, some forty columns) cost more to
+    compile than the rest of the query.
 
     ``merged_into`` and ``hidden_by`` are not joined: nearly every idea has neither (Django
     then reads None without a query), and the two joins more than doubled PostgreSQL's
@@ -89,20 +94,26 @@ def idea_for_page(*, user, idea_id: int) -> Idea | None:
     them with one query each."""
     idea = (
         Idea.objects.filter(pk=idea_id)
-        .select_related("creator", "category", "product", "next_milestone")
-        .prefetch_related(
-            "images",
-            Prefetch("status_changes",
-                     queryset=StatusChange.objects.select_related("actor").order_by("created_at", "pk")),
-            Prefetch("milestones_reached", queryset=MilestoneReached.objects.order_by("supporters")),
-            Prefetch("duplicates", queryset=Idea.objects.only("pk", "title", "slug", "merged_into_id")),
-        )
+        .select_related("creator", "category", "next_milestone")
         .annotate(supported=_supported_by(user))
         .first()
     )
     if idea is None or not rules.can_view(user, idea):
         return None
     return idea
+
+
+def load_page_parts(idea: Idea) -> None:
+    """Load what the idea page's shared parts show (five queries at most)."""
+    prefetch_related_objects(
+        [idea],
+        "product",
+        "images",
+        Prefetch("status_changes",
+                 queryset=StatusChange.objects.select_related("actor").order_by("created_at", "pk")),
+        Prefetch("milestones_reached", queryset=MilestoneReached.objects.order_by("supporters")),
+        Prefetch("duplicates", queryset=Idea.objects.only("pk", "title", "slug", "merged_into_id")),
+    )
 
 
 def recent_supporters(*, idea: Idea, limit: int = 12) -> list[Support]:

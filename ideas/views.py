@@ -16,7 +16,7 @@ from community.models import ProductCategory
 from community.params import parse_id
 from ideas import rules, selectors, services
 from ideas.forms import CommentForm, DecisionForm, IdeaFilterForm, IdeaForm, MergeForm
-from ideas.fragments import attach_comment_fragments
+from ideas.fragments import attach_comment_fragments, idea_page_parts
 from ideas.models import Idea, Status
 from ideas.services.similarity import similar_ideas
 
@@ -68,9 +68,9 @@ def _render_detail(request: HttpRequest, idea: Idea, *, status: int = 200, **for
     attach_comment_fragments(comments)
     context = {
         "idea": idea,
-        "supporters": selectors.recent_supporters(idea=idea),
+        # What every reader sees alike (cached); the rest is rendered for this reader.
+        "page_parts": idea_page_parts(idea),
         "comments": comments,
-        "timeline": selectors.timeline(idea=idea, ladder=selectors.milestone_ladder()),
         "comment_form": forms.get("comment_form") or CommentForm(),
         # Staff decide hidden ideas from the moderation queue, not here.
         "can_review": rules.can_review(user) and idea.hidden_at is None and idea.deleted_at is None,
@@ -139,7 +139,7 @@ def edit(request: HttpRequest, idea_id: int) -> HttpResponse:
                 " and the idea is back in review." if idea.status == Status.NEEDS_WORK else "."))
             return redirect(reverse("ideas:detail", kwargs={"idea_id": idea.pk, "slug": Idea.slug_for(
                 form.cleaned_data["title"])}))
-    changes = list(idea.status_changes.all())  # prefetched by the selector
+    changes = list(idea.status_changes.order_by("created_at", "pk"))
     return render(request, "ideas/form.html", {
         "form": form, "editing": idea, "removed": remove,
         "staff_request": changes[-1].comment if changes else "",

@@ -40,6 +40,7 @@ from django.utils import timezone
 from badges import kinds
 from badges.models import PendingEvent, PointsEntry
 from badges.services import ledger
+from community import cache_versions
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,9 @@ def drain(*, batch_size: int = BATCH_SIZE, wait: bool = False) -> int | None:
                 return applied
             done = _apply_rows(rows)
             PendingEvent.objects.filter(pk__in=done).delete()
+            if done:
+                # Once per batch, not per event: the boards' cached ranks are stale after it.
+                cache_versions.bump("leaderboard", 0)
             applied += len(done)
             failed.update(row.pk for row in rows if row.pk not in set(done))
 

@@ -58,6 +58,20 @@ class ProductIndexPage(Page):
         context["products"] = product_list(index_page=self)
         return context
 
+    def route(self, request, path_components):
+        """A product's URL is served with one query for the product (its category joined)
+        instead of Wagtail's two (the child page, then its specific row) and a third for the
+        category the page shows. Everything else is Wagtail's own routing."""
+        if len(path_components) != 1:
+            return super().route(request, path_components)
+        try:
+            product = (ProductPage.objects.child_of(self).select_related("category")
+                       .get(slug=path_components[0]))
+        except ProductPage.DoesNotExist:
+            return super().route(request, path_components)  # another page type, or a 404
+        product._cached_parent_obj = self  # as Wagtail's route does: get_parent() costs nothing
+        return product.route(request, [])
+
 
 class ProductPage(VersionedPageMixin, Page):
     sku = models.CharField("SKU", max_length=64, unique=True)

@@ -183,3 +183,23 @@ def test_dead_events_are_counted_on_the_dashboard_and_retried_by_command(monkeyp
     call_command("retry_points_events")
     assert not PendingEvent.objects.filter(pk=broken.pk).exists()
     assert points(author) == 15
+
+
+def test_a_drained_batch_bumps_the_leaderboards_version_once_it_commits_and_an_empty_drain_does_not(
+    django_capture_on_commit_callbacks,
+):
+    from community import cache_versions
+
+    author, liker = UserFactory(), UserFactory()
+    post = next_source()
+    for like_id in range(3):
+        like(author, liker, post, like_id=like_id)
+    before = cache_versions.version_of("leaderboard", 0)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert inbox.drain() == 3
+    after = cache_versions.version_of("leaderboard", 0)
+    assert after == before + 1  # one bump for the batch, not one per event
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert inbox.drain() == 0
+    assert cache_versions.version_of("leaderboard", 0) == after
+    assert callbacks == []

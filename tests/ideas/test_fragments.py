@@ -29,3 +29,50 @@ def test_hidden_idea_comments_are_never_cached_and_others_are(client, frozen_clo
     html = client.get(idea.get_absolute_url()).content.decode()
     assert "Rude words" not in html and "Yes please" in html
     assert shown.pk
+
+
+def test_the_idea_pages_shared_parts_are_rendered_again_once_the_idea_changes(client, frozen_clock):
+    from ideas import services as idea_services
+    from tests.factories import UserFactory
+    from tests.ideas.factories import published_idea
+
+    idea = published_idea(title="Let me export my settings please")
+    client.force_login(UserFactory())
+    client.get(idea.get_absolute_url())
+    newcomer = UserFactory(username="newcomer", display_name="Newest Supporter")
+    idea_services.cast_support(user=newcomer, idea_id=idea.pk)
+    # Test transactions never commit, so the version bump has not run: the idea's own row
+    # (its support count) is part of the key too.
+    html = client.get(idea.get_absolute_url()).content.decode()
+    assert "Newest Supporter" in html
+
+
+def test_a_version_bump_makes_the_idea_pages_shared_parts_stale(client, frozen_clock):
+    from community import cache_versions
+    from ideas.fragments import idea_page_parts
+    from ideas.models import Idea
+    from ideas.selectors import idea_for_page
+    from tests.factories import UserFactory
+    from tests.ideas.factories import published_idea
+
+    idea = published_idea(title="Let me export my settings please")
+    reader = UserFactory()
+    first = idea_page_parts(idea_for_page(user=reader, idea_id=idea.pk))
+    Idea.objects.filter(pk=idea.pk).update(title="A title changed behind the cache's back")
+    stale = idea_for_page(user=reader, idea_id=idea.pk)
+    stale.title = idea.title  # the row as the cached parts' key saw it: only the version differs
+    assert idea_page_parts(stale) == first
+    cache_versions._increment(cache_versions.version_key("idea", idea.pk))
+    assert idea_page_parts(idea_for_page(user=reader, idea_id=idea.pk))["head"] != first["head"]
+
+
+def test_hidden_ideas_shared_parts_are_never_cached(client, frozen_clock):
+    from ideas.services import moderation as idea_moderation
+    from tests.factories import CommunityManagerFactory
+    from tests.ideas.factories import published_idea
+
+    idea = published_idea(title="Let me export my settings please")
+    idea_moderation.hide_idea(idea, reason="Spam", actor=None)
+    client.force_login(CommunityManagerFactory())
+    assert client.get(idea.get_absolute_url()).status_code == 200
+    assert not [key for key in cache._cache if ":frag:idea-page:" in key]

@@ -26,6 +26,10 @@ LIST_QUERIES_ANONYMOUS = 5
 LIST_QUERIES_MEMBER = 7
 DETAIL_QUERIES_ANONYMOUS = 10
 DETAIL_QUERIES_MEMBER = 12  # roles and permissions in one query (community.roles.viewer_roles)
+# With the page's shared parts from the cache (ideas.fragments.idea_page_parts): not the
+# images, status history, milestones reached, duplicates, recent supporters, milestone
+# ladder or the proposer's role label (-7).
+DETAIL_QUERIES_MEMBER_PARTS_CACHED = 5
 
 
 def valid_post(**overrides):
@@ -352,3 +356,23 @@ def test_creator_removes_an_image_and_its_file_is_deleted(
     too_many = client.post(reverse("ideas:edit", args=[idea.pk]), valid_post(images=[image_upload("x.png")]))
     assert too_many.status_code == 400
     assert "An idea can have at most 5 images; you chose 1 and it already has 5." in too_many.content.decode()
+
+
+@pytest.mark.parametrize("supports", [False, True])
+def test_the_idea_page_from_cached_parts_costs_the_same_queries_whatever_the_supporters_or_comments(
+    client, frozen_clock, django_assert_num_queries, supports
+):
+    ContentType.objects.get_for_models(Idea, IdeaComment)
+    idea = _populate(1)
+    reader = UserFactory()
+    if supports:
+        services.cast_support(user=reader, idea_id=idea.pk)
+    client.force_login(UserFactory())
+    client.get(idea.get_absolute_url())  # another member's view stores the shared parts
+    client.force_login(reader)
+    with django_assert_num_queries(DETAIL_QUERIES_MEMBER_PARTS_CACHED):
+        html = client.get(idea.get_absolute_url()).content.decode()
+    # The parts came from the cache; what is the reader's own was rendered for them.
+    assert ("You support this idea." in html) is supports
+    assert ("Support this idea</button>" in html) is not supports
+    assert 'id="recent-supporters"' in html and "Status history" in html
