@@ -297,3 +297,16 @@ def test_a_queue_row_shows_the_pending_item_or_who_handled_it(client):
     assert "Noor Haddad handled this item: flags dismissed." in row
     client.force_login(UserFactory())
     assert client.get(f"/moderation/items/{flag.item_id}/row/").status_code == 403
+
+
+@pytest.mark.parametrize("placeholder", ["__flag_pk__", "__flag_action__", "__flag_csrf__"])
+def test_a_flag_box_never_fills_a_slot_inside_the_address_it_returns_to(client, placeholder):
+    """The return path is the reader's own address, which anyone can make hold a slot's
+    placeholder: it must come back as typed, not with a token or an id put into it."""
+    reader = UserFactory()
+    client.force_login(reader)
+    page = client.get(reverse("community:profile", args=[UserFactory().username]),
+                      {"q": placeholder}).content.decode()
+    assert f"?q={placeholder}" in page
+    token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else None
+    assert not token or f"?q={token}" not in page
