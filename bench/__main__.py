@@ -271,12 +271,15 @@ def main() -> None:
         try:
             if "pages" in parts:
                 cookies = {"reader": login_cookie(data["login_username"]),
-                           "author": login_cookie(data["author_username"])}
+                           "author": login_cookie(data["author_username"]),
+                           "participant": login_cookie(data["participant_username"])}
                 print(f"  signed in as {data['login_username']} (a reader), and as "
-                      f"{data['author_username']} (the topic's author) where marked")
+                      f"{data['author_username']} (the topic's author) and "
+                      f"{data['participant_username']} (wrote and liked on its first page) where marked")
                 report["baseline"], report["pages"] = measure_pages(
                     f"http://127.0.0.1:{args.port}", data, cookies, args)
-                report["signed_in_as"] = {"reader": data["login_username"], "author": data["author_username"]}
+                report["signed_in_as"] = {"reader": data["login_username"], "author": data["author_username"],
+                                         "participant": data["participant_username"]}
             if "writes" in parts:
                 report["writes"] = run_writes(args.port, data, args)
         finally:

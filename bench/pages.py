@@ -4,7 +4,8 @@ A page is (name, path function, target ratio anonymous, target ratio signed in);
 function gets the seeded data (``bench.seed.seed()``) and returns the URL to fetch. The
 targets are the benchmarks issue's: topic, idea and product pages >= 0.25 of the baseline
 anonymous and >= 0.12 signed in. Signed in means as a member reading the page (see
-``bench.seed.quiet_reader``); the topic is also measured as its own author sees it.
+``bench.seed.quiet_reader``); the topic is also measured as its own author sees it and as a
+member who wrote and liked on its first page sees it (``bench.seed.page_participant``).
 """
 
 from collections.abc import Callable
@@ -17,8 +18,9 @@ class Page:
     path: Callable[[dict], str]
     target_anonymous: float | None = None
     target_logged_in: float | None = None
-    # Signed in as "reader" (a member who took no part in the page) or "author" (the member
-    # who started the topic: their page shows accept buttons and is rendered for them alone).
+    # Signed in as "reader" (a member who took no part in the page), "author" (the member
+    # who started the topic: their page shows accept buttons) or "participant" (a member who
+    # wrote a reply on the page and liked a post on it: edit links, liked buttons).
     reader: str = "reader"
     members_only: bool = False
 
@@ -29,6 +31,8 @@ PAGES = [
     Page("topic first", lambda data: data["big_topic_url"], 0.25, 0.12),
     Page("topic last", lambda data: f"{data['big_topic_url']}?page={data['big_topic_pages']}", 0.25, 0.12),
     Page("topic first, its author", lambda data: data["big_topic_url"], reader="author", members_only=True),
+    Page("topic first, a participant", lambda data: data["big_topic_url"], reader="participant",
+         members_only=True),
     Page("idea list", lambda data: "/ideas/?sort=trending"),
     Page("idea page", lambda data: data["idea_url"], 0.25, 0.12),
     Page("product page", lambda data: data["product_url"], 0.25, 0.12),

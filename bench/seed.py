@@ -443,6 +443,7 @@ def seed() -> dict:
         "profile_username": "bench1",
         "login_username": quiet_reader(topic_id=big_topic.pk, idea_id=idea.pk, product_id=product.pk),
         "author_username": "bench0",
+        "participant_username": page_participant(topic_id=big_topic.pk),
         "category_slug": big_topic.category.slug,
         "big_topic_url": big_topic.get_absolute_url(),
         "big_topic_id": big_topic.pk,
@@ -475,6 +476,28 @@ def quiet_reader(*, topic_id: int, idea_id: int, product_id: int) -> str:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {"topic": topic_id, "idea": idea_id, "product": product_id})
+        return cursor.fetchone()[0]
+
+
+def page_participant(*, topic_id: int) -> str:
+    """A member who took part in the first page of the big topic without starting it: the
+    first who wrote a reply on it and liked another post on it. Their page shows their own
+    edit links and liked buttons."""
+    sql = """
+        SELECT u.username FROM community_user u
+        WHERE u.username LIKE 'bench%%' AND u.is_active
+          AND NOT EXISTS (SELECT 1 FROM forum_topic t WHERE t.id = %(topic)s AND t.author_id = u.id)
+          AND EXISTS (SELECT 1 FROM forum_post p WHERE p.topic_id = %(topic)s AND p.author_id = u.id
+                      AND p.post_number BETWEEN 2 AND %(per_page)s)
+          AND EXISTS (SELECT 1 FROM forum_like l JOIN forum_post p ON p.id = l.post_id
+                      WHERE p.topic_id = %(topic)s AND l.user_id = u.id
+                      AND p.post_number BETWEEN 1 AND %(per_page)s)
+        ORDER BY u.id LIMIT 1
+    """
+    from forum.models import POSTS_PER_PAGE
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"topic": topic_id, "per_page": POSTS_PER_PAGE})
         return cursor.fetchone()[0]
 
 

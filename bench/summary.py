@@ -23,8 +23,11 @@ def _signed_in_as(report: dict) -> list[str]:
     who = report.get("signed_in_as")
     if not who:
         return []
+    participant = (f"; \"a participant\" is {who['participant']}, who wrote a reply on its first "
+                   f"page and liked a post there" if who.get("participant") else "")
     return ["", f"Members: signed in as {who['reader']}, who reads these pages without having "
-                f"taken part in them; \"its author\" is {who['author']}, who started the topic."]
+                f"taken part in them; \"its author\" is {who['author']}, who started the topic"
+                f"{participant}."]
 
 
 def _pages(report: dict) -> list[str]:
