@@ -160,7 +160,9 @@ def measure_pages(base: str, data: dict, cookies: dict, args) -> tuple[dict, lis
     from bench.pages import PAGES
 
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
-    pages = [page for page in PAGES if not wanted or page.name in wanted]
+    # A name with a comma ("topic first, its author") arrives split at it: all its parts.
+    pages = [page for page in PAGES if not wanted or page.name in wanted
+             or {part.strip() for part in page.name.split(",")} <= wanted]
     print(f"pages: {args.connections} connections, {args.seconds} s per run, "
           f"{args.workers} server processes")
     baseline = measured_run(base + "/bench/baseline", args)
@@ -272,14 +274,17 @@ def main() -> None:
             if "pages" in parts:
                 cookies = {"reader": login_cookie(data["login_username"]),
                            "author": login_cookie(data["author_username"]),
-                           "participant": login_cookie(data["participant_username"])}
+                           "liker": login_cookie(data["liker_username"]),
+                           "replier": login_cookie(data["replier_username"])}
                 print(f"  signed in as {data['login_username']} (a reader), and as "
-                      f"{data['author_username']} (the topic's author) and "
-                      f"{data['participant_username']} (wrote and liked on its first page) where marked")
+                      f"{data['author_username']} (the topic's author), {data['liker_username']} "
+                      f"(liked on its first page) and {data['replier_username']} (replied there) "
+                      "where marked")
                 report["baseline"], report["pages"] = measure_pages(
                     f"http://127.0.0.1:{args.port}", data, cookies, args)
                 report["signed_in_as"] = {"reader": data["login_username"], "author": data["author_username"],
-                                         "participant": data["participant_username"]}
+                                         "liker": data["liker_username"],
+                                         "replier": data["replier_username"]}
             if "writes" in parts:
                 report["writes"] = run_writes(args.port, data, args)
         finally:

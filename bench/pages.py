@@ -5,7 +5,8 @@ function gets the seeded data (``bench.seed.seed()``) and returns the URL to fet
 targets are the benchmarks issue's: topic, idea and product pages >= 0.25 of the baseline
 anonymous and >= 0.12 signed in. Signed in means as a member reading the page (see
 ``bench.seed.quiet_reader``); the topic is also measured as its own author sees it and as a
-member who wrote and liked on its first page sees it (``bench.seed.page_participant``).
+member who liked a post and one who wrote a reply on its first page see it
+(``bench.seed.page_liker``, ``page_replier``).
 """
 
 from collections.abc import Callable
@@ -19,8 +20,8 @@ class Page:
     target_anonymous: float | None = None
     target_logged_in: float | None = None
     # Signed in as "reader" (a member who took no part in the page), "author" (the member
-    # who started the topic: their page shows accept buttons) or "participant" (a member who
-    # wrote a reply on the page and liked a post on it: edit links, liked buttons).
+    # who started the topic: their page shows accept buttons), "liker" (liked a post on the
+    # page: liked buttons) or "replier" (wrote a reply on it: edit links).
     reader: str = "reader"
     members_only: bool = False
 
@@ -31,8 +32,8 @@ PAGES = [
     Page("topic first", lambda data: data["big_topic_url"], 0.25, 0.12),
     Page("topic last", lambda data: f"{data['big_topic_url']}?page={data['big_topic_pages']}", 0.25, 0.12),
     Page("topic first, its author", lambda data: data["big_topic_url"], reader="author", members_only=True),
-    Page("topic first, a participant", lambda data: data["big_topic_url"], reader="participant",
-         members_only=True),
+    Page("topic first, a liker", lambda data: data["big_topic_url"], reader="liker", members_only=True),
+    Page("topic first, a replier", lambda data: data["big_topic_url"], reader="replier", members_only=True),
     Page("idea list", lambda data: "/ideas/?sort=trending"),
     Page("idea page", lambda data: data["idea_url"], 0.25, 0.12),
     Page("product page", lambda data: data["product_url"], 0.25, 0.12),

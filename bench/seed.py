@@ -443,7 +443,8 @@ def seed() -> dict:
         "profile_username": "bench1",
         "login_username": quiet_reader(topic_id=big_topic.pk, idea_id=idea.pk, product_id=product.pk),
         "author_username": "bench0",
-        "participant_username": page_participant(topic_id=big_topic.pk),
+        "liker_username": page_liker(topic_id=big_topic.pk),
+        "replier_username": page_replier(topic_id=big_topic.pk),
         "category_slug": big_topic.category.slug,
         "big_topic_url": big_topic.get_absolute_url(),
         "big_topic_id": big_topic.pk,
@@ -479,21 +480,29 @@ def quiet_reader(*, topic_id: int, idea_id: int, product_id: int) -> str:
         return cursor.fetchone()[0]
 
 
-def page_participant(*, topic_id: int) -> str:
-    """A member who took part in the first page of the big topic without starting it: the
-    first who wrote a reply on it and liked another post on it. Their page shows their own
-    edit links and liked buttons."""
-    sql = """
+def page_liker(*, topic_id: int) -> str:
+    """The first member (not the topic's author) who liked a post on the big topic's first
+    page: their page shows their liked buttons."""
+    return _first_member("""
         SELECT u.username FROM community_user u
-        WHERE u.username LIKE 'bench%%' AND u.is_active
-          AND NOT EXISTS (SELECT 1 FROM forum_topic t WHERE t.id = %(topic)s AND t.author_id = u.id)
-          AND EXISTS (SELECT 1 FROM forum_post p WHERE p.topic_id = %(topic)s AND p.author_id = u.id
-                      AND p.post_number BETWEEN 2 AND %(per_page)s)
-          AND EXISTS (SELECT 1 FROM forum_like l JOIN forum_post p ON p.id = l.post_id
-                      WHERE p.topic_id = %(topic)s AND l.user_id = u.id
-                      AND p.post_number BETWEEN 1 AND %(per_page)s)
-        ORDER BY u.id LIMIT 1
-    """
+        JOIN forum_like l ON l.user_id = u.id JOIN forum_post p ON p.id = l.post_id
+        JOIN forum_topic t ON t.id = p.topic_id
+        WHERE t.id = %(topic)s AND p.post_number <= %(per_page)s AND u.id <> t.author_id
+        ORDER BY u.id LIMIT 1""", topic_id)
+
+
+def page_replier(*, topic_id: int) -> str:
+    """The author of the first reply on the big topic's first page (not the topic's author):
+    their page shows edit and delete links on their own post."""
+    return _first_member("""
+        SELECT u.username FROM community_user u
+        JOIN forum_post p ON p.author_id = u.id JOIN forum_topic t ON t.id = p.topic_id
+        WHERE t.id = %(topic)s AND p.post_number BETWEEN 2 AND %(per_page)s
+          AND u.id <> t.author_id
+        ORDER BY p.post_number LIMIT 1""", topic_id)
+
+
+def _first_member(sql: str, topic_id: int) -> str:
     from forum.models import POSTS_PER_PAGE
 
     with connection.cursor() as cursor:

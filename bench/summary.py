@@ -23,8 +23,8 @@ def _signed_in_as(report: dict) -> list[str]:
     who = report.get("signed_in_as")
     if not who:
         return []
-    participant = (f"; \"a participant\" is {who['participant']}, who wrote a reply on its first "
-                   f"page and liked a post there" if who.get("participant") else "")
+    participant = (f"; \"a liker\" is {who['liker']}, who liked a post on its first page, \"a "
+                   f"replier\" {who['replier']}, who wrote a reply there" if who.get("liker") else "")
     return ["", f"Members: signed in as {who['reader']}, who reads these pages without having "
                 f"taken part in them; \"its author\" is {who['author']}, who started the topic"
                 f"{participant}."]
