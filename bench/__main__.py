@@ -160,7 +160,9 @@ def measure_pages(base: str, data: dict, cookies: dict, args) -> tuple[dict, lis
     from bench.pages import PAGES
 
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
-    pages = [page for page in PAGES if not wanted or page.name in wanted]
+    # A name with a comma ("topic first, its author") arrives split at it: all its parts.
+    pages = [page for page in PAGES if not wanted or page.name in wanted
+             or {part.strip() for part in page.name.split(",")} <= wanted]
     print(f"pages: {args.connections} connections, {args.seconds} s per run, "
           f"{args.workers} server processes")
     baseline = measured_run(base + "/bench/baseline", args)
@@ -273,11 +275,14 @@ def main() -> None:
                 cookies = {"reader": login_cookie(data["login_username"]),
                            "author": login_cookie(data["author_username"]),
                            "supporter": login_cookie(data["supporter_username"]),
-                           "reviewer": login_cookie(data["reviewer_username"])}
+                           "reviewer": login_cookie(data["reviewer_username"]),
+                           "liker": login_cookie(data["liker_username"]),
+                           "replier": login_cookie(data["replier_username"])}
                 print(f"  signed in as {data['login_username']} (a reader), and as "
-                      f"{data['author_username']} (the topic's author), {data['supporter_username']} (a "
-                      f"supporter of the idea) and {data['reviewer_username']} (a reviewer of the product) "
-                      "where marked")
+                      f"{data['author_username']} (the topic's author), {data['liker_username']} "
+                      f"(liked on its first page), {data['replier_username']} (replied there), "
+                      f"{data['supporter_username']} (a supporter of the idea) and "
+                      f"{data['reviewer_username']} (a reviewer of the product) where marked")
                 report["baseline"], report["pages"] = measure_pages(
                     f"http://127.0.0.1:{args.port}", data, cookies, args)
                 report["signed_in_as"] = {name: data[f"{name}_username"] if name != "reader"

@@ -4,7 +4,9 @@ A page is (name, path function, target ratio anonymous, target ratio signed in);
 function gets the seeded data (``bench.seed.seed()``) and returns the URL to fetch. The
 targets are the benchmarks issue's: topic, idea and product pages >= 0.25 of the baseline
 anonymous and >= 0.12 signed in. Signed in means as a member reading the page (see
-``bench.seed.quiet_reader``); the topic is also measured as its own author sees it.
+``bench.seed.quiet_reader``); the topic is also measured as its own author sees it and as a
+member who liked a post and one who wrote a reply on its first page see it
+(``bench.seed.page_liker``, ``page_replier``).
 """
 
 from collections.abc import Callable
@@ -18,9 +20,10 @@ class Page:
     target_anonymous: float | None = None
     target_logged_in: float | None = None
     # Signed in as "reader" (a member who took no part in the page), "author" (the member
-    # who started the topic: their page shows accept buttons), "supporter" (a member listed
-    # among the idea's recent supporters: the page shows their support) or "reviewer" (the
-    # author of the first review on the product page: it shows their review, without a
+    # who started the topic: their page shows accept buttons), "liker" (liked a post on the
+    # page: liked buttons), "replier" (wrote a reply on it: edit links), "supporter" (a member
+    # listed among the idea's recent supporters: the page shows their support) or "reviewer"
+    # (the author of the first review on the product page: it shows their review, without a
     # helpful button, and the "Edit your review" link).
     reader: str = "reader"
     members_only: bool = False
@@ -32,6 +35,8 @@ PAGES = [
     Page("topic first", lambda data: data["big_topic_url"], 0.25, 0.12),
     Page("topic last", lambda data: f"{data['big_topic_url']}?page={data['big_topic_pages']}", 0.25, 0.12),
     Page("topic first, its author", lambda data: data["big_topic_url"], reader="author", members_only=True),
+    Page("topic first, a liker", lambda data: data["big_topic_url"], reader="liker", members_only=True),
+    Page("topic first, a replier", lambda data: data["big_topic_url"], reader="replier", members_only=True),
     Page("idea list", lambda data: "/ideas/?sort=trending"),
     Page("idea page", lambda data: data["idea_url"], 0.25, 0.12),
     Page("idea page as a supporter", lambda data: data["idea_url"], None, 0.15,

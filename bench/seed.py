@@ -458,6 +458,8 @@ def seed() -> dict:
         "author_username": "bench0",
         "supporter_username": recent_supporter(idea_id=idea.pk),
         "reviewer_username": top_reviewer(product_id=product.pk),
+        "liker_username": page_liker(topic_id=big_topic.pk),
+        "replier_username": page_replier(topic_id=big_topic.pk),
         "category_slug": big_topic.category.slug,
         "big_topic_url": big_topic.get_absolute_url(),
         "big_topic_id": big_topic.pk,
@@ -509,6 +511,36 @@ def quiet_reader(*, topic_id: int, idea_id: int, product_id: int) -> str:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {"topic": topic_id, "idea": idea_id, "product": product_id})
+        return cursor.fetchone()[0]
+
+
+def page_liker(*, topic_id: int) -> str:
+    """The first member (not the topic's author) who liked a post on the big topic's first
+    page: their page shows their liked buttons."""
+    return _first_member("""
+        SELECT u.username FROM community_user u
+        JOIN forum_like l ON l.user_id = u.id JOIN forum_post p ON p.id = l.post_id
+        JOIN forum_topic t ON t.id = p.topic_id
+        WHERE t.id = %(topic)s AND p.post_number <= %(per_page)s AND u.id <> t.author_id
+        ORDER BY u.id LIMIT 1""", topic_id)
+
+
+def page_replier(*, topic_id: int) -> str:
+    """The author of the first reply on the big topic's first page (not the topic's author):
+    their page shows edit and delete links on their own post."""
+    return _first_member("""
+        SELECT u.username FROM community_user u
+        JOIN forum_post p ON p.author_id = u.id JOIN forum_topic t ON t.id = p.topic_id
+        WHERE t.id = %(topic)s AND p.post_number BETWEEN 2 AND %(per_page)s
+          AND u.id <> t.author_id
+        ORDER BY p.post_number LIMIT 1""", topic_id)
+
+
+def _first_member(sql: str, topic_id: int) -> str:
+    from forum.models import POSTS_PER_PAGE
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"topic": topic_id, "per_page": POSTS_PER_PAGE})
         return cursor.fetchone()[0]
 
 

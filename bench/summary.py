@@ -23,8 +23,11 @@ def _signed_in_as(report: dict) -> list[str]:
     who = report.get("signed_in_as")
     if not who:
         return []
+    participant = (f"; \"a liker\" is {who['liker']}, who liked a post on its first page, \"a "
+                   f"replier\" {who['replier']}, who wrote a reply there" if who.get("liker") else "")
     return ["", f"Members: signed in as {who['reader']}, who reads these pages without having "
                 f"taken part in them; \"its author\" is {who['author']}, who started the topic"
+                f"{participant}"
                 + (f"; \"a supporter\" is {who['supporter']}, among the idea's recent supporters; "
                    f"\"a reviewer\" is {who['reviewer']}, whose review is the product page's first"
                    if "supporter" in who else "") + "."]

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from community.models import Notification, OutboxTask, ProductIndexPage, ProductPage, User
 
@@ -13,6 +24,26 @@ def with_roles(queryset: QuerySet, user_path: str = "") -> QuerySet:
     (e.g. "author" for posts), so a list renders every label with one extra query."""
     lookup = f"{user_path}__groups" if user_path else "groups"
     return queryset.prefetch_related(Prefetch(lookup, queryset=Group.objects.only("id", "name")))
+
+
+def role_group_of(user_id_field: str) -> Subquery:
+    """The name of the role group (``ROLE_LABELS``, first listed first) of the user whose id
+    is in ``user_id_field``, or None: an annotation, so a list of rows by many members gets
+    their role labels within its own query (no prefetch query, no manager per member). Give
+    it to each user with ``known_role_group``."""
+    from community.roles import ROLE_LABELS
+
+    memberships = User.groups.through.objects.filter(
+        user_id=OuterRef(user_id_field), group__name__in=list(ROLE_LABELS))
+    rank = Case(*(When(group__name=name, then=Value(order)) for order, name in enumerate(ROLE_LABELS)),
+                output_field=IntegerField())
+    return Subquery(memberships.annotate(rank=rank).order_by("rank").values("group__name")[:1])
+
+
+def known_role_group(user: User | None, group_name: str | None) -> None:
+    """Tell ``user`` the role group ``role_group_of`` found for it (``User.role_group``)."""
+    if user is not None:
+        user.known_role_group = group_name
 
 
 def public_profile(*, username: str) -> User:

@@ -62,10 +62,13 @@ class User(AbstractUser):
 
     @property
     def role_group(self) -> str | None:
-        """The role group this user shows a label for. Uses ``groups`` as prefetched by the
-        selectors (``with_roles``), so lists never query per author."""
+        """The role group this user shows a label for. Uses what the selectors loaded with
+        the list (``role_group_of`` annotations, or ``groups`` prefetched by ``with_roles``),
+        so lists never query per author."""
         if self.is_superuser:
             return "Community managers"
+        if "known_role_group" in self.__dict__:  # annotated by the list's query (role_group_of)
+            return self.known_role_group
         names = {group.name for group in self.groups.all()}
         for group_name in ROLE_LABELS:
             if group_name in names:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from community import fragments
 from moderation.templatetags.moderation_tags import flag_button
 
 register = template.Library()
@@ -81,3 +82,10 @@ def post_actions(context, post):
         parts.append(flag_button(context, post))
     html = f'<footer class="forum-post-actions">{"".join(parts)}</footer>'
     return mark_safe(html)  # noqa: S308 - numbers, reversed URLs and escaped text only
+
+
+@register.filter
+def time_ago(when):
+    """``<time>`` with the relative wording, as ``includes/time_ago.html`` renders it, worked
+    out once per second (``community.fragments.time_ago``): a topic list shows two per row."""
+    return fragments.time_ago(when) if when else ""

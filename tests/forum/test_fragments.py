@@ -167,3 +167,31 @@ def test_the_live_fragment_shares_the_cached_content_and_keeps_per_reader_action
     other = client.get(url).content.decode()
     assert "Fresh reply" in other and ">Edit</a>" not in other and "Flag this" in other
     assert len(cached_fragments()) == 1
+
+
+def test_the_relative_time_reads_as_the_time_include_renders_it(alice, category):
+    from django.template.loader import render_to_string
+
+    topic = make_topic(author=alice, category=category)
+    expected = render_to_string("includes/time_ago.html", {"when": topic.created_at})
+    assert str(time_ago(topic.created_at)) == expected.strip()
+    assert str(time_ago(topic.created_at)) == str(time_ago(topic.created_at))
+
+
+def test_the_topic_list_shows_each_topics_times_as_the_time_include_renders_them(client, alice, category):
+    from django.template.loader import render_to_string
+
+    topic = make_topic(author=alice, category=category, title="Kettle descaling")
+    topic.refresh_from_db()
+    html = client.get(category.get_absolute_url()).content.decode()
+    for when in (topic.created_at, topic.last_post_at):
+        assert render_to_string("includes/time_ago.html", {"when": when}).strip() in html
+
+
+@pytest.mark.parametrize("slug", ["kettle-descaling", "topic", "a_b-9"])
+def test_a_topics_address_is_the_one_its_route_reverses_to(alice, category, slug):
+    from django.urls import reverse
+
+    topic = make_topic(author=alice, category=category)
+    topic.slug = slug
+    assert topic.get_absolute_url() == reverse("forum:topic", kwargs={"topic_id": topic.pk, "slug": slug})

@@ -2,8 +2,10 @@ import re
 import uuid
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from community.roles import BRAND_STAFF, COMMUNITY_MANAGERS
 from forum import services
 from forum.models import Post, Topic, TopicReadState
 from tests.factories import UserFactory
@@ -126,13 +128,22 @@ def test_the_topic_page_costs_the_same_queries_however_many_posts(
         for member in members:
             if member.pk != post.author_id:
                 services.like_post(user=member, post=post)
+    # Authors and quoted authors with role labels: the labels come with the posts' query.
+    Group.objects.get(name=BRAND_STAFF).user_set.add(members[1])
+    Group.objects.get(name=COMMUNITY_MANAGERS).user_set.add(members[2])
+    quoted = topic.posts.filter(author=members[1]).first()
+    for member in members[2:]:
+        make_reply(topic, author=member, body="Quoting the brand", reply_to=quoted)
     client.force_login(members[0])
-    # topic (with category, answer, watch and read state), posts of the page, their authors'
-    # role groups, the read-position upsert
+    # topic (with category, answer, watch and read state), posts of the page with their
+    # authors' and quoted authors' role groups, the read-position upsert
     url = topic.get_absolute_url() + ("?page=2" if replies > 19 else "")
-    with django_assert_num_queries(SIGNED_IN + 4):
+    with django_assert_num_queries(SIGNED_IN + 3):
         response = client.get(url)
     assert response.status_code == 200
+    page = response.content.decode()
+    if replies < 19:
+        assert "Brand staff" in page and "Community manager" in page
 
 
 def test_the_topic_page_shows_twenty_posts_per_page(client, alice, bob, category):
@@ -377,7 +388,8 @@ def test_anonymous_readers_pages_cost_fixed_queries(
         client.get("/forum/")
     with django_assert_num_queries(3):
         client.get(f"/forum/c/{category.slug}/")
-    with django_assert_num_queries(3):
+    # the topic; its posts with their authors' role groups
+    with django_assert_num_queries(2):
         client.get(topic.get_absolute_url() + "?page=2")
 
 
