@@ -45,7 +45,7 @@ def send_notification_email(self, notification_id: int) -> bool:
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
     message = EmailMultiAlternatives(
-        subject=f"[{settings.WAGTAIL_SITE_NAME}] {notification.message[:120]}",
+        subject=email_subject(notification.message),
         body=render_to_string("community/email/notification.txt", context),
         to=[recipient.email],
         headers={
@@ -86,3 +86,9 @@ def dispatch_outbox() -> dict[str, int]:
     report = redispatch_owed()
     report["purged"] = purge_completed()
     return report
+
+
+def email_subject(message: str) -> str:
+    """A notification's text as a one-line subject: member text in it (a display name, a
+    title) may hold line breaks, which a mail header must not."""
+    return f"[{settings.WAGTAIL_SITE_NAME}] {' '.join(message.split())[:120]}"

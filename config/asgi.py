@@ -4,10 +4,16 @@ Served by gunicorn's uvicorn workers on the real stack (gunicorn.conf.py) and by
 server in `manage.py serve` (the embedded demo)."""
 
 import os
+import warnings
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# Static files (WhiteNoise) and uploads are file responses with a sync iterator: Django's
+# ASGI handler reads them on a worker thread, chunk by chunk, and warns on every one. That is
+# the intended way to serve them here (a CDN or the proxy takes them in larger deployments),
+# so the warning is noise in the server's log, not a sign of a fault.
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -16,9 +16,10 @@ from community.roles import is_community_manager
 from moderation.registry import ModerationAdapter
 
 
+# Shown in the queue, to community managers only: they judge the name itself, hidden or not.
 def _excerpt(user: User) -> str:
     bio = " ".join(user.bio.split())
-    return f"{user.name} (@{user.username}): {bio}"[:300] if bio else f"{user.name} (@{user.username})"
+    return f"{user.own_name} (@{user.username}): {bio}"[:300] if bio else f"{user.own_name} (@{user.username})"
 
 
 def _hide(user: User, *, reason: str, actor) -> None:

@@ -274,3 +274,11 @@ def test_notify_many_emails_by_each_members_preference_after_commit():
         {"recipient": declines, "kind": "test.emailed", "message": "Badge earned too"},
     ])
     assert [m.to for m in mail.outbox] == [[wants.email]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_naming_text_with_line_breaks_is_emailed_with_a_one_line_subject():
+    member = UserFactory()
+    services.notify(recipient=member, kind="test.emailed", message="[ref]\n\n[evil]: x #5 replied\r\nin “T”")
+    assert [m.subject for m in mail.outbox] == ["[Hearth] [ref] [evil]: x #5 replied in “T”"]
+    assert mail.outbox[0].message()["Subject"]
