@@ -19,7 +19,8 @@ from moderation.registry import ModerationAdapter
 # Shown in the queue, to community managers only: they judge the name itself, hidden or not.
 def _excerpt(user: User) -> str:
     bio = " ".join(user.bio.split())
-    return f"{user.own_name} (@{user.username}): {bio}"[:300] if bio else f"{user.own_name} (@{user.username})"
+    named = f"{user.own_name} (@{user.username})"
+    return f"{named}: {bio}"[:300] if bio else named
 
 
 def _hide(user: User, *, reason: str, actor) -> None:

@@ -12,7 +12,10 @@ from .base import BASE_DIR, DATABASES, REDIS_URL
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Large enough never to cull: Redis evicts nothing at the sizes a test reaches, and a cull
+# (a third of the keys at Django's default of 300) would drop pages a test put there.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 CELERY_TASK_ALWAYS_EAGER = True
 # Off unless a test turns it on: TestCase transactions never commit, so the version bumps
 # after commit would not run (tests/community/test_page_cache.py covers the cache).

@@ -134,7 +134,7 @@ def test_serve_runs_one_uvicorn_server_and_the_periodic_jobs_in_embedded_mode(se
     call_command("serve", port=8123, verbosity=0)
     assert calls == [("config.asgi:application", {
         "host": "127.0.0.1", "port": 8123, "proxy_headers": False, "log_level": "warning",
-        "lifespan": "off"})]
+        "lifespan": "off", "timeout_graceful_shutdown": 5})]
     assert len(started) == 1
 
     settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker: Celery beat runs the jobs

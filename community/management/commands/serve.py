@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 # manage.py's -v 0..3 as uvicorn log levels.
 LOG_LEVELS = {0: "warning", 1: "info", 2: "info", 3: "debug"}
 
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
 
 class Command(BaseCommand):
     help = (
@@ -27,5 +29,8 @@ class Command(BaseCommand):
             self.stdout.write("Periodic jobs run in-process (embedded mode).")
         self.stdout.write(f"Serving Hearth at http://{host}:{port}/")
         self.stdout.flush()
+        # On Ctrl-C or SIGTERM, requests in flight get a few seconds to finish; open
+        # websockets (a page left open) would otherwise keep the server from ever exiting.
         uvicorn.run("config.asgi:application", host=host, port=port, proxy_headers=False,
-                    log_level=LOG_LEVELS.get(verbosity, "info"), lifespan="off")
+                    log_level=LOG_LEVELS.get(verbosity, "info"), lifespan="off",
+                    timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS)
