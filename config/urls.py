@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from community import views
+from community import wagtail_admin as admin_guards
 
 # A database outage met outside a view still gets the 503 page, not the 500 one.
 handler500 = "community.outage.server_error"
@@ -14,6 +15,12 @@ handler400 = "community.error_pages.bad_request"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # In front of two Wagtail admin views that fail on input they do not expect
+    # (community/wagtail_admin.py): a chooser id that is not a number, a login ?next= that is
+    # not a path. Unnamed, so Wagtail's own names still reverse to its URLs.
+    re_path(r"^admin/(?:documents|images)/chooser/chosen/(?![0-9]+/$)[^/]*/$",
+            admin_guards.chooser_id_not_found),
+    path("admin/login/", admin_guards.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -89,3 +89,17 @@ def test_numbers_from_urls_are_ascii_digits_within_the_id_range():
     assert [parse_id(text) for text in ["12", "0", "-1", "²", "١", "9" * 30, "", None, " 1"]] == \
         [12, None, None, None, None, None, None, None, None]
     assert storable_text("plain é") and not storable_text("a\x00b") and not storable_text("\ud800")
+
+
+@pytest.mark.parametrize("path", ["/admin/documents/chooser/chosen/abc/", "/admin/images/chooser/chosen/x1/"])
+def test_a_wagtail_chooser_asked_for_an_id_that_is_not_a_number_answers_not_found(client, path):
+    client.force_login(CommunityManagerFactory())
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("next_value", ["abc", "https://evil.example/", "//evil.example/x"])
+def test_the_admin_login_sends_a_signed_in_manager_on_only_to_a_path_of_this_site(client, next_value):
+    client.force_login(CommunityManagerFactory())
+    answer = client.get("/admin/login/", {"next": next_value})
+    assert answer.status_code == 302 and answer["Location"] == "/admin/login/"
+    assert client.get("/admin/login/", {"next": "/admin/pages/"})["Location"] == "/admin/pages/"
