@@ -9,10 +9,11 @@ class CommunityConfig(AppConfig):
         from django.urls import register_converter
 
         from community import receivers
-        from community.params import IdConverter
+        from community.params import IdConverter, NotAnIdConverter
 
         # Before any URLconf is imported: every Hearth route names its ids <id:...>.
         register_converter(IdConverter, "id")
+        register_converter(NotAnIdConverter, "notanid")
         from community.notification_kinds import register_kind
 
         register_kind("community.welcome", "Welcome and account news", email_by_default=False)

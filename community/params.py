@@ -38,6 +38,22 @@ class IdConverter:
         return str(value)
 
 
+class NotAnIdConverter:
+    """``<notanid:...>``: one path segment that ``<id:...>`` would refuse (letters, a sign, a
+    number past the range). Routes that answer such a segment with a 404 stand in front of
+    views that would otherwise fail on it (config/urls.py)."""
+
+    regex = "[^/]+"
+
+    def to_python(self, value: str) -> str:
+        if parse_id(value) is not None or value == "0":
+            raise ValueError(value)  # an id: the resolver tries the next pattern
+        return value
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
 class IdChoiceField(forms.ModelChoiceField):
     """A ModelChoiceField that takes only ids ``parse_id`` accepts: Django's catches a
     ValueError from the lookup but not the OverflowError SQLite raises binding a number

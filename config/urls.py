@@ -18,8 +18,8 @@ urlpatterns = [
     # In front of two Wagtail admin views that fail on input they do not expect
     # (community/wagtail_admin.py): a chooser id that is not a number, a login ?next= that is
     # not a path. Unnamed, so Wagtail's own names still reverse to its URLs.
-    re_path(r"^admin/(?:documents|images)/chooser/chosen/(?![0-9]+/$)[^/]*/$",
-            admin_guards.chooser_id_not_found),
+    path("admin/documents/chooser/chosen/<notanid:pk>/", admin_guards.chooser_id_not_found),
+    path("admin/images/chooser/chosen/<notanid:pk>/", admin_guards.chooser_id_not_found),
     path("admin/login/", admin_guards.admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

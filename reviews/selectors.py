@@ -20,10 +20,6 @@ SORTS = {
     "lowest": ("rating", "-created_at"),
     "highest": ("-rating", "-created_at"),
 }
-# Bayesian prior: every product starts with this many imaginary reviews of this rating, so a
-# single 5-star review cannot top the list (Trustpilot uses 7 reviews at 3.5).
-PRIOR_REVIEWS = 7
-PRIOR_RATING = 3.5
 
 
 def product_reviews_queryset(*, viewer: User) -> QuerySet[Review]:
@@ -68,20 +64,6 @@ def own_review(*, product: ProductPage, author: User, with_revisions: bool = Tru
     if with_revisions:
         reviews = reviews.prefetch_related("revisions")
     return reviews.first()
-
-
-def bayesian_score(*, count: int, total: int) -> float:
-    return (PRIOR_REVIEWS * PRIOR_RATING + total) / (PRIOR_REVIEWS + count)
-
-
-def ranked_products(products) -> list[ProductPage]:
-    """Products sorted by their Bayesian-adjusted rating (best first), each with ``.rating_row``."""
-    products = list(products)
-    ratings = {r.product_id: r for r in ProductRating.objects.filter(product__in=products)}
-    for product in products:
-        product.rating_row = ratings.get(product.pk) or ProductRating(product_id=product.pk)
-        product.bayesian = bayesian_score(count=product.rating_row.count, total=product.rating_row.total)
-    return sorted(products, key=lambda p: (-p.bayesian, p.title))
 
 
 def follow_up_queue(*, status: str = "active") -> QuerySet[FollowUp]:
