@@ -26,6 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_text_list
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.generic.models import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.chooser import (
@@ -183,9 +184,11 @@ class CommunitySnippetViewSet(SnippetViewSet):
 
 
 
+@require_admin_access
 def chooser_id_not_found(request, *args, **kwargs):
     """Wagtail's document and image choosers take any text as the chosen id and look it up as
-    a number (a server error): only ids made of digits reach them (config/urls.py)."""
+    a number (a server error): only ids made of digits reach them (config/urls.py). Like every
+admin view, this one asks visitors without admin access to log in first."""
     raise Http404("No such item.")
 
 

@@ -88,11 +88,11 @@ WAGTAIL_KNOWN_ERRORS: dict[str, tuple[str, str]] = {
     # (wagtail/admin/forms/choosers.py:16) inside form.is_valid().
     "wagtailadmin_choose_page_external_link": ("login login login ok ok ok",
                                                "login login login error error error"),
-    # chosen/<str:pk>/ with a non-numeric id: Image/Document.objects.get(pk="x") raises
-    # ValueError, which ChosenViewMixin.get does not turn into a 404
-    # (wagtail/admin/views/generic/chooser.py:519). Hearth's own snippet choosers answer 404.
-    **{f"{app}_chooser:chosen": ("login login login error error error",
-                                 "login login login method method method")
+    # chosen/<str:pk>/ with a non-numeric id: Image/Document.objects.get(pk="x") raised
+    # ValueError in Wagtail (wagtail/admin/views/generic/chooser.py:519); Hearth's guard in
+    # front of them (config/urls.py) answers 404, as Hearth's own snippet choosers do.
+    **{f"{app}_chooser:chosen": ("login login login missing missing missing",
+                                 "login login login missing missing missing")
        for app in ("wagtaildocs", "wagtailimages")},
 }
 
@@ -199,6 +199,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # The admin sites' own public pages: log-in (Wagtail sends a signed-in editor on to its
     # home page), password reset, icons and translations.
     "wagtailadmin_login": ("ok ok ok denied denied denied", PUBLIC),
+    # Hearth's guard in front of it (config/urls.py), which hands every sound request to it.
+    "admin/login/": ("ok ok ok denied denied denied", PUBLIC),
     "wagtailadmin_password_reset": (PUBLIC, PUBLIC),
     "wagtailadmin_password_reset_done": (PUBLIC, NO_POST),
     "wagtailadmin_password_reset_confirm": (PUBLIC, PUBLIC),
