@@ -157,7 +157,7 @@ def measured_run(url: str, args, cookie: str | None = None) -> dict:
 
 
 def measure_pages(base: str, data: dict, cookies: dict, args) -> tuple[dict, list[dict]]:
-    from bench.pages import PAGES
+    from bench.pages import PAGES, target_p99_ms
 
     wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     # A name with a comma ("topic first, its author") arrives split at it: all its parts.
@@ -181,7 +181,7 @@ def measure_pages(base: str, data: dict, cookies: dict, args) -> tuple[dict, lis
                    "ratio": round(result["rps"] / baseline["rps"], 3), "target_ratio": target,
                    "baseline_rps": baseline["rps"],
                    "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                   "target_p99_ms": (150 if logged_in else 100) if target else None}
+                   "target_p99_ms": target_p99_ms(page, logged_in=logged_in) if target else None}
             rows.append(row)
             print(f"  {page.name:<13} {'member' if logged_in else 'anon':<6} "
                   f"{row['rps']:8.0f} req/s  ratio {row['ratio']:.3f}  p50 {row['p50_ms']:.1f} ms  "
