@@ -96,7 +96,7 @@ def grant_badge(*, user: User, badge: Badge, source_id: int = 0,
             grant = BadgeGrant.objects.get(user=user, badge=badge, source_id=source_id)
         notify(**_grant_notice(grant, badge))
         send_on_commit(signals.badge_granted, user_id=user.pk, badge_id=badge.pk,
-                               grant_id=grant.pk, source_id=source_id)
+                       grant_id=grant.pk, source_id=source_id)
     return grant
 
 
@@ -118,7 +118,7 @@ def _check_level(user: User, old_total: int, new_total: int, levels: list[Level]
            message=f"You reached {new.name} level with {new_total} points.",
            url=user.get_absolute_url(), dedupe_key=f"badges.level.{new.pk}")
     send_on_commit(signals.level_changed, user_id=user.pk,
-                           old_level_id=old.pk if old else None, new_level_id=new.pk)
+                   old_level_id=old.pk if old else None, new_level_id=new.pk)
 
 
 # --- follow-ups inside the engine ----------------------------------------------------------
@@ -221,8 +221,8 @@ def grant_many(*, users: dict[int, User], wanted: set[tuple[int, Badge, int]],
     notify_many([_grant_notice(grant, badges[grant.badge_id]) for grant in grants])
     for grant in grants:
         send_on_commit(signals.badge_granted, user_id=grant.user_id,
-                               badge_id=grant.badge_id, grant_id=grant.pk,
-                               source_id=grant.source_id)
+                       badge_id=grant.badge_id, grant_id=grant.pk,
+                       source_id=grant.source_id)
     return grants
 
 
@@ -284,7 +284,7 @@ def _complete_challenge(members: dict, member, challenge: Challenge, now) -> Non
            message=f"Challenge complete: {challenge.title} (+{challenge.reward_points} points)",
            url=reverse("badges:challenges"), dedupe_key=f"badges.challenge.{challenge.pk}")
     send_on_commit(signals.challenge_completed, user_id=user.pk,
-                           challenge_id=challenge.pk)
+                   challenge_id=challenge.pk)
 
 
 def undo_progress(*, user_id: int, kind: str, original_at: datetime.datetime,

@@ -49,11 +49,11 @@ def _announce_published(post: Post) -> None:
     treat a repeat as a no-op (badges' ledger keys), so a held post earns on approval."""
     if post.post_number == 1:
         send_on_commit(signals.topic_created, sender=Topic, topic_id=post.topic_id, post_id=post.pk,
-                  category_id=post.topic.category_id, author_id=post.author_id)
+                       category_id=post.topic.category_id, author_id=post.author_id)
     else:
         send_on_commit(signals.post_created, sender=Post, post_id=post.pk, topic_id=post.topic_id,
-                  author_id=post.author_id, post_number=post.post_number,
-                  reply_to_id=post.reply_to_id)
+                       author_id=post.author_id, post_number=post.post_number,
+                       reply_to_id=post.reply_to_id)
 
 
 def _record_on_commit(user: User, kind: str, amount: int = 1) -> None:

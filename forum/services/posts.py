@@ -241,8 +241,8 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
             after = _scanned_text(current, body=current.body)
             scan_for_spam(user=editor, text=after, obj=current, typed=added_text(before, after))
         send_on_commit(signals.post_edited, sender=Post, post_id=current.pk, topic_id=current.topic_id,
-                  author_id=current.author_id, editor_id=editor.pk,
-                  revision_number=current.edit_count)
+                       author_id=current.author_id, editor_id=editor.pk,
+                       revision_number=current.edit_count)
         send_to_group_on_commit(
             topic_group(current.topic_id), {"type": "topic.post_changed", "post_id": current.pk}
         )

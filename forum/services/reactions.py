@@ -39,7 +39,7 @@ def like_post(*, user: User, post: Post) -> bool:
         Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
         Topic.objects.filter(pk=post.topic_id).update(like_count=F("like_count") + 1)
         send_on_commit(signals.post_liked, sender=Post, post_id=post.pk, topic_id=post.topic_id,
-                  author_id=post.author_id, actor_id=user.pk)
+                       author_id=post.author_id, actor_id=user.pk)
         _push_like_count(post)
         _bump_topic(post.topic_id)
         from forum import tasks
@@ -63,7 +63,7 @@ def unlike_post(*, user: User, post: Post) -> bool:
                 like_count=F("like_count") - 1
             )
         send_on_commit(signals.post_unliked, sender=Post, post_id=post.pk, topic_id=post.topic_id,
-                  author_id=post.author_id, actor_id=user.pk)
+                       author_id=post.author_id, actor_id=user.pk)
         _push_like_count(post)
         _bump_topic(post.topic_id)
     return True
@@ -103,8 +103,8 @@ def accept_answer(*, actor: User, post: Post) -> bool:
         topic.accepted_answer = post
         topic.save(update_fields=["accepted_answer"])
         send_on_commit(signals.answer_accepted, sender=Topic, topic_id=topic.pk, post_id=post.pk,
-                  answer_author_id=post.author_id, topic_author_id=topic.author_id,
-                  actor_id=actor.pk, previous_post_id=previous)
+                       answer_author_id=post.author_id, topic_author_id=topic.author_id,
+                       actor_id=actor.pk, previous_post_id=previous)
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.answer_changed", "post_id": post.pk}
         )

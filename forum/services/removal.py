@@ -49,8 +49,8 @@ def apply_soft_delete(*, actor: User, post: Post) -> Post:
         recompute_topic(topic.pk)
         recompute_category(topic.category_id)
         send_on_commit(signals.post_deleted, sender=Post, post_id=current.pk, topic_id=topic.pk,
-                  author_id=current.author_id, actor_id=actor.pk if actor else None,
-                  was_first_post=current.post_number == 1)
+                       author_id=current.author_id, actor_id=actor.pk if actor else None,
+                       was_first_post=current.post_number == 1)
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
         )

@@ -208,7 +208,7 @@ def apply_decision(idea: Idea, *, actor: User, to_status: str, comment: str, now
     change_status(idea, to_status=to_status, actor=actor, comment=comment, now=now, extra_fields=extra)
     if to_status == Status.GATHERING_SUPPORT:
         send_on_commit(signals.idea_published, sender=Idea, idea_id=idea.pk, creator_id=idea.creator_id,
-                               actor_id=actor.pk)
+                       actor_id=actor.pk)
         from ideas.tasks import embed_idea
 
         enqueue_on_commit(embed_idea, idea.pk)

@@ -56,7 +56,7 @@ def update_follow_up(*, actor: User, follow_up_id: int, status: str | None = Non
                     defaults={"text": follow_up.review.text, "negative": False, "given_by": actor})
             if status in FollowUp.CLOSED:
                 send_on_commit(signals.followup_resolved, sender="reviews", follow_up_id=follow_up.pk,
-                                       review_id=follow_up.review_id, actor_id=actor.pk, status=status)
+                               review_id=follow_up.review_id, actor_id=actor.pk, status=status)
         if assignee is not False and assignee != follow_up.assignee:
             if assignee is not None and not can_work_follow_ups(assignee):
                 raise ValidationError({"assignee": "Assign follow-ups to brand staff or community managers."})

@@ -37,8 +37,8 @@ def _flag(*, review: Review, p_negative: float | None) -> FollowUp | None:
                    message=acknowledgement.message, url=_review_url(review),
                    dedupe_key=f"review-ack-{review.pk}")
         send_on_commit(signals.review_flagged_negative, sender="reviews", review_id=review.pk,
-                               product_id=review.product_id, author_id=review.author_id,
-                               follow_up_id=follow_up.pk, p_negative=p_negative)
+                       product_id=review.product_id, author_id=review.author_id,
+                       follow_up_id=follow_up.pk, p_negative=p_negative)
     return follow_up
 
 

@@ -121,7 +121,7 @@ def mark_helpful(*, voter: User, review_id: int) -> bool:
             record_activity(user=voter, kind="like_given")
             record_activity(user=review.author, kind="like_received")
             send_on_commit(signals.review_marked_helpful, sender="reviews", review_id=review.pk,
-                                   voter_id=voter.pk, author_id=review.author_id)
+                           voter_id=voter.pk, author_id=review.author_id)
     except IntegrityError:
         return False
     return True
@@ -183,5 +183,5 @@ def reply_as_brand(*, staff: User, review_id: int, body: str, confirmed: bool = 
                    message=f"The brand replied to your review “{review.title}”.",
                    url=_review_url(review), dedupe_key=f"brand-reply-{reply.pk}")
             send_on_commit(signals.brand_replied, sender="reviews", review_id=review.pk, reply_id=reply.pk,
-                                   staff_id=staff.pk, reviewer_id=review.author_id)
+                           staff_id=staff.pk, reviewer_id=review.author_id)
     return reply

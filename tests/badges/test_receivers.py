@@ -45,19 +45,19 @@ def test_forum_signals_award_and_reverse_points(fake_apps, django_capture_on_com
     post = next_source()
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(forum.post_created, sender=None, post_id=post, topic_id=1, author_id=author.pk,
-                                post_number=2, reply_to_id=None)
+                       post_number=2, reply_to_id=None)
         send_on_commit(forum.post_liked, sender=None, post_id=post, topic_id=1, author_id=author.pk,
-                              actor_id=liker.pk)
+                       actor_id=liker.pk)
         send_on_commit(forum.post_liked, sender=None, post_id=post, topic_id=1, author_id=author.pk,
-                              actor_id=liker.pk)
+                       actor_id=liker.pk)
     assert points(author) == 3
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(forum.post_unliked, sender=None, post_id=post, topic_id=1, author_id=author.pk,
-                                actor_id=liker.pk)
+                       actor_id=liker.pk)
     assert points(author) == 2
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(forum.post_deleted, sender=None, post_id=post, topic_id=1, author_id=author.pk,
-                                actor_id=author.pk, was_first_post=False)
+                       actor_id=author.pk, was_first_post=False)
     assert points(author) == 0
 
 
@@ -67,11 +67,11 @@ def test_moving_an_accepted_answer_moves_the_points(fake_apps, django_capture_on
     post_a, post_b = next_source(), next_source()
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(forum.answer_accepted, sender=None, topic_id=1, post_id=post_a,
-                                   answer_author_id=first.pk, topic_author_id=asker.pk,
-                                   actor_id=asker.pk, previous_post_id=None)
+                       answer_author_id=first.pk, topic_author_id=asker.pk,
+                       actor_id=asker.pk, previous_post_id=None)
         send_on_commit(forum.answer_accepted, sender=None, topic_id=1, post_id=post_b,
-                                   answer_author_id=second.pk, topic_author_id=asker.pk,
-                                   actor_id=asker.pk, previous_post_id=post_a)
+                       answer_author_id=second.pk, topic_author_id=asker.pk,
+                       actor_id=asker.pk, previous_post_id=post_a)
     assert (points(first), points(second)) == (0, 15)
 
 
@@ -82,16 +82,16 @@ def test_idea_signals_credit_creator_and_supporter(fake_apps, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(ideas.idea_submitted, sender=None, idea_id=idea, creator_id=creator.pk)
         send_on_commit(ideas.idea_supported, sender=None, idea_id=idea, user_id=supporter.pk,
-                                  creator_id=creator.pk, support_count=1)
+                       creator_id=creator.pk, support_count=1)
         send_on_commit(ideas.idea_supported, sender=None, idea_id=idea, user_id=creator.pk,
-                                  creator_id=creator.pk, support_count=2)
+                       creator_id=creator.pk, support_count=2)
         send_on_commit(ideas.idea_milestone_reached, sender=None, idea_id=idea, creator_id=creator.pk,
-                                          supporters=100, is_final=False)
+                       supporters=100, is_final=False)
     assert points(creator) == 5 + 1 + 25
     assert PointsEntry.objects.filter(user=supporter, reason="idea_supported").count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(ideas.idea_support_withdrawn, sender=None, idea_id=idea, user_id=supporter.pk,
-                                          creator_id=creator.pk, support_count=1)
+                       creator_id=creator.pk, support_count=1)
     assert points(creator) == 30
     assert PointsEntry.objects.filter(user=supporter, reason="idea_supported.reversed").exists()
 
@@ -103,22 +103,22 @@ def test_review_and_moderation_signals(fake_apps, django_capture_on_commit_callb
     review = next_source()
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(reviews.review_published, sender="reviews", review_id=review, product_id=1,
-                                      author_id=author.pk, rating=4, verified_owner=True)
+                       author_id=author.pk, rating=4, verified_owner=True)
         send_on_commit(reviews.review_marked_helpful, sender="reviews", review_id=review,
-                                           voter_id=voter.pk, author_id=author.pk)
+                       voter_id=voter.pk, author_id=author.pk)
         send_on_commit(moderation.flag_upheld, sender=None, flag_id=next_source(), flagger_id=flagger.pk,
-                                    author_id=author.pk, actor_id=None)
+                       author_id=author.pk, actor_id=None)
     assert points(author) == 10 + 5 + 2
     assert points(flagger) == 5
     review_type = ContentType.objects.get_by_natural_key("reviews", "review")
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(community.content_hidden, sender=None, content_type_id=review_type.pk,
-                                      object_id=review, author_id=author.pk)
+                       object_id=review, author_id=author.pk)
     assert points(author) == 0
     suspend(author, days=None)  # badges asks moderation; it keeps no copy
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(reviews.review_published, sender="reviews", review_id=next_source(), product_id=1,
-                                      author_id=author.pk, rating=5)
+                       author_id=author.pk, rating=5)
     assert points(author) == 0  # suspended: earns nothing
 
 
@@ -134,9 +134,9 @@ def test_hidden_content_restored_earns_again(fake_apps, django_capture_on_commit
               "author_id": author.pk}
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(reviews.review_published, sender="reviews", review_id=review, product_id=1,
-                                      author_id=author.pk, rating=4, verified_owner=False)
+                       author_id=author.pk, rating=4, verified_owner=False)
         send_on_commit(reviews.review_marked_helpful, sender="reviews", review_id=review,
-                                           voter_id=voter.pk, author_id=author.pk)
+                       voter_id=voter.pk, author_id=author.pk)
     assert points(author) == 12
     with django_capture_on_commit_callbacks(execute=True):
         send_on_commit(community.content_hidden, **hidden)
