@@ -43,7 +43,11 @@ class PointsEntry(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="points_entries")
+    # Change to lifetime points (levels, leaderboards): spending never lowers them.
     points = models.IntegerField()
+    # Change to spendable points: earning adds what ``points`` adds; a reversal takes back
+    # at most what is left to spend; redemptions, their refunds and expiry move only this.
+    spendable = models.IntegerField(default=0)
     reason = models.CharField(max_length=60)
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     source_id = models.PositiveBigIntegerField()
@@ -59,6 +63,9 @@ class PointsEntry(models.Model):
     # Why a reversal was made (blank on awards): restoring hidden content re-awards only what
     # hiding took away.
     cause = models.CharField(max_length=10, choices=CAUSES, blank=True)
+    # What the member reads in their history when the reason alone does not say it (the
+    # reward redeemed, the order, a staff adjustment's reason).
+    note = models.CharField(max_length=200, blank=True)
 
     objects = PointsEntryQuerySet.as_manager()
 
@@ -91,15 +98,40 @@ class PointsEntry(models.Model):
 
 
 class UserPoints(models.Model):
-    """A member's all-time total, kept with F() in the same transaction as each entry."""
+    """A member's two balances, kept in the same transaction as each entry: ``total``, the
+    lifetime points (sum of ``PointsEntry.points``), and ``spendable`` (sum of
+    ``PointsEntry.spendable``), which the database never lets go below zero."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 primary_key=True, related_name="points")
     total = models.IntegerField(default=0)
+    spendable = models.IntegerField(default=0)
 
     class Meta:
         verbose_name_plural = "user points"
         indexes = [models.Index(fields=["-total", "user"], name="badges_points_board")]
+        constraints = [
+            models.CheckConstraint(condition=Q(spendable__gte=0),
+                                   name="badges_spendable_never_negative"),
+        ]
+
+
+class PointsAdjustment(models.Model):
+    """A staff grant (positive) or deduction (negative) of points, with the reason the member
+    reads in their history. The ledger entry it causes points at this row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="points_adjustments")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    points = models.IntegerField()
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(points=0), name="badges_adjustment_not_zero"),
+        ]
 
 
 class PointsPeriod(models.Model):

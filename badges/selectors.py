@@ -230,3 +230,20 @@ def suspected_rings() -> list[SuspectedRing]:
         ring.pairs = [{**pair, "a": names.get(pair["a"], pair["a"]), "b": names.get(pair["b"], pair["b"])}
                       for pair in ring.evidence.get("pairs", [])]
     return rings
+
+
+@dataclass
+class Balances:
+    """A member's two balances: lifetime points (levels, leaderboards) and what they have
+    left to spend on rewards."""
+
+    lifetime: int
+    spendable: int
+
+
+def balances_of(user_id: int | None) -> Balances:
+    """The member's balances (zeros for a visitor or a member who never earned). One query."""
+    if not user_id:
+        return Balances(0, 0)
+    row = UserPoints.objects.filter(user_id=user_id).values_list("total", "spendable").first()
+    return Balances(*(row or (0, 0)))

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
 from badges import kinds
@@ -25,11 +26,13 @@ from community.suspensions import is_suspended
 
 @dataclass
 class Member:
-    """A locked member: their total before the batch and as it moves."""
+    """A locked member: their lifetime total before the batch and as it moves, and their
+    spendable balance as it moves."""
 
     user: object
     total: int
     start_total: int
+    spendable: int = 0
 
     @property
     def suspended(self) -> bool:
@@ -65,16 +68,18 @@ def lock_members(user_ids) -> dict[int, Member]:
     if not ids:
         return {}
     table = UserPoints._meta.db_table
-    values = ", ".join(["(%s, 0)"] * len(ids))
+    values = ", ".join(["(%s, 0, 0)"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (user_id, total) VALUES {values} ON CONFLICT (user_id) "  # noqa: S608
-            f"DO UPDATE SET total = {table}.total RETURNING user_id, total",
+            f"INSERT INTO {table} (user_id, total, spendable) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (user_id) DO UPDATE SET total = {table}.total "
+            "RETURNING user_id, total, spendable",
             ids,
         )
         rows = cursor.fetchall()
-    return {user_id: Member(user=users[user_id], total=total, start_total=total)
-            for user_id, total in rows}
+    return {user_id: Member(user=users[user_id], total=total, start_total=total,
+                            spendable=spendable)
+            for user_id, total, spendable in rows}
 
 
 def entry_key(entry: PointsEntry) -> tuple:
@@ -138,20 +143,55 @@ def upsert_add(table: str, keys: list[str], adds: list[str], rows: list[tuple],
         return cursor.fetchall() if returning else []
 
 
+def price_spendable(members: dict[int, Member], entries: list[PointsEntry]) -> None:
+    """Set each entry's change to the spendable balance, in order: what it earns, or for a
+    reversal what it takes back, at most what the member has left to spend (points already
+    spent on a reward stay spent)."""
+    for entry in entries:
+        member = members[entry.user_id]
+        entry.spendable = max(entry.points, -member.spendable)
+        member.spendable += entry.spendable
+
+
+def _move_balances(totals: dict[int, int], spendables: dict[int, int]) -> None:
+    """Add each member's net change to both balances in one UPDATE (their rows exist and are
+    locked). Not an upsert: PostgreSQL checks the spendable >= 0 constraint on the row an
+    upsert proposes, which holds the change, not the new balance."""
+    moving = [user_id for user_id in totals if totals[user_id] or spendables[user_id]]
+    if not moving:
+        return
+
+    def per_member(deltas: dict[int, int]):
+        return Case(*[When(user_id=user_id, then=Value(deltas[user_id])) for user_id in moving],
+                    default=Value(0), output_field=IntegerField())
+
+    UserPoints.objects.filter(user_id__in=moving).update(
+        total=F("total") + per_member(totals), spendable=F("spendable") + per_member(spendables))
+
+
 def apply_entries(members: dict[int, Member], entries: list[PointsEntry], *,
-                  count_delta: int) -> Moved:
+                  count_delta: int, spendable_priced: bool = False) -> Moved:
     """Insert ``entries`` (already free of duplicates, their members locked) and move every
-    cache derived from the ledger by their net change: one statement per table."""
+    cache derived from the ledger by their net change: one statement per table. The entries'
+    spendable changes follow their points unless ``spendable_priced`` says the caller set
+    them (spending, expiry)."""
     moved = Moved(entries=entries)
     if not entries:
         return moved
+    if spendable_priced:
+        for entry in entries:
+            members[entry.user_id].spendable += entry.spendable
+    else:
+        price_spendable(members, entries)
     PointsEntry.objects.bulk_create(entries)
     totals: dict[int, int] = defaultdict(int)
+    spendables: dict[int, int] = defaultdict(int)
     periods: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     counts: dict[tuple, int] = defaultdict(int)
     tallies: dict[tuple, list[int]] = {}
     for entry in entries:
         totals[entry.user_id] += entry.points
+        spendables[entry.user_id] += entry.spendable
         capped = entry.points if entry.counts_toward_cap and entry.points > 0 else 0
         for kind, start in period_starts(entry.created_at).items():
             bucket = periods[(entry.user_id, kind, start)]
@@ -164,8 +204,7 @@ def apply_entries(members: dict[int, Member], entries: list[PointsEntry], *,
             tallies.setdefault(key, [0, entry.user_id])[0] += count_delta
     for user_id, delta in totals.items():
         members[user_id].total += delta
-    upsert_add(UserPoints._meta.db_table, ["user_id"], ["total"],
-                [(user_id, delta) for user_id, delta in totals.items() if delta])
+    _move_balances(totals, spendables)
     upsert_add(PointsPeriod._meta.db_table, ["user_id", "kind", "start"],
                 ["points", "capped_points"],
                 [(*key, points, capped) for key, (points, capped) in periods.items()])

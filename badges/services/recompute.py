@@ -1,5 +1,5 @@
-"""Rebuild every cache of the ledger (totals, period rollups, event counts, per-source
-tallies) from PointsEntry rows, and report what had drifted."""
+"""Rebuild every cache of the ledger (lifetime and spendable balances, period rollups, event
+counts, per-source tallies) from PointsEntry rows, and report what had drifted."""
 
 from __future__ import annotations
 
@@ -16,6 +16,9 @@ from badges.services.ledger import period_starts
 
 def _expected():
     totals: dict[int, int] = defaultdict(int)
+    spendables = {row["user_id"]: row["spendable"] for row in
+                  PointsEntry.objects.values("user_id").annotate(spendable=Sum("spendable"))
+                  .order_by()}
     periods: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     capped = Case(When(Q(counts_toward_cap=True, points__gt=0), then="points"),
                   default=Value(0), output_field=IntegerField())
@@ -44,7 +47,7 @@ def _expected():
         if kind in kinds.TALLIED:
             key = (kind, row["source_type_id"], row["source_id"])
             tallies.setdefault(key, [row["user_id"], 0])[1] += sign * row["n"]
-    return totals, periods, counts, tallies
+    return totals, spendables, periods, counts, tallies
 
 
 def recompute_points() -> int:
@@ -52,13 +55,15 @@ def recompute_points() -> int:
     drifted (0 when the incremental updates were exact)."""
     drift = 0
     with transaction.atomic():
-        totals, periods, counts, tallies = _expected()
-        current = dict(UserPoints.objects.values_list("user_id", "total"))
-        for user_id in set(current) | set(totals):
-            if current.get(user_id, 0) != totals.get(user_id, 0):
+        totals, spendables, periods, counts, tallies = _expected()
+        current = {user_id: (total, spendable) for user_id, total, spendable in
+                   UserPoints.objects.values_list("user_id", "total", "spendable")}
+        for user_id in set(current) | set(totals) | set(spendables):
+            want = (totals.get(user_id, 0), spendables.get(user_id, 0))
+            if current.get(user_id, (0, 0)) != want:
                 drift += 1
-                UserPoints.objects.update_or_create(user_id=user_id,
-                                                    defaults={"total": totals.get(user_id, 0)})
+                UserPoints.objects.update_or_create(
+                    user_id=user_id, defaults={"total": want[0], "spendable": want[1]})
         stored = {(p.user_id, p.kind, p.start): p for p in PointsPeriod.objects.all()}
         for key in set(stored) | set(periods):
             want = periods.get(key, [0, 0])

@@ -1,0 +1,1 @@
+"""The spending side of the loyalty programme: the rewards catalogue and redemptions."""
