@@ -54,6 +54,21 @@ HISTORY_PREFIXES = {PointsEntry.HIDDEN: "Hidden by moderators", PointsEntry.DELE
                     PointsEntry.MOVED: "Answer moved"}
 
 
+# Reasons of the loyalty programme, in the member's words. Their entries show only on the
+# member's own points page: what one buys, orders or is granted is nobody else's business.
+PRIVATE_REASONS = {
+    "order_paid": "Points for an order",
+    "order_refunded": "Order refunded",
+    "reward_redeemed": "Redeemed a reward",
+    "points_adjusted": "Adjusted by the team",
+    "points_expired": "Points expired",
+    "referral_advocate": "A friend you referred placed their first order",
+    "referral_friend": "Joined through a friend's referral",
+    "level_reward": "Level reward",
+}
+PRIVATE_HISTORY = [*PRIVATE_REASONS, *(kinds.reversal_of(reason) for reason in PRIVATE_REASONS)]
+
+
 def _history_label(entry: PointsEntry, label: str) -> str:
     """Why the entry is there, in the member's words: a reversal says what undid it, a
     re-award after hidden content came back says so."""
@@ -170,7 +185,8 @@ def member_achievements(*, member: User, history_page: int = 1, per_page: int = 
         percent = int(100 * (total - floor) / max(1, next_level.min_points - floor))
     grants = list(BadgeGrant.objects.current().filter(user=member).select_related("badge")
                   .order_by("-granted_at", "-id"))
-    history = Paginator(PointsEntry.objects.filter(user=member).for_history(), per_page)
+    history = Paginator(PointsEntry.objects.filter(user=member)
+                        .exclude(reason__in=PRIVATE_HISTORY).for_history(), per_page)
     history_page = history.get_page(history_page)
     labels = dict(PointRule.objects.values_list("key", "label"))
     labels.setdefault(kinds.CHALLENGE_COMPLETED, "Completed a challenge")
@@ -247,3 +263,49 @@ def balances_of(user_id: int | None) -> Balances:
         return Balances(0, 0)
     row = UserPoints.objects.filter(user_id=user_id).values_list("total", "spendable").first()
     return Balances(*(row or (0, 0)))
+
+
+@dataclass
+class PointsPage:
+    """A member's own points page: both balances, their level, the full history with each
+    entry's note, and what will expire."""
+
+    balances: Balances
+    level: Level | None
+    next_level: Level | None
+    history: object  # a Page of PointsEntry, each with .label and .detail
+    expiring: object  # badges.services.expiry.Expiring | None
+
+
+def _own_label(entry: PointsEntry, labels: dict[str, str]) -> str:
+    base = kinds.base_kind(entry.reason)
+    if base == "reward_redeemed" and entry.is_reversal:
+        return "Refunded: a reward was cancelled"
+    if base in PRIVATE_REASONS:
+        return _history_label(entry, PRIVATE_REASONS[base]) if entry.is_reversal \
+            else PRIVATE_REASONS[base]
+    return _history_label(entry, labels.get(base, entry.reason))
+
+
+def points_page(*, member: User, page: int = 1, per_page: int = 25) -> PointsPage:
+    """Everything on the member's points page, in a fixed number of queries."""
+    from django.core.paginator import Paginator
+
+    from badges.services.expiry import expiring_for
+
+    balances = balances_of(member.pk)
+    level = next_level = None
+    for candidate in Level.objects.all():
+        if balances.lifetime >= candidate.min_points:
+            level = candidate
+        elif next_level is None:
+            next_level = candidate
+    history = Paginator(PointsEntry.objects.filter(user=member).for_history(), per_page)
+    history_page = history.get_page(page)
+    labels = dict(PointRule.objects.values_list("key", "label"))
+    labels.setdefault(kinds.CHALLENGE_COMPLETED, "Completed a challenge")
+    for entry in history_page:
+        entry.label = _own_label(entry, labels)
+    return PointsPage(balances=balances, level=level, next_level=next_level,
+                      history=history_page,
+                      expiring=expiring_for(user_id=member.pk, spendable=balances.spendable))

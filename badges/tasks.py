@@ -6,7 +6,7 @@ to the engine in batches (badges.services.inbox)."""
 from celery import shared_task
 from django.db import OperationalError
 
-from badges.services import awards, inbox, rings
+from badges.services import awards, expiry, inbox, rings
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
          "acks_late": True}
@@ -39,3 +39,13 @@ def backfill_badges() -> dict:
 @shared_task
 def detect_rings() -> int:
     return len(rings.detect_rings())
+
+
+@shared_task(**RETRY)
+def expire_inactive_points() -> int:
+    return expiry.expire_inactive_points()
+
+
+@shared_task(**RETRY)
+def remind_before_expiry() -> int:
+    return expiry.remind_before_expiry()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("badges/rings/", views.ring_list, name="rings"),
     path("badges/rings/<id:ring_id>/reviewed/", views.ring_reviewed, name="ring_reviewed"),
     path("badges/u/<str:username>/achievements/", views.achievements, name="achievements"),
+    path("points/", views.points, name="points"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("challenges/", views.challenges, name="challenges"),
 ]

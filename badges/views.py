@@ -38,6 +38,13 @@ def challenges(request: HttpRequest) -> HttpResponse:
                   {"challenges": selectors.active_challenges(user=request.user)})
 
 
+@login_required
+def points(request: HttpRequest) -> HttpResponse:
+    """The member's own points: both balances, every entry with its reason, what expires."""
+    data = selectors.points_page(member=request.user, page=_page_number(request))
+    return render(request, "badges/points.html", {"p": data})
+
+
 def achievements(request: HttpRequest, username: str) -> HttpResponse:
     """The profile's achievements section alone, for refreshing it live."""
     try:

@@ -252,6 +252,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "badges.tasks.detect_rings",
         "schedule": timedelta(hours=24),
     },
+    # Both do nothing while HEARTH_POINTS_EXPIRY_DAYS is 0 (expiry off, the default).
+    "badges.remind_before_expiry": {
+        "task": "badges.tasks.remind_before_expiry",
+        "schedule": timedelta(hours=24),
+    },
+    "badges.expire_inactive_points": {
+        "task": "badges.tasks.expire_inactive_points",
+        "schedule": timedelta(hours=24),
+    },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A write never waits long on a broker that is down or hangs: no retry, the outbox row is left
@@ -426,6 +435,10 @@ HEARTH_IDEAS_IMAGE_MAX_SIDE = 1600
 # Points: the daily cap (accepted answers and milestones are exempt) and the like-ring
 # detector's knobs. Whether a member is suspended is moderation's to say (community.suspensions).
 HEARTH_BADGES_DAILY_CAP = int(os.environ.get("HEARTH_BADGES_DAILY_CAP", "200"))
+# Spendable points expire after this many days without earning or spending (0: never, the
+# default); members are reminded HEARTH_POINTS_EXPIRY_REMINDER_DAYS before.
+HEARTH_POINTS_EXPIRY_DAYS = int(os.environ.get("HEARTH_POINTS_EXPIRY_DAYS", "0"))
+HEARTH_POINTS_EXPIRY_REMINDER_DAYS = int(os.environ.get("HEARTH_POINTS_EXPIRY_REMINDER_DAYS", "30"))
 HEARTH_BADGES_RING_WINDOW_DAYS = 30
 HEARTH_BADGES_RING_MIN_MUTUAL = 5
 HEARTH_BADGES_RING_RATIO = 5.0

@@ -192,6 +192,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "badges:achievements": (PUBLIC, PUBLIC),
     "badges:leaderboard": (PUBLIC, PUBLIC),
     "badges:challenges": (PUBLIC, PUBLIC),
+    "badges:points": (MEMBERS, MEMBERS),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),
