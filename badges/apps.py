@@ -7,7 +7,7 @@ class BadgesConfig(AppConfig):
 
     def ready(self):
         from badges import config, receivers
-        from badges.services import awards, expiry, inbox
+        from badges.services import awards, expiry, inbox, wallet
         from badges.services.recompute import recompute_points
         from community.counters import register_recomputer
         from community.notification_kinds import register_kind
@@ -16,6 +16,8 @@ class BadgesConfig(AppConfig):
         register_kind(awards.BADGE_KIND, "Badges you earn")
         register_kind(awards.LEVEL_KIND, "Reaching a new level")
         register_kind(awards.CHALLENGE_KIND, "Challenges you complete")
+        register_kind(wallet.ADJUSTMENT_KIND, "Points the team gives you or takes back",
+                      email_by_default=True)
         register_kind(expiry.EXPIRY_KIND, "Points about to expire", email_by_default=True)
         register_recomputer("badges.points", recompute_points)
         register_failed_work(inbox.failed_events_summary)

@@ -137,6 +137,7 @@ class ModerationAction(models.Model):
         LIFT = "lift", "Lifted a suspension"
         TRUST = "trust", "Changed a trust level"
         HOLD = "hold", "Held content for approval"
+        POINTS = "points", "Adjusted a member's points"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

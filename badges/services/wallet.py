@@ -30,6 +30,8 @@ __all__ = ["NotEnoughPoints", "adjust_points", "award_points", "expire_points",
 
 POINTS_ADJUSTED = "points_adjusted"
 POINTS_EXPIRED = "points_expired"
+# The notification a member gets when the team grants or deducts points.
+ADJUSTMENT_KIND = "points_adjusted"
 
 
 class NotEnoughPoints(Invalid):

@@ -193,6 +193,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "badges:leaderboard": (PUBLIC, PUBLIC),
     "badges:challenges": (PUBLIC, PUBLIC),
     "badges:points": (MEMBERS, MEMBERS),
+    "loyalty_staff:adjust_points": (STAFF_ONLY, STAFF_ONLY),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),

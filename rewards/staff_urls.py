@@ -1,0 +1,9 @@
+from django.urls import path
+
+from rewards import staff_views
+
+app_name = "loyalty_staff"
+
+urlpatterns = [
+    path("points/", staff_views.adjust_points, name="adjust_points"),
+]
