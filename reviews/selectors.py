@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from community.charts import make_chart
 from community.models import ProductPage, User
 from community.selectors import with_roles
 from reviews.models import FollowUp, HelpfulVote, ProductRating, Review, SentimentFeedback
@@ -135,7 +136,7 @@ def dashboard(*, weeks: int = 12) -> dict:
         "overall": _summarise(follow_ups),
         "per_product": sorted((name, _summarise(rows)) for name, rows in per_product.items()),
         "per_staff": sorted((name, _summarise(rows)) for name, rows in per_staff.items()),
-        "trends": [(title, sparkline(points, weeks=weeks, now=now))
+        "trends": [(title, negative_share_chart(title, points, weeks=weeks, now=now))
                    for title, points in sorted(trends.items())],
     }
 
@@ -146,18 +147,13 @@ def _flagged():
     return Q(flagged_negative=True)
 
 
-def sparkline(points, *, weeks: int, now, width: int = 240, height: int = 48) -> dict:
-    """SVG polyline of the weekly share of negative reviews (0% at the bottom)."""
-    start = now - timedelta(weeks=weeks)
-    coords, labels, dots = [], [], []
-    pad = 4  # keeps the dots at the edges inside the picture
-    for week, total, negative in points:
-        share = negative / total if total else 0
-        x = pad + max(0.0, min(1.0, (week - start).total_seconds() / (weeks * 7 * 86400))) * (width - 2 * pad)
-        y = pad + (1 - share) * (height - 2 * pad)
-        label = f"week of {week:%d %b}: {negative} of {total} negative"
-        coords.append(f"{x:.1f},{y:.1f}")
-        labels.append(label)
-        dots.append({"x": f"{x:.1f}", "y": f"{y:.1f}", "label": label})
-    return {"points": " ".join(coords), "labels": labels, "dots": dots, "width": width,
-            "height": height}
+def negative_share_chart(title: str, points, *, weeks: int, now):
+    """A line chart of a product's weekly share of negative reviews over the last ``weeks``
+    weeks, 0-100%, with a gap for weeks without scored reviews."""
+    this_monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+    mondays = [this_monday - timedelta(weeks=weeks - 1 - i) for i in range(weeks)]
+    by_week = {timezone.localdate(week): (total, negative) for week, total, negative in points}
+    shares = [round(100 * by_week[m][1] / by_week[m][0]) if by_week.get(m, (0, 0))[0] else None
+              for m in mondays]
+    return make_chart(title=title, labels=[f"{m:%-d %b}" for m in mondays],
+                      series={"Negative reviews": shares}, unit="%", y_max=100)

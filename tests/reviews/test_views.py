@@ -216,7 +216,7 @@ def test_the_dashboard_query_count_does_not_grow(client, site_tree, rows, django
     client.get(reverse("reviews:dashboard"))
     with django_assert_num_queries(QUERIES_DASHBOARD):
         html = client.get(reverse("reviews:dashboard")).content.decode()
-    assert html.count('class="sparkline"') == rows
+    assert html.count('class="chart"') == rows
 
 
 QUERIES_DASHBOARD = 4  # roles and permissions in one query
