@@ -106,7 +106,7 @@ def _quantity(value, name: str) -> int:
 def _currency(value, name: str = "currency", *, required: bool = True) -> str:
     if not required and (value is None or value == ""):
         return ""
-    text = _text(value, name, max_length=3).upper()
+    text = _text(value, name, max_length=20).upper()
     if not (len(text) == 3 and text.isascii() and text.isalpha()):
         raise Invalid(f"{name} must be a three-letter ISO code such as EUR.")
     return text
