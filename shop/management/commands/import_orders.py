@@ -12,11 +12,24 @@ from django.core.management.base import BaseCommand, CommandError
 from shop.importing import FileRefused, import_entries, read_entries
 
 
+class RawStream:
+    """The command's stderr without the newline its wrapper adds to every write."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+
 class Progress:
     """A progress bar: tqdm's when it is installed, else a counter on one line."""
 
     def __init__(self, total: int, stream):
-        self.total, self.done, self.stream = total, 0, stream
+        self.total, self.done, self.stream = total, 0, RawStream(stream)
         try:
             from tqdm import tqdm
         except ImportError:
@@ -29,7 +42,7 @@ class Progress:
         if self.bar is not None:
             self.bar.update(1)
         elif self.done == self.total or self.done % 100 == 0:
-            self.stream.write(f"\r{self.done}/{self.total}", ending="" if self.done < self.total else "\n")
+            self.stream.write(f"\r{self.done}/{self.total}" + ("\n" if self.done == self.total else ""))
 
     def close(self) -> None:
         if self.bar is not None:
