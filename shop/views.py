@@ -39,6 +39,11 @@ def order_webhook(request: HttpRequest) -> JsonResponse:
     if not secret:
         return problem(503, "not-configured", "Not configured",
                        "The shop webhook is not configured: set HEARTH_SHOP_WEBHOOK_SECRET.")
+    if request.content_type != "application/json":
+        # Also keeps a form body (which the middleware has parsed, so it is no longer
+        # readable as raw bytes) away from the signature check.
+        return problem(415, "unsupported-media-type", "Unsupported media type",
+                       "Send the event as application/json.")
     try:
         body = request.body
     except RequestDataTooBig:

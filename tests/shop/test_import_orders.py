@@ -34,7 +34,8 @@ def catalogue():
     return [make_product(sku="KET-100", title="Kettle"), make_product(sku="FLT-200", title="Filter")]
 
 
-def test_the_sample_export_is_imported_with_its_lines_and_notes(catalogue, django_capture_on_commit_callbacks):
+def test_the_sample_export_is_imported_with_its_lines_and_notes(catalogue,
+                                                                django_capture_on_commit_callbacks):
     ada = UserFactory(email="ada@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         out, err = run(SAMPLE_CSV)
@@ -64,7 +65,8 @@ def test_importing_the_same_file_twice_changes_nothing(catalogue):
             PendingEvent.objects.count()) == before
 
 
-def test_a_bad_row_refuses_its_whole_order_with_the_row_number_and_the_others_are_imported(tmp_path, catalogue):
+def test_a_bad_row_refuses_its_whole_order_with_the_row_number_and_the_others_are_imported(
+        tmp_path, catalogue):
     path = tmp_path / "orders.csv"
     path.write_text(
         "order_id,email,customer_id,currency,total,paid_at,sku,quantity,amount\n"

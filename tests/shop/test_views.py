@@ -102,7 +102,7 @@ def test_the_endpoint_answers_503_when_no_secret_is_configured(client, settings)
     assert _nothing_stored()
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b"", b"[1, 2]", b'"text"',
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b" ", b"[1, 2]", b'"text"',
                                   b'{"type": "order.cancelled", "data": {}}'])
 def test_a_signed_body_that_is_not_an_event_is_refused(client, body):
     response = client.post(WEBHOOK_URL, data=body, content_type="application/json", **signed(body))
@@ -179,7 +179,8 @@ def test_an_invalid_refund_gets_a_clear_problem_and_changes_nothing(client, payl
 
 def test_refunds_beyond_what_is_left_are_refused_after_partial_ones(client):
     deliver(client, "order.paid", order_payload(order_id="A-6", total="30.00"))
-    assert deliver(client, "refund.created", refund_payload(order_id="A-6", amount="20.00")).status_code == 200
+    first = deliver(client, "refund.created", refund_payload(order_id="A-6", amount="20.00"))
+    assert first.status_code == 200
     response = deliver(client, "refund.created", refund_payload(order_id="A-6", amount="10.01"))
     assert "(10.00 EUR)" in _problem(response, 400, "invalid-refund-created")["detail"]
     assert Refund.objects.count() == 1
@@ -203,3 +204,17 @@ def test_the_webhook_costs_a_fixed_number_of_queries(client, django_assert_num_q
         assert deliver(client, "order.paid", payload).status_code == 200
     with django_assert_num_queries(2):  # look-up, unmatched lines
         assert deliver(client, "order.paid", payload).json()["replay"] is True
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=xyz", "text/plain",
+                                          "application/x-www-form-urlencoded"])
+def test_a_body_that_is_not_json_is_refused_before_anything_is_read(client, content_type):
+    body = json.dumps({"type": "order.paid", "data": order_payload()}).encode()
+    response = client.post(WEBHOOK_URL, data=body, content_type=content_type, **signed(body))
+    _problem(response, 415, "unsupported-media-type")
+    assert _nothing_stored()
+
+
+def test_a_form_post_with_fields_is_refused_too(client):
+    assert client.post(WEBHOOK_URL, {"type": "order.paid"}).status_code == 415
+    assert _nothing_stored()
