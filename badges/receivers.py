@@ -117,6 +117,18 @@ def on_content_restored(*, content_type_id, object_id, **_):
     enqueue("restore_content", content_type_id=content_type_id, object_id=object_id)
 
 
+def on_order_paid(*, order_id, user_id, points, **_):
+    # The member's points for an order (badges never imports the shop: ids only).
+    if user_id and points > 0:
+        enqueue("order_paid", order_id=order_id, user_id=user_id, points=points)
+
+
+def on_order_refunded(*, order_id, refund_id, user_id, points, **_):
+    if user_id and points > 0:
+        enqueue("order_refunded", order_id=order_id, refund_id=refund_id, user_id=user_id,
+                points=points)
+
+
 PROFILE_FIELDS = {"display_name", "bio", "avatar"}
 
 
@@ -142,6 +154,8 @@ SIGNALS = {
     ("reviews.signals", "review_published"): on_review_published,
     ("reviews.signals", "review_marked_helpful"): on_review_marked_helpful,
     ("moderation.signals", "flag_upheld"): on_flag_upheld,
+    ("shop.signals", "order_paid"): on_order_paid,
+    ("shop.signals", "order_refunded"): on_order_refunded,
     # Hiding and restoring arrive through community, which moderation sends them on.
     ("community.signals", "content_hidden"): on_content_hidden,
     ("community.signals", "content_restored"): on_content_restored,

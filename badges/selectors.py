@@ -190,6 +190,8 @@ def member_achievements(*, member: User, history_page: int = 1, per_page: int = 
     history_page = history.get_page(history_page)
     labels = dict(PointRule.objects.values_list("key", "label"))
     labels.setdefault(kinds.CHALLENGE_COMPLETED, "Completed a challenge")
+    labels.setdefault("order_paid", "Points for an order")
+    labels.setdefault("order_refunded", "Order refunded")
     for entry in history_page:
         label = labels.get(kinds.base_kind(entry.reason), entry.reason)
         entry.label = _history_label(entry, label)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("badges.urls")),
     path("staff/loyalty/", include("rewards.staff_urls")),
+    path("", include("shop.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

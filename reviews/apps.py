@@ -8,6 +8,7 @@ class ReviewsConfig(AppConfig):
         from community.counters import register_recomputer
         from community.notification_kinds import register_kind
         from moderation.registry import register
+        from reviews import receivers
         from reviews.models import BrandReply, Review
         from reviews.moderation import BRAND_REPLY_ADAPTER, REVIEW_ADAPTER
         from reviews.services import recompute_product_ratings
@@ -19,3 +20,4 @@ class ReviewsConfig(AppConfig):
         register_recomputer("reviews.product_ratings", recompute_product_ratings)
         register(Review, REVIEW_ADAPTER)
         register(BrandReply, BRAND_REPLY_ADAPTER)
+        receivers.connect()

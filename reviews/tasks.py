@@ -22,3 +22,10 @@ def escalate_overdue_follow_ups() -> int:
     from reviews.services import escalate_overdue_follow_ups as escalate
 
     return escalate()
+
+
+@shared_task(acks_late=True)
+def record_order_purchases(order_id: int) -> int:
+    from reviews.services import record_order_purchases as record
+
+    return record(order_id=order_id)

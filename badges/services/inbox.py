@@ -40,6 +40,7 @@ from django.utils import timezone
 from badges import kinds
 from badges.models import PendingEvent, PointsEntry
 from badges.services import ledger
+from badges.services.wallet import award_points, take_back_points
 from community import cache_versions
 
 logger = logging.getLogger(__name__)
@@ -239,6 +240,33 @@ def record_review(*, review_id: int, author_id: int, verified_owner: bool | None
     return written is not None
 
 
+def _order_reference(order_id: int) -> str:
+    # Read by name: badges never imports the shop. The store's order id is what the member
+    # knows their order by.
+    from django.apps import apps
+
+    try:
+        order_model = apps.get_model("shop", "Order")
+    except LookupError:
+        return str(order_id)
+    return order_model.objects.filter(pk=order_id).values_list("external_id", flat=True).first() \
+        or str(order_id)
+
+
+def award_order_points(*, order_id: int, user_id: int, points: int) -> bool:
+    """A paid order earns its points, once (the wallet's unique key: member, reason, order)."""
+    return award_points(user_id=user_id, points=points, reason="order_paid",
+                        source_label="shop.order", source_id=order_id,
+                        note=f"Order {_order_reference(order_id)}") is not None
+
+
+def take_back_order_points(*, order_id: int, refund_id: int, user_id: int, points: int) -> bool:
+    """A refund takes back its share of the order's points, once per refund."""
+    return take_back_points(user_id=user_id, points=points, reason="order_refunded",
+                            source_label="shop.refund", source_id=refund_id,
+                            note=f"Refund of order {_order_reference(order_id)}") is not None
+
+
 # "record": the keyword arguments of ledger.record_event; "reverse": of ledger.reverse_event.
 BATCHED = {"record", "reverse"}
 OPS: dict[str, Callable] = {
@@ -247,5 +275,7 @@ OPS: dict[str, Callable] = {
     "restore_content": restore_content,
     "accept_answer": accept_answer,
     "review": record_review,
+    "order_paid": award_order_points,
+    "order_refunded": take_back_order_points,
 }
 

@@ -444,6 +444,13 @@ HEARTH_BADGES_RING_MIN_MUTUAL = 5
 HEARTH_BADGES_RING_RATIO = 5.0
 HEARTH_BADGES_RING_MAX_GROUP = 6
 
+# Shop orders (points for purchases). The webhook's shared secret (empty: the endpoint answers
+# 503 "not configured"), how far its timestamp may be from now, and the points a unit of
+# currency earns until staff set the rate in Wagtail (Settings > Points for purchases).
+HEARTH_SHOP_WEBHOOK_SECRET = os.environ.get("HEARTH_SHOP_WEBHOOK_SECRET", "")
+HEARTH_SHOP_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("HEARTH_SHOP_WEBHOOK_TOLERANCE_SECONDS", "300"))
+HEARTH_SHOP_POINTS_PER_UNIT = os.environ.get("HEARTH_SHOP_POINTS_PER_UNIT", "1")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,6 +21,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # after commit would not run (tests/community/test_page_cache.py covers the cache).
 HEARTH_ANONYMOUS_PAGE_CACHE = False
 CELERY_TASK_EAGER_PROPAGATES = True
+# The shop's webhook is configured in tests, so the walks meet its signature check (an empty
+# secret answers 503, which tests/shop covers on its own).
+HEARTH_SHOP_WEBHOOK_SECRET = "test-shop-webhook-secret"  # noqa: S105 - a test value
 MEDIA_ROOT = BASE_DIR / ".test-media"
 WHITENOISE_AUTOREFRESH = True
 

@@ -24,7 +24,11 @@ from reviews.services.moderation import (
     soft_delete_reply,
     soft_delete_review,
 )
-from reviews.services.products import import_purchase_rows, recompute_product_ratings
+from reviews.services.products import (
+    import_purchase_rows,
+    recompute_product_ratings,
+    record_order_purchases,
+)
 from reviews.services.scoring import apply_score, rescore_reviews, score_reviews, sweep_pending_reviews
 from reviews.services.writing import (
     ReplyNeedsConfirmation,
@@ -39,7 +43,7 @@ __all__ = [
     "escalate_overdue_follow_ups", "hide_review", "import_purchase_rows", "mark_helpful",
     "moderation_hide_reply", "moderation_hide_review", "moderation_restore_reply",
     "moderation_restore_review", "moderator_edit_reply", "moderator_edit_review",
-    "recompute_product_ratings", "reply_as_brand", "rescore_reviews", "save_review",
+    "recompute_product_ratings", "record_order_purchases", "reply_as_brand", "rescore_reviews", "save_review",
     "score_reply", "score_reviews", "soft_delete_reply", "soft_delete_review",
     "sweep_pending_reviews", "update_follow_up",
 ]

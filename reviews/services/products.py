@@ -1,11 +1,14 @@
-"""Per-product data: ratings rebuilt from reviews, and purchase records imported."""
+"""Per-product data: ratings rebuilt from reviews, and purchase records (imported, or made
+from the shop's paid orders)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, Sum
 
 from reviews.models import ProductRating, PurchaseRecord, Review
+from shop.models import Order
 
 
 def recompute_product_ratings() -> int:
@@ -60,3 +63,26 @@ def import_purchase_rows(rows: list[dict]) -> tuple[int, list[tuple[int, str]]]:
         else:
             rejected.append((line, f"duplicate purchase of {sku} by {email}"))
     return stored, rejected
+
+
+def record_order_purchases(*, order_id: int) -> int:
+    """Make the order's buyer a verified owner of each product the order matched: one
+    purchase record per (email, SKU), so running it again (or for another order of the same
+    product) adds nothing. Lines whose SKU matched no product make none. Returns how many
+    records were created."""
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None:
+        return 0
+    skus = sorted(set(order.lines.filter(product__isnull=False).values_list("product__sku", flat=True)))
+    created = 0
+    for sku in skus:
+        try:
+            with transaction.atomic():
+                _, made = PurchaseRecord.objects.get_or_create(
+                    email=order.email.strip().lower(), sku=sku,
+                    defaults={"order_reference": order.external_id[:64],
+                              "purchased_on": order.paid_at.date()})
+        except IntegrityError:  # the same record made at the same moment: it exists now
+            made = False
+        created += made
+    return created
