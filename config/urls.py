@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("badges.urls")),
     path("staff/loyalty/", include("rewards.staff_urls")),
     path("", include("shop.urls")),
+    path("", include("referrals.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

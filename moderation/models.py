@@ -138,6 +138,8 @@ class ModerationAction(models.Model):
         TRUST = "trust", "Changed a trust level"
         HOLD = "hold", "Held content for approval"
         POINTS = "points", "Adjusted a member's points"
+        REFERRAL_APPROVE = "referral_approve", "Approved a held referral"
+        REFERRAL_REJECT = "referral_reject", "Rejected a held referral"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

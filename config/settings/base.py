@@ -548,3 +548,17 @@ HEARTH_FOLLOWUP_RESPONSE_HOURS = int(os.environ.get("HEARTH_FOLLOWUP_RESPONSE_HO
 # `manage.py seed_demo`: the apps whose `demo` module seeds demo content after community's,
 # in this order (later apps use the members, products and topics of earlier ones).
 HEARTH_DEMO_APPS = ["forum", "ideas", "reviews", "moderation", "badges"]
+
+# --- Referrals -------------------------------------------------------------------------------
+
+# Points each member earns when a referral completes (the friend's first paid order).
+HEARTH_REFERRAL_ADVOCATE_POINTS = int(os.environ.get("HEARTH_REFERRAL_ADVOCATE_POINTS", "500"))
+HEARTH_REFERRAL_FRIEND_POINTS = int(os.environ.get("HEARTH_REFERRAL_FRIEND_POINTS", "250"))
+# Sign-ups through referral links from one client address in a week beyond which the
+# referrals are held for staff review (referrals/fraud.py).
+HEARTH_REFERRAL_MAX_PER_ADDRESS_WEEK = int(os.environ.get("HEARTH_REFERRAL_MAX_PER_ADDRESS_WEEK", "10"))
+# Email local parts (same domain) within this many edits count as nearly the same person.
+HEARTH_REFERRAL_EMAIL_DISTANCE = int(os.environ.get("HEARTH_REFERRAL_EMAIL_DISTANCE", "2"))
+# How long a visitor's browser remembers the referral link they arrived through.
+HEARTH_REFERRAL_COOKIE_DAYS = int(os.environ.get("HEARTH_REFERRAL_COOKIE_DAYS", "30"))
+HEARTH_DEMO_APPS = [*HEARTH_DEMO_APPS, "referrals"]

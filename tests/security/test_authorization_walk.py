@@ -198,6 +198,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # refused with 415 for everyone, signed in or not; its signature is the only authorization
     # (tests/shop/test_views.py: an unsigned JSON body gets 401).
     "shop:order_webhook": (NO_POST, "415 415 415 415 415 415"),
+    # The owner's referral link: visitors go to sign-up, members to their own referrals page.
+    "referrals:link": (PUBLIC, NO_POST),
+    "referrals:mine": (MEMBERS, "login method method method method method"),
+    # Held referrals are reviewed by community managers and brand staff.
+    "referrals:review": (STAFF_ONLY, "login denied denied method method method"),
+    "referrals:decide": ("login denied denied method method method", "login denied denied bad bad bad"),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),

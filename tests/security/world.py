@@ -22,6 +22,7 @@ from ideas.models import Milestone
 from moderation.models import QueueItem, Suspension
 from moderation.services.flags import flag_content
 from moderation.services.members import suspend_member
+from referrals import services as referral_services
 from reviews.models import FollowUp, PurchaseRecord
 from tests.factories import BrandStaffFactory, CommunityManagerFactory, UserFactory, make_product
 from tests.forum.factories import CategoryFactory, make_reply, make_topic
@@ -92,6 +93,12 @@ def make_world() -> dict:
     purchase = PurchaseRecord.objects.create(email=owner.email, sku="WALK-1")
     # The milestone the owner's idea is heading for: deleting it is refused.
     milestone = Milestone.objects.get(pk=idea.next_milestone_id)
+    # A friend the owner referred, held for review (the order was not the friend's first).
+    referral = referral_services.record_signup(
+        friend=UserFactory(username="walk-friend", email="walk-friend@friends.example.net"),
+        code=referral_services.code_for(user=owner).code, signup_ip="203.0.113.80")
+    referral_services.settle_paid_order(order_id=880_001, user_id=referral.friend_id,
+                                        is_first_order=False)
     return {
         "owner": owner, "topic": topic, "reply": reply, "idea": idea, "review": review,
         # URL keywords (by name; "slug" depends on the route, see SLUGS in the walk)
@@ -102,6 +109,7 @@ def make_world() -> dict:
         "token": unsubscribe_token(user_id=owner.pk, kind="forum.reply"),
         "category_slug": category.slug, "topic_slug": topic.slug, "idea_slug": idea.slug,
         "product_slug": product.slug, "product_id": product.pk,
+        "code": referral_services.code_for(user=owner).code, "referral_id": referral.pk,
         # Real ids for the admin screens the table names one by one ("pk" in their URLs).
         "admin_pks": {
             "forum_categories": category.pk, "points_rings": ring.pk, "wagtailusers_users": owner.pk,
