@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("reviews.urls")),
     path("", include("badges.urls")),
+    path("", include("rewards.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

@@ -527,4 +527,16 @@ HEARTH_FOLLOWUP_RESPONSE_HOURS = int(os.environ.get("HEARTH_FOLLOWUP_RESPONSE_HO
 
 # `manage.py seed_demo`: the apps whose `demo` module seeds demo content after community's,
 # in this order (later apps use the members, products and topics of earlier ones).
-HEARTH_DEMO_APPS = ["forum", "ideas", "reviews", "moderation", "badges"]
+HEARTH_DEMO_APPS = ["forum", "ideas", "reviews", "moderation", "badges", "rewards"]
+
+# --- Rewards: the catalogue and redemptions ---------------------------------------------------
+
+# The currency of discounts and donations (an ISO code) unless a reward names its own.
+HEARTH_REWARDS_CURRENCY = os.environ.get("HEARTH_REWARDS_CURRENCY", "EUR")
+# Staff are warned when a code pool has fewer codes left than this (a pool may set its own).
+HEARTH_REWARDS_POOL_LOW_THRESHOLD = int(os.environ.get("HEARTH_REWARDS_POOL_LOW_THRESHOLD", "20"))
+CELERY_BEAT_SCHEDULE |= {
+    "rewards.end_expired_access": {
+        "task": "rewards.tasks.end_expired_access", "schedule": timedelta(minutes=15),
+    },
+}
