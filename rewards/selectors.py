@@ -65,8 +65,8 @@ def viewer_for(user, *, levels: list[Level]) -> Viewer:
     balances = balances_of(user.pk)
     used = dict(Redemption.objects.filter(member=user).exclude(state=Redemption.State.CANCELLED)
                 .values("reward_id").annotate(n=Count("pk")).values_list("reward_id", "n"))
-    return Viewer(user=user, spendable=balances.spendable, total=balances.total,
-                  level=level_for(balances.total, levels), used=used)
+    return Viewer(user=user, spendable=balances.spendable, total=balances.lifetime,
+                  level=level_for(balances.lifetime, levels), used=used)
 
 
 def standing(reward: Reward, viewer: Viewer) -> Standing:

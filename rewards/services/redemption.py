@@ -147,7 +147,7 @@ def _redeem(*, member: User, reward_id: int, key: str, choice: Choice, free: boo
         if not reward.available_at(now):
             raise NotAvailable()
         levels = list(Level.objects.all()) if reward.min_level_id else []
-        check_level(reward=reward, total=balances_of(member.pk).total, levels=levels)
+        check_level(reward=reward, total=balances_of(member.pk).lifetime, levels=levels)
         if reward.per_member_limit is not None:
             used = Redemption.objects.filter(member=member, reward=reward).exclude(
                 state=Redemption.State.CANCELLED).count()
