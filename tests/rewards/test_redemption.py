@@ -7,13 +7,13 @@ from django.utils import timezone
 
 from badges.models import PointsEntry
 from badges.selectors import balances_of
+from badges.services.wallet import NotEnoughPoints
 from community.models import Notification
 from community.refusals import Invalid
 from rewards.models import DiscountCode, Redemption, Reward
+from rewards.services._common import LevelTooLow, LimitReached, NotAvailable, OutOfStock, PoolEmpty
 from rewards.services.access import end_expired_access
 from rewards.services.redemption import Choice, redeem
-from rewards.services._common import LevelTooLow, LimitReached, NotAvailable, OutOfStock, PoolEmpty
-from badges.services.wallet import NotEnoughPoints
 from tests.factories import UserFactory
 from tests.rewards.factories import ADDRESS, give_points, key, level, make_pool, make_reward
 
