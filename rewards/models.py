@@ -48,7 +48,7 @@ class Cause(index.Indexed, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("rewards:cause", kwargs={"slug": self.slug})
+        return reverse("rewards:cause", kwargs={"cause_slug": self.slug})
 
 
 class CodePool(index.Indexed, models.Model):

@@ -128,10 +128,9 @@ def my_redemptions(user: User) -> list[Redemption]:
     return list(Redemption.objects.filter(member=user).select_related("reward", "reward__cause"))
 
 
-def levels_with_perks() -> list[tuple[Level, LevelPerk | None, list[Reward]]]:
+def levels_with_perks(all_levels: list[Level]) -> list[tuple[Level, LevelPerk | None, list[Reward]]]:
     """Each level, its perk (words and entry reward) and the rewards reserved for it (the
-    lowest level that may redeem them). Three queries."""
-    all_levels = levels()
+    lowest level that may redeem them). Two queries."""
     perks = {perk.level_id: perk for perk in LevelPerk.objects.select_related("entry_reward")}
     reserved: dict[int, list[Reward]] = {}
     for reward in Reward.objects.filter(live=True, min_level__isnull=False):

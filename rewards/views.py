@@ -104,7 +104,7 @@ def levels(request: HttpRequest) -> HttpResponse:
     all_levels = selectors.levels()
     viewer = selectors.viewer_for(request.user, levels=all_levels) if request.user.is_authenticated else None
     return render(request, "rewards/levels.html",
-                  {"rows": selectors.levels_with_perks(), "viewer": viewer})
+                  {"rows": selectors.levels_with_perks(all_levels), "viewer": viewer})
 
 
 def cause(request: HttpRequest, cause_slug: str) -> HttpResponse:

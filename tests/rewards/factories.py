@@ -19,7 +19,9 @@ def key() -> str:
     return secrets.token_urlsafe(16)
 
 
-def make_pool(*, codes: int = 5, name: str | None = None, prefix: str = "TEST", **fields) -> CodePool:
+def make_pool(*, codes: int = 5, name: str | None = None, prefix: str | None = None,
+              **fields) -> CodePool:
+    prefix = prefix or f"TEST{secrets.token_hex(2).upper()}"
     pool = CodePool.objects.create(name=name or f"Pool {secrets.token_hex(3)}", prefix=prefix, **fields)
     DiscountCode.objects.bulk_create(DiscountCode(pool=pool, code=f"{prefix}-{i:04d}")
                                      for i in range(codes))

@@ -33,7 +33,7 @@ def test_redeeming_a_discount_code_spends_the_cost_and_gives_one_code_from_the_p
     reward = make_reward(cost=120, stock=5)
     redemption = redeem(member=member, reward_id=reward.pk, idempotency_key=key())
     assert redemption.state == Redemption.State.ISSUED
-    assert redemption.code.startswith("TEST-")
+    assert redemption.code.startswith(f"{reward.code_pool.prefix}-")
     assert DiscountCode.objects.get(redemption=redemption).code == redemption.code
     assert redemption.points == 120 and redemption.amount == Decimal("5.00")
     b = balances_of(member.pk)
