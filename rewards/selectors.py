@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from badges.models import Level
 from badges.selectors import balances_of
 from community.models import User
+from community.suspensions import is_suspended
 from rewards.models import Cause, CodePool, LevelPerk, Redemption, Reward
 from rewards.services._common import level_for
 
@@ -37,6 +38,7 @@ class Viewer:
     total: int = 0
     level: Level | None = None
     used: dict[int, int] = field(default_factory=dict)
+    suspended: bool = False
 
 
 def _with_images(queryset: QuerySet) -> QuerySet:
@@ -66,7 +68,8 @@ def viewer_for(user, *, levels: list[Level]) -> Viewer:
     used = dict(Redemption.objects.filter(member=user).exclude(state=Redemption.State.CANCELLED)
                 .values("reward_id").annotate(n=Count("pk")).values_list("reward_id", "n"))
     return Viewer(user=user, spendable=balances.spendable, total=balances.lifetime,
-                  level=level_for(balances.lifetime, levels), used=used)
+                  level=level_for(balances.lifetime, levels), used=used,
+                  suspended=is_suspended(user))
 
 
 def standing(reward: Reward, viewer: Viewer) -> Standing:
@@ -74,6 +77,8 @@ def standing(reward: Reward, viewer: Viewer) -> Standing:
     redemption service checks the same again under its locks)."""
     if viewer.user is None:
         return Standing(False, "Log in to redeem rewards.")
+    if viewer.suspended:
+        return Standing(False, "Your account is suspended.")
     if reward.min_level_id and viewer.total < reward.min_level.min_points:
         yours = f"you are {viewer.level.name}" if viewer.level else "you have no level yet"
         return Standing(False, f"For {reward.min_level.name} members and above; {yours}.")

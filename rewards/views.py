@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from community.refusals import Refusal
 from rewards import selectors
@@ -22,6 +22,7 @@ from rewards.services import fulfilment
 from rewards.services.redemption import Choice, redeem
 
 
+@require_safe
 def catalogue(request: HttpRequest) -> HttpResponse:
     levels = selectors.levels()
     viewer = selectors.viewer_for(request.user, levels=levels)
@@ -37,6 +38,7 @@ def _reward_or_404(reward_id: int) -> Reward:
     return reward
 
 
+@require_safe
 def detail(request: HttpRequest, reward_id: int) -> HttpResponse:
     reward = _reward_or_404(reward_id)
     viewer = selectors.viewer_for(request.user, levels=selectors.levels())
@@ -95,11 +97,13 @@ def confirm(request: HttpRequest, reward_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "rewards/mine.html",
                   {"redemptions": selectors.my_redemptions(request.user)})
 
 
+@require_safe
 def levels(request: HttpRequest) -> HttpResponse:
     all_levels = selectors.levels()
     viewer = selectors.viewer_for(request.user, levels=all_levels) if request.user.is_authenticated else None
@@ -107,6 +111,7 @@ def levels(request: HttpRequest) -> HttpResponse:
                   {"rows": selectors.levels_with_perks(all_levels), "viewer": viewer})
 
 
+@require_safe
 def cause(request: HttpRequest, cause_slug: str) -> HttpResponse:
     found = selectors.cause_page(cause_slug)
     if found is None:
@@ -132,6 +137,7 @@ def _staff_page(request: HttpRequest, *, status: int = 200, row: int | None = No
 
 @never_cache
 @login_required
+@require_safe
 def staff(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     return _staff_page(request)

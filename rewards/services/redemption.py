@@ -19,7 +19,8 @@ from badges.selectors import balances_of
 from badges.services.wallet import spend_points
 from community.deferred import enqueue_on_commit
 from community.models import User
-from community.refusals import Invalid
+from community.refusals import Invalid, Suspended
+from community.suspensions import is_suspended
 from rewards.models import DiscountCode, Redemption, Reward
 from rewards.services._common import (
     REDEEMED_REASON,
@@ -107,14 +108,15 @@ def redeem(*, member: User, reward_id: int, idempotency_key: str, choice: Choice
       take more than there is;
     - a code is taken from the pool with ``SKIP LOCKED``, each code given once;
     - out of stock, an empty pool, too few points, the wrong level or the limit reached raise
-      a refusal saying so, with nothing spent or taken.
+      a refusal saying so, with nothing spent or taken; so is a suspended member.
     ``free`` (a level's entry reward) costs nothing and skips the window, level and limit.
     The member is notified after commit (``rewards.tasks.notify_redemption``)."""
     now = now or timezone.now()
+    if not free and is_suspended(member):
+        raise Suspended("Your account is suspended: you can redeem rewards again when the "
+                        "suspension ends.")
     if not KEY_PATTERN.match(idempotency_key or ""):
         raise Invalid("This form has expired. Reload the page and try again.")
-    if not member.is_active:
-        raise Invalid("This account cannot redeem rewards.")
     try:
         with transaction.atomic():
             return _redeem(member=member, reward_id=reward_id, key=idempotency_key,

@@ -188,3 +188,19 @@ def test_an_unknown_or_unpublished_reward_is_not_found(client):
     assert client.get(f"/rewards/{hidden.pk}/").status_code == 404
     assert client.get("/rewards/999999/").status_code == 404
     assert client.get("/rewards/causes/nothing/").status_code == 404
+
+
+def test_a_suspended_member_is_refused_a_redemption_and_keeps_their_points(client):
+    from tests.badges.factories import suspend
+
+    member = UserFactory()
+    give_points(member, 500)
+    reward = make_reward(cost=100)
+    suspend(member)
+    client.force_login(member)
+    assert "Your account is suspended." in client.get(f"/rewards/{reward.pk}/").content.decode()
+    response = client.post(f"/rewards/{reward.pk}/confirm/", {"idempotency_key": key()})
+    assert response.status_code == 403
+    assert "you can redeem rewards again when the suspension ends" in response.content.decode()
+    assert balances_of(member.pk).spendable == 500
+    assert not Redemption.objects.exists()
