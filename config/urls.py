@@ -34,6 +34,7 @@ urlpatterns = [
     path("staff/loyalty/", include("rewards.staff_urls")),
     path("", include("shop.urls")),
     path("", include("referrals.urls")),
+    path("", include("rewards.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

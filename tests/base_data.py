@@ -42,6 +42,11 @@ def restore_base_data() -> None:
     forum = importlib.import_module("forum.migrations.0002_community_managers_manage_categories")
     Group.objects.get(name=COMMUNITY_MANAGERS).permissions.add(*Permission.objects.filter(
         content_type__app_label="forum", codename__in=forum.CODENAMES))
+    # ... and the rewards catalogue's screens to both role groups.
+    rewards = importlib.import_module("rewards.migrations.0002_staff_edit_the_catalogue")
+    for group in Group.objects.filter(name__in=rewards.GROUPS):
+        group.permissions.add(*Permission.objects.filter(
+            content_type__app_label="rewards", codename__in=rewards.CODENAMES))
     ensure_site_tree()
     for ensure in _app_defaults():
         ensure()

@@ -562,3 +562,15 @@ HEARTH_REFERRAL_EMAIL_DISTANCE = int(os.environ.get("HEARTH_REFERRAL_EMAIL_DISTA
 # How long a visitor's browser remembers the referral link they arrived through.
 HEARTH_REFERRAL_COOKIE_DAYS = int(os.environ.get("HEARTH_REFERRAL_COOKIE_DAYS", "30"))
 HEARTH_DEMO_APPS = [*HEARTH_DEMO_APPS, "referrals"]
+
+# --- Rewards: the catalogue and redemptions ---------------------------------------------------
+
+# The currency of discounts and donations (an ISO code) unless a reward names its own.
+HEARTH_REWARDS_CURRENCY = os.environ.get("HEARTH_REWARDS_CURRENCY", "EUR")
+# Staff are warned when a code pool has fewer codes left than this (a pool may set its own).
+HEARTH_REWARDS_POOL_LOW_THRESHOLD = int(os.environ.get("HEARTH_REWARDS_POOL_LOW_THRESHOLD", "20"))
+CELERY_BEAT_SCHEDULE |= {
+    "rewards.end_expired_access": {
+        "task": "rewards.tasks.end_expired_access", "schedule": timedelta(minutes=15),
+    },
+}

@@ -49,6 +49,10 @@ ADMIN_SUPERUSER_ONLY = "login login login denied denied any"
 # Hearth's own admin screens (viewsets and snippets), on real objects: exact answers.
 ADMIN_MANAGERS = "login login login denied ok ok"
 ADMIN_MANAGERS_NO_POST = "login login login denied method method"
+# The rewards catalogue: brand staff and community managers alike.
+ADMIN_STAFF = "login login login ok ok ok"
+ADMIN_STAFF_NO_POST = "login login login method method method"
+ADMIN_STAFF_EMPTY_FORM = "login login login bad bad bad"
 ADMIN_SUPERUSER = "login login login denied denied ok"
 ADMIN_SUPERUSER_NO_POST = "login login login denied denied method"
 ADMIN_READ_SCREENS = ("history", "history_results", "usage")
@@ -204,6 +208,20 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # Held referrals are reviewed by community managers and brand staff.
     "referrals:review": (STAFF_ONLY, "login denied denied method method method"),
     "referrals:decide": ("login denied denied method method method", "login denied denied bad bad bad"),
+    # Rewards: the catalogue is public; redeeming is for members (an empty form is refused as
+    # bad input before anything else; a suspended member's complete form is refused, see
+    # tests/rewards/test_views.py); fulfilment is for brand staff and community managers (an
+    # empty form is refused as bad input).
+    "rewards:index": (PUBLIC, NO_POST),
+    "rewards:detail": (PUBLIC, NO_POST),
+    "rewards:levels": (PUBLIC, NO_POST),
+    "rewards:cause": (PUBLIC, NO_POST),
+    "rewards:confirm": (MEMBERS, MEMBERS_EMPTY_FORM),
+    "rewards:mine": (MEMBERS, MEMBERS_POST_ONLY),
+    "rewards:staff": (STAFF_ONLY, MEMBERS_POST_ONLY),
+    "rewards:ship": (MEMBERS_POST_ONLY, "login denied denied bad bad bad"),
+    "rewards:cancel": (MEMBERS_POST_ONLY, "login denied denied bad bad bad"),
+    "rewards_pool_codes": (ADMIN_STAFF, ADMIN_STAFF_EMPTY_FORM),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),
@@ -245,6 +263,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     **_snippet_screens("ideas_milestone", who=ADMIN_MANAGERS, no_post=ADMIN_MANAGERS_NO_POST),
     **_snippet_screens("community_productcategory", who=ADMIN_SUPERUSER, no_post=ADMIN_SUPERUSER_NO_POST),
     **_snippet_screens("reviews_purchaserecord", who=ADMIN_SUPERUSER, no_post=ADMIN_SUPERUSER_NO_POST),
+    # The rewards catalogue's snippets: brand staff and community managers.
+    **{key: row for model in ("reward", "cause", "codepool", "levelperk")
+       for key, row in _snippet_screens(f"rewards_{model}", who=ADMIN_STAFF,
+                                        no_post=ADMIN_STAFF_NO_POST).items()},
     **WAGTAIL_KNOWN_ERRORS,
 }
 

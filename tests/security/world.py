@@ -62,6 +62,34 @@ def make_roles() -> dict[str, User | None]:
     return {role: (User.objects.get(pk=user.pk) if user else None) for role, user in users.items()}
 
 
+def _rewards_world(owner: User) -> dict:
+    """A gift the owner redeemed (pending: the staff may ship or cancel it), from a catalogue
+    with a cause, a code pool and a level perk."""
+    from decimal import Decimal
+
+    from badges.services.wallet import award_points
+    from rewards.models import Cause, CodePool, DiscountCode, LevelPerk, Reward
+    from rewards.services.redemption import Choice, redeem
+
+    cause = Cause.objects.create(name="Walk trees", slug="walk-trees")
+    pool = CodePool.objects.create(name="Walk codes", prefix="WALK")
+    DiscountCode.objects.create(pool=pool, code="WALK-0001")
+    reward = Reward.objects.create(title="Walk mug", kind=Reward.Kind.GIFT, cost=10, stock=5)
+    Reward.objects.create(title="Walk code", kind=Reward.Kind.DISCOUNT_CODE, cost=10,
+                          discount=Reward.Discount.AMOUNT, value=Decimal("5"), code_pool=pool)
+    Reward.objects.create(title="Walk tree", kind=Reward.Kind.DONATION, cost=10, cause=cause,
+                          value=Decimal("1"))
+    perk = LevelPerk.objects.create(level=Level.objects.order_by("min_points").last(),
+                                    description="Walk perks", entry_reward=reward)
+    award_points(user_id=owner.pk, points=100, reason="walk_grant", source_label="community.user",
+                 source_id=owner.pk)
+    redemption = redeem(member=owner, reward_id=reward.pk, idempotency_key="walk-redemption-1",
+                        choice=Choice(address={"ship_name": "Owner", "ship_address": "1 Walk Road",
+                                               "ship_city": "Walkton", "ship_country": "France"}))
+    return {"reward": reward, "cause": cause, "codepool": pool, "pool": pool,
+            "levelperk": perk, "redemption": redemption}
+
+
 def make_world() -> dict:
     """Real objects for every URL keyword the site uses, all owned by ``owner``."""
     # An established member (TL2): new members' posts would wait for approval and be hidden.
@@ -99,6 +127,7 @@ def make_world() -> dict:
         code=referral_services.code_for(user=owner).code, signup_ip="203.0.113.80")
     referral_services.settle_paid_order(order_id=880_001, user_id=referral.friend_id,
                                         is_first_order=False)
+    rewards = _rewards_world(owner)
     return {
         "owner": owner, "topic": topic, "reply": reply, "idea": idea, "review": review,
         # URL keywords (by name; "slug" depends on the route, see SLUGS in the walk)
@@ -110,6 +139,8 @@ def make_world() -> dict:
         "category_slug": category.slug, "topic_slug": topic.slug, "idea_slug": idea.slug,
         "product_slug": product.slug, "product_id": product.pk,
         "code": referral_services.code_for(user=owner).code, "referral_id": referral.pk,
+        "reward_id": rewards["reward"].pk, "redemption_id": rewards["redemption"].pk,
+        "cause_slug": rewards["cause"].slug, "pool_id": rewards["pool"].pk,
         # Real ids for the admin screens the table names one by one ("pk" in their URLs).
         "admin_pks": {
             "forum_categories": category.pk, "points_rings": ring.pk, "wagtailusers_users": owner.pk,
@@ -124,5 +155,8 @@ def make_world() -> dict:
             "wagtailsnippetchoosers_community_productcategory": product_category.pk,
             "wagtailsnippets_reviews_purchaserecord": purchase.pk,
             "wagtailsnippetchoosers_reviews_purchaserecord": purchase.pk,
+            **{f"{prefix}_rewards_{model}": rewards[model].pk
+               for prefix in ("wagtailsnippets", "wagtailsnippetchoosers")
+               for model in ("reward", "cause", "codepool", "levelperk")},
         },
     }
