@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
+from django.db.models import F
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
@@ -65,6 +66,23 @@ def url_for(name: str, pk: int) -> str:
     per-reader actions under every post or review of a page link to their own object."""
     before, after = _route(name, get_script_prefix())
     return f"{before}{int(pk)}{after}"
+
+
+# What a fragment shows of a member that a light query can read with its rows (their role
+# label follows no row of theirs: cached pages bound it by time).
+MEMBER_FIELDS = ("username", "display_name", "avatar", "profile_hidden_at")
+
+
+def member_state(path: str, name: str) -> dict:
+    """Annotations reading the member at ``path`` (``"author"``, ``"reply_to__author"``) as
+    ``<name>_<field>``, so a cached page can check the names and photos it shows against the
+    rows of the request (a hidden or renamed member whose version bump has not run yet)."""
+    return {f"{name}_{field}": F(f"{path}__{field}") for field in MEMBER_FIELDS}
+
+
+def member_state_of(obj, name: str) -> tuple:
+    """The values ``member_state(..., name)`` annotated on ``obj``."""
+    return tuple(getattr(obj, f"{name}_{field}") for field in MEMBER_FIELDS)
 
 
 def member_parts(member) -> tuple:

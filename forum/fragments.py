@@ -81,7 +81,9 @@ def _state(post: Post, topic: Topic) -> tuple:
     """Everything of a post's row that its cached content shows (as read by the light query
     and by the full one alike)."""
     return (post.post_number, post.author_id, post.edit_count, post.is_hidden, post.is_deleted,
-            post.deleted_by_id, topic.accepted_answer_id == post.pk, _quote_state(post, topic))
+            post.deleted_by_id, topic.accepted_answer_id == post.pk, _quote_state(post, topic),
+            fragments.member_state_of(post, "by"),
+            fragments.member_state_of(post, "quoted_by") if post.reply_to_id else None)
 
 
 def _alike_for_everyone(post: Post, topic: Topic) -> bool:

@@ -11,6 +11,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from community.fragments import member_state
 from community.selectors import known_role_group, role_group_of
 from forum import rules
 from forum.models import (
@@ -117,10 +118,12 @@ def _page_range(posts: QuerySet[Post], *, topic: Topic, page: int) -> QuerySet[P
 
 
 def _with_quote_state(posts: QuerySet[Post]) -> QuerySet[Post]:
-    """The quoted post's topic, hidden and deleted state and edits (a left join)."""
+    """The quoted post's topic, hidden and deleted state and edits (a left join), and how its
+    author and the post's are named (``community.fragments.member_state``)."""
     return posts.annotate(quoted_topic_id=F("reply_to__topic_id"), quoted_hidden=F("reply_to__is_hidden"),
                           quoted_deleted_at=F("reply_to__deleted_at"),
-                          quoted_edit_count=F("reply_to__edit_count"))
+                          quoted_edit_count=F("reply_to__edit_count"),
+                          **member_state("author", "by"), **member_state("reply_to__author", "quoted_by"))
 
 
 def _with_author_roles(posts: QuerySet[Post]) -> QuerySet[Post]:

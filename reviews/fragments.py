@@ -72,7 +72,8 @@ def _state(review: Review) -> tuple:
     """What a review's cached pieces show of its row (read alike by the light and the full
     query)."""
     return (review.author_id, review.rating, review.verified_owner, review.edited_at, review.text_version,
-            _reply_state(review))
+            _reply_state(review), fragments.member_state_of(review, "by"),
+            fragments.member_state_of(review, "reply_by") if review.reply_id is not None else None)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from community.fragments import member_state
 from community.models import ProductPage, User
 from community.selectors import with_roles
 from reviews.models import FollowUp, HelpfulVote, ProductRating, Review, SentimentFeedback
@@ -37,11 +38,13 @@ def product_reviews_queryset(*, viewer: User) -> QuerySet[Review]:
 
 
 def _with_reply_state(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """The brand reply's id, author, edit time and whether it is visible (a left join)."""
+    """The brand reply's id, author, edit time and whether it is visible (a left join), and how
+    the review's and the reply's authors are named (``community.fragments.member_state``)."""
     return reviews.annotate(reply_id=F("brand_reply__id"), reply_author_id=F("brand_reply__author_id"),
                             reply_edited_at=F("brand_reply__edited_at"),
                             reply_hidden_at=F("brand_reply__hidden_at"),
-                            reply_deleted_at=F("brand_reply__deleted_at"))
+                            reply_deleted_at=F("brand_reply__deleted_at"),
+                            **member_state("author", "by"), **member_state("brand_reply__author", "reply_by"))
 
 
 # What a row of the light query loads (``product_review_rows``).
