@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterable
 
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.core.cache import cache
+from django.db.models import F
 from django.template.defaultfilters import date as date_filter
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -47,6 +49,40 @@ def fragment_key(kind: str, parts: Iterable) -> str:
     """The cache key of a fragment showing ``parts`` (everything it renders)."""
     raw = repr((TEMPLATE_VERSION, get_language(), kind, *parts)).encode()
     return f"frag:{kind}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
+
+
+_ID = 987654321  # stands for the object id in the URLs reversed once per process
+
+
+@functools.lru_cache(maxsize=64)
+def _route(name: str, script_prefix: str) -> tuple[str, str]:
+    # ``script_prefix`` is only part of the key: reverse reads it.
+    before, after = reverse(name, args=[_ID]).rsplit(str(_ID), 1)
+    return before, after
+
+
+def url_for(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a route taking one id, reversed once per process:
+    per-reader actions under every post or review of a page link to their own object."""
+    before, after = _route(name, get_script_prefix())
+    return f"{before}{int(pk)}{after}"
+
+
+# What a fragment shows of a member that a light query can read with its rows (their role
+# label follows no row of theirs: cached pages bound it by time).
+MEMBER_FIELDS = ("username", "display_name", "avatar", "profile_hidden_at")
+
+
+def member_state(path: str, name: str) -> dict:
+    """Annotations reading the member at ``path`` (``"author"``, ``"reply_to__author"``) as
+    ``<name>_<field>``, so a cached page can check the names and photos it shows against the
+    rows of the request (a hidden or renamed member whose version bump has not run yet)."""
+    return {f"{name}_{field}": F(f"{path}__{field}") for field in MEMBER_FIELDS}
+
+
+def member_state_of(obj, name: str) -> tuple:
+    """The values ``member_state(..., name)`` annotated on ``obj``."""
+    return tuple(getattr(obj, f"{name}_{field}") for field in MEMBER_FIELDS)
 
 
 def member_parts(member) -> tuple:
@@ -79,6 +115,32 @@ def _joined(pieces: tuple[str, ...], when) -> SafeString:
     return format_html("{}{}{}", mark_safe(before), time_ago(when), mark_safe(after))  # noqa: S308
 
 
+def pieces_of(objects: list, *, kind: str, parts: Callable, render: Callable[[object], tuple[str, ...]],
+              cacheable: Callable[[object], bool]) -> dict[int, tuple[str, ...]]:
+    """The cached pieces of each cacheable object of ``objects``, by ``id()`` of the object:
+    one cache round trip for the whole list, a render and a store for each miss."""
+    keyed = {fragment_key(kind, parts(obj)): obj for obj in objects if cacheable(obj)}
+    if not keyed:
+        return {}
+    found = cache.get_many(list(keyed))
+    missing, pieces_by_object = {}, {}
+    for key, obj in keyed.items():
+        pieces = found.get(key)
+        if pieces is None:
+            pieces = tuple(render(obj))
+            missing[key] = pieces
+        pieces_by_object[id(obj)] = pieces
+    if missing:
+        cache.set_many(missing, TIMEOUT)
+    return pieces_by_object
+
+
+def joined(pieces: tuple[str, ...], when=None) -> SafeString:
+    """The pieces of a fragment joined, with ``when``'s relative time rendered now between
+    the two pieces of a fragment that shows a time."""
+    return _joined(pieces, when)
+
+
 def attach(objects: list, *, kind: str, parts: Callable, render: Callable[[object], tuple[str, ...]],
            cacheable: Callable[[object], bool], when: Callable[[object], object] | None = None,
            attr: str = "cached_html") -> None:
@@ -86,16 +148,7 @@ def attach(objects: list, *, kind: str, parts: Callable, render: Callable[[objec
     the relative time rendered now between its two pieces): one cache round trip for the
     whole list, a render and a store for each miss. Objects that may not be cached get no
     attribute: their template renders them in full."""
-    keyed = {fragment_key(kind, parts(obj)): obj for obj in objects if cacheable(obj)}
-    if not keyed:
-        return
-    found = cache.get_many(list(keyed))
-    missing = {}
-    for key, obj in keyed.items():
-        pieces = found.get(key)
-        if pieces is None:
-            pieces = tuple(render(obj))
-            missing[key] = pieces
-        setattr(obj, attr, _joined(pieces, when(obj) if when else None))
-    if missing:
-        cache.set_many(missing, TIMEOUT)
+    pieces = pieces_of(objects, kind=kind, parts=parts, render=render, cacheable=cacheable)
+    for obj in objects:
+        if id(obj) in pieces:
+            setattr(obj, attr, _joined(pieces[id(obj)], when(obj) if when else None))

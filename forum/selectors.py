@@ -7,10 +7,11 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from community.fragments import member_state
 from community.selectors import known_role_group, role_group_of
 from forum import rules
 from forum.models import (
@@ -72,23 +73,57 @@ def topic_for_reader(*, user, topic_id: int) -> Topic | None:
     return topic
 
 
-def topic_page_posts(*, user, topic: Topic, page: int) -> list[Post]:
-    """The posts on ``page`` of ``topic`` that ``user`` may see, each with author, role
-    labels, the quoted post, whether the reader liked it and which actions they may take.
-    Pages are fixed ranges of post numbers (see ``forum.models.page_of``): two queries."""
-    first = (page - 1) * POSTS_PER_PAGE + 1
+def topic_page_posts(*, user, topic: Topic, page: int, post_ids: list[int] | None = None) -> list[Post]:
+    """The posts on ``page`` of ``topic`` that ``user`` may see (of them, ``post_ids`` only
+    when given), each with author, role labels, the quoted post, whether the reader liked it
+    and which actions they may take. Pages are fixed ranges of post numbers (see
+    ``forum.models.page_of``): one query."""
+    posts = _page_range(Post.objects.visible_to(user), topic=topic, page=page)
+    if post_ids is not None:
+        posts = posts.filter(pk__in=post_ids)
     posts = list(
-        _with_author_roles(
-            Post.objects.visible_to(user)
-            .filter(topic=topic, post_number__gte=first, post_number__lt=first + POSTS_PER_PAGE)
-            .select_related("author", "reply_to__author")
-            .with_liked(user)
-            .order_by("post_number")
-        )
+        _with_author_roles(_with_quote_state(posts))
+        .select_related("author", "reply_to__author")
+        .with_liked(user)
+        .order_by("post_number")
     )
     _give_author_roles(posts)
     decorate_posts(user=user, topic=topic, posts=posts)
     return posts
+
+
+def topic_page_rows(*, user, topic: Topic, page: int) -> list[Post]:
+    """The posts on ``page`` of ``topic`` that ``user`` may see, with only what decides how
+    each shows (number, author, edits, hidden or deleted, the quoted post's state: see
+    ``forum.fragments``) and this reader's actions (liked, likes, may edit, accept): the light
+    query of a topic page whose posts' content is cached. One query."""
+    rows = list(
+        _with_quote_state(_page_range(Post.objects.visible_to(user), topic=topic, page=page))
+        .only(*ROW_FIELDS)
+        .with_liked(user)
+        .order_by("post_number")
+    )
+    _decorate_actions(user=user, topic=topic, posts=rows)
+    return rows
+
+
+# What a row of the light query loads (``topic_page_rows``).
+ROW_FIELDS = ("id", "topic_id", "post_number", "author_id", "reply_to_id", "edit_count", "like_count",
+              "is_hidden", "deleted_at", "deleted_by_id")
+
+
+def _page_range(posts: QuerySet[Post], *, topic: Topic, page: int) -> QuerySet[Post]:
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    return posts.filter(topic=topic, post_number__gte=first, post_number__lt=first + POSTS_PER_PAGE)
+
+
+def _with_quote_state(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """The quoted post's topic, hidden and deleted state and edits (a left join), and how its
+    author and the post's are named (``community.fragments.member_state``)."""
+    return posts.annotate(quoted_topic_id=F("reply_to__topic_id"), quoted_hidden=F("reply_to__is_hidden"),
+                          quoted_deleted_at=F("reply_to__deleted_at"),
+                          quoted_edit_count=F("reply_to__edit_count"),
+                          **member_state("author", "by"), **member_state("reply_to__author", "quoted_by"))
 
 
 def _with_author_roles(posts: QuerySet[Post]) -> QuerySet[Post]:
@@ -107,13 +142,8 @@ def _give_author_roles(posts: list[Post]) -> None:
 
 def decorate_posts(*, user, topic: Topic, posts: list[Post]) -> None:
     """Attach what the templates need to decide which actions to show (no queries)."""
-    may_accept = rules.can_accept(user, topic)
+    _decorate_actions(user=user, topic=topic, posts=posts)
     for post in posts:
-        post.topic = topic
-        post.can_edit = rules.can_edit(user, post)
-        post.can_like = rules.can_like(user, post)
-        post.can_accept = may_accept and post.post_number > 1 and not post.is_deleted and not post.is_hidden
-        post.is_answer = topic.accepted_answer_id == post.pk
         quoted = post.reply_to
         if quoted is not None and quoted.topic_id == topic.pk:
             quoted.topic = topic  # already loaded: the rule reads it without a query
@@ -121,6 +151,16 @@ def decorate_posts(*, user, topic: Topic, posts: list[Post]) -> None:
             quoted and quoted.topic_id == topic.pk and not quoted.is_deleted
             and rules.can_see_post(user, quoted)
         )
+
+
+def _decorate_actions(*, user, topic: Topic, posts: list[Post]) -> None:
+    may_accept = rules.can_accept(user, topic)
+    for post in posts:
+        post.topic = topic
+        post.can_edit = rules.can_edit(user, post)
+        post.can_like = rules.can_like(user, post)
+        post.can_accept = may_accept and post.post_number > 1 and not post.is_deleted and not post.is_hidden
+        post.is_answer = topic.accepted_answer_id == post.pk
 
 
 def post_for_reader(*, user, post_id: int) -> Post | None:
@@ -268,5 +308,5 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 __all__ = [
     "SORTS", "category_list", "decorate_posts", "highlight", "mention_candidates", "page_of",
     "post_for_reader", "post_versions", "search_forum", "topic_for_reader", "topic_list",
-    "topic_page_posts",
+    "topic_page_posts", "topic_page_rows",
 ]

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.context_processors import csrf
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import page_cache
 from community.params import parse_id
 from forum import rules, selectors, services
 from forum.forms import EditPostForm, ReplyForm, TopicForm, apply_service_error
-from forum.fragments import attach_post_fragments
+from forum.fragments import attach_post_fragments, page_of_posts
 from forum.models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Post, Topic, page_of
 from moderation.services import ActionRefused
 
@@ -101,7 +102,12 @@ def _topic_context(request: HttpRequest, topic: Topic, *, form: ReplyForm | None
         page_number = 1
     page_number = min(max(page_number, 1), topic.page_count)
     page_cache.rendered_for_query(request, **({"page": page_number} if page_number > 1 else {}))
-    posts = selectors.topic_page_posts(user=request.user, topic=topic, page=page_number)
+    can_reply = rules.can_reply(request.user, topic)
+    posts = page_of_posts(topic=topic, page=page_number, context={
+        "request": request, "user": request.user, "can_reply": can_reply,
+        # Lazy, as the template's: an anonymous reader's page uses no token (community.page_cache).
+        "csrf_token": csrf(request)["csrf_token"],
+    })
     quoted = None
     if form is None:
         form = ReplyForm(initial={"reply_to": parse_id(request.GET.get("quote"))})
@@ -110,15 +116,15 @@ def _topic_context(request: HttpRequest, topic: Topic, *, form: ReplyForm | None
         quoted = selectors.post_for_reader(user=request.user, post_id=reply_to_id)
         if quoted is not None and (quoted.topic_id != topic.pk or quoted.is_deleted):
             quoted = None
-    if request.user.is_authenticated and posts and request.method == "GET":
-        services.mark_topic_read(user=request.user, topic=topic, post_number=posts[-1].post_number)
-        services.note_reading(user=request.user, topic=topic, posts=posts)
-    attach_post_fragments(posts)
+    if request.user.is_authenticated and posts.last_number and request.method == "GET":
+        services.mark_topic_read(user=request.user, topic=topic, post_number=posts.last_number)
+        services.note_page_read(user=request.user, last_read=getattr(topic, "last_read", None),
+                                posts=posts.readable)
     paginator = Paginator(range(topic.last_post_number), POSTS_PER_PAGE)
     return {
-        "topic": topic, "category": topic.category, "posts": posts,
+        "topic": topic, "category": topic.category, "posts": posts.posts,
         "page": paginator.get_page(page_number), "form": form, "quoted": quoted,
-        "can_reply": rules.can_reply(request.user, topic),
+        "can_reply": can_reply,
         "can_accept": rules.can_accept(request.user, topic),
         "is_last_page": page_number == topic.page_count,
         "page_end": page_number * POSTS_PER_PAGE,

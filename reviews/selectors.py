@@ -6,11 +6,12 @@ import statistics
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from community.charts import make_chart
+from community.fragments import member_state
 from community.models import ProductPage, User
 from community.selectors import with_roles
 from reviews.models import FollowUp, HelpfulVote, ProductRating, Review, SentimentFeedback
@@ -31,10 +32,40 @@ def product_reviews_queryset(*, viewer: User) -> QuerySet[Review]:
     else:
         voted = Value(False)
     return with_roles(
-        Review.objects.visible().annotate(viewer_voted=voted)
+        _with_reply_state(Review.objects.visible().annotate(viewer_voted=voted))
         .select_related("author", "brand_reply__author"),
         "author",
     )
+
+
+def _with_reply_state(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """The brand reply's id, author, edit time and whether it is visible (a left join), and how
+    the review's and the reply's authors are named (``community.fragments.member_state``)."""
+    return reviews.annotate(reply_id=F("brand_reply__id"), reply_author_id=F("brand_reply__author_id"),
+                            reply_edited_at=F("brand_reply__edited_at"),
+                            reply_hidden_at=F("brand_reply__hidden_at"),
+                            reply_deleted_at=F("brand_reply__deleted_at"),
+                            **member_state("author", "by"), **member_state("brand_reply__author", "reply_by"))
+
+
+# What a row of the light query loads (``product_review_rows``).
+ROW_FIELDS = ("id", "product_id", "author_id", "rating", "verified_owner", "helpful_count", "edited_at",
+              "text_version", "hidden_at", "deleted_at")
+
+
+def product_review_rows(*, product: ProductPage, viewer: User, review_ids: list[int]) -> list[Review]:
+    """The light query of a product page whose reviews are cached (``reviews.fragments``):
+    of ``review_ids``, those still visible, with what decides how each shows and whether
+    ``viewer`` voted it helpful; and ``viewer``'s own review of ``product`` (visible or not),
+    to tell "Edit your review" from "Write a review". One query."""
+    listed = Q(pk__in=review_ids, hidden_at__isnull=True, deleted_at__isnull=True)
+    if viewer.is_authenticated:
+        voted = Exists(HelpfulVote.objects.filter(review=OuterRef("pk"), voter=viewer))
+        wanted = listed | Q(product=product, author=viewer)
+    else:
+        voted, wanted = Value(False), listed
+    rows = _with_reply_state(Review.objects.filter(wanted)).annotate(viewer_voted=voted)
+    return list(rows.only(*ROW_FIELDS))
 
 
 def product_reviews(*, product: ProductPage, viewer: User, sort: str = "helpful",
@@ -142,8 +173,6 @@ def dashboard(*, weeks: int = 12) -> dict:
 
 
 def _flagged():
-    from django.db.models import Q
-
     return Q(flagged_negative=True)
 
 

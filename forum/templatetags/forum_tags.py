@@ -6,32 +6,19 @@ per post, ~0.3 ms each post). ``forum/includes/post_actions.html`` and ``like_bu
 remain the reference: tests/forum/test_fragments.py checks that both give the same HTML.
 """
 
-import functools
-
 from django import template
 from django.template.defaultfilters import pluralize
 from django.template.defaulttags import CsrfTokenNode
-from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from community import fragments
-from moderation.templatetags.moderation_tags import flag_button
+from forum.models import Post
+from moderation.templatetags.moderation_tags import flag_box
 
 register = template.Library()
 
-_ID = 987654321  # stands for the post (or topic) id in the URLs reversed once per process
-
-
-@functools.lru_cache(maxsize=16)
-def _url(name: str) -> tuple[str, str]:
-    before, after = reverse(name, args=[_ID]).split(str(_ID))
-    return before, after
-
-
-def url_for(name: str, pk: int) -> str:
-    before, after = _url(name)
-    return f"{before}{pk}{after}"
+url_for = fragments.url_for
 
 
 def _like_box(post, csrf: str) -> str:
@@ -79,7 +66,7 @@ def post_actions(context, post):
         parts.append(f'<a class="forum-action" href="{escape(edit)}">Edit</a>'
                      f'<a class="forum-action" href="{escape(delete)}">Delete</a>')
     if signed_in and post.author_id != user.pk and not post.is_hidden:
-        parts.append(flag_button(context, post))
+        parts.append(flag_box(context, Post, post.pk))
     html = f'<footer class="forum-post-actions">{"".join(parts)}</footer>'
     return mark_safe(html)  # noqa: S308 - numbers, reversed URLs and escaped text only
 

@@ -5,7 +5,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -49,27 +49,50 @@ def _fill(pieces: tuple[str, ...], values: dict[str, str]) -> str:
 def flag_button(context, obj):
     """A "Flag" disclosure with the flag form, for any registered content. Works without
     JavaScript (a <details> and a plain POST); the content type lookup is cached by Django,
-    the form's markup once per process."""
+    the form's markup once per process. Nothing for the content's own author."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if obj is None or not is_registered(obj):
         return ""
-    adapter = adapter_for(obj)
-    signed_in = bool(user and user.is_authenticated)
-    if signed_in:
-        author = adapter.author(obj)
+    if user and user.is_authenticated:
+        author = adapter_for(obj).author(obj)
         if author is not None and author.pk == user.pk:
             return ""
-    content_type = ContentType.objects.get_for_model(obj)
-    action_url = reverse("moderation:flag", args=[content_type.pk, obj.pk])
+    return flag_box(context, type(obj), obj.pk)
+
+
+def flag_box(context, model, pk: int) -> str:
+    """``flag_button`` for the object ``pk`` of ``model`` (registered with moderation), for a
+    caller that knows the reader is not its author (the topic and product pages' actions
+    compare ids: their light rows carry no author object)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    content_type = ContentType.objects.get_for_model(model)
+    action_url = _flag_url(content_type.pk, pk)
     next_path = request.get_full_path() if request else ""
     # The template escapes ``next`` for an attribute (signed in) or url-encodes it for a link.
     next_value = escape(next_path) if signed_in else escape(urlencode(next_path))
-    html = _fill(_flag_box(adapter.label, signed_in, get_language() or ""), {
-        _PK: str(obj.pk), _ACTION: escape(action_url), _NEXT: next_value,
+    html = _fill(_flag_box(adapter_for(model).label, signed_in, get_language() or ""), {
+        _PK: str(int(pk)), _ACTION: escape(action_url), _NEXT: next_value,
         _CSRF: escape(str(context.get("csrf_token") or "")),
     })
     return mark_safe(html)  # noqa: S308 - rendered by the template; every value escaped
+
+
+_ID = 987654321  # stands for the object id in the flag URL reversed once per content type
+
+
+@functools.lru_cache(maxsize=64)
+def _flag_route(content_type_id: int, script_prefix: str) -> tuple[str, str]:
+    # ``script_prefix`` is only part of the key: reverse reads it.
+    before, after = reverse("moderation:flag", args=[content_type_id, _ID]).rsplit(str(_ID), 1)
+    return before, after
+
+
+def _flag_url(content_type_id: int, object_id: int) -> str:
+    before, after = _flag_route(content_type_id, get_script_prefix())
+    return f"{before}{int(object_id)}{after}"
 
 
 @register.inclusion_tag("moderation/includes/trust_level.html", takes_context=True)
