@@ -1,4 +1,5 @@
-"""The staff side of the loyalty programme that is not about one reward: point adjustments."""
+"""The staff side of the loyalty programme that is not about one reward: the dashboard and
+point adjustments."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from community.refusals import Invalid
 from rewards.adjustments import adjust_member_points, may_run_rewards
+from rewards.dashboard import loyalty_dashboard
 from rewards.staff_forms import AdjustPointsForm
 
 
@@ -27,3 +29,10 @@ def adjust_points(request: HttpRequest) -> HttpResponse:
                                       f"{form.cleaned_data['username']}: recorded.")
             return redirect("loyalty_staff:adjust_points")
     return render(request, "rewards/staff/adjust_points.html", {"form": form})
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not may_run_rewards(request.user):
+        raise PermissionDenied("Only brand staff and community managers see the loyalty dashboard.")
+    return render(request, "rewards/staff/dashboard.html", {"d": loyalty_dashboard()})

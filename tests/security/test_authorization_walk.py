@@ -198,6 +198,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "badges:challenges": (PUBLIC, PUBLIC),
     "badges:points": (MEMBERS, MEMBERS),
     "loyalty_staff:adjust_points": (STAFF_ONLY, STAFF_ONLY),
+    "loyalty_staff:dashboard": (STAFF_ONLY, STAFF_ONLY),
     # The store's signed webhook: no GET; anything but a JSON body (the walk posts a form) is
     # refused with 415 for everyone, signed in or not; its signature is the only authorization
     # (tests/shop/test_views.py: an unsigned JSON body gets 401).
