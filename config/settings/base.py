@@ -561,7 +561,8 @@ HEARTH_REFERRAL_MAX_PER_ADDRESS_WEEK = int(os.environ.get("HEARTH_REFERRAL_MAX_P
 HEARTH_REFERRAL_EMAIL_DISTANCE = int(os.environ.get("HEARTH_REFERRAL_EMAIL_DISTANCE", "2"))
 # How long a visitor's browser remembers the referral link they arrived through.
 HEARTH_REFERRAL_COOKIE_DAYS = int(os.environ.get("HEARTH_REFERRAL_COOKIE_DAYS", "30"))
-HEARTH_DEMO_APPS = [*HEARTH_DEMO_APPS, "referrals"]
+# The shop's demo orders earn the points the rewards demo spends; referrals build on both.
+HEARTH_DEMO_APPS = [*HEARTH_DEMO_APPS, "shop", "rewards", "referrals"]
 
 # --- Rewards: the catalogue and redemptions ---------------------------------------------------
 
