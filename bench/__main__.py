@@ -2,11 +2,12 @@
 (DEBUG off, gunicorn with uvicorn workers as bin/run-stack starts it, Redis), drive each page
 with wrk at 16 connections and print every page's throughput as a ratio to a bare baseline
 view measured in the same run;
-then concurrent writes, live fan-out across processes, the sentiment scorer and the points
-engine. Results go to bench/results/<date>.json and .md.
+then concurrent writes, live fan-out across processes, the sentiment scorer, the points
+engine and redemptions (the stock race and throughput). Results go to bench/results/<date>.json and .md.
 
     .venv/bin/python -m bench [--seconds 10] [--connections 16] [--workers 2]
-                              [--only seed,pages,writes,fanout,sentiment,badges] [--pages a,b]
+                              [--only seed,pages,writes,fanout,sentiment,badges,rewards]
+                              [--pages a,b]
 """
 
 import argparse
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hearth_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
-PARTS = ["seed", "pages", "writes", "fanout", "sentiment", "badges"]
+PARTS = ["seed", "pages", "writes", "fanout", "sentiment", "badges", "rewards"]
 # Seconds of load before each measured run, not recorded (see measured_run).
 WARM_UP_SECONDS = 2
 
@@ -297,6 +298,8 @@ def main() -> None:
                            else last_result("sentiment.json"))
     report["badges"] = (run_module("bench.badges", f"badges-{dt.date.today().isoformat()}.json")
                         if "badges" in parts else last_result("badges-*.json"))
+    report["rewards"] = (run_module("bench.rewards", f"rewards-{dt.date.today().isoformat()}.json")
+                         if "rewards" in parts else last_result("rewards-*.json"))
     report["machine"]["load_average_after"] = load_average()
     write_results(report)
 

@@ -92,7 +92,8 @@ def markdown(report: dict) -> str:
                   f"{fan['listeners'] * fan['replies']} events delivered; p50 {fan['p50_ms']} ms, "
                   f"**p95 {fan['p95_ms']} ms** from the write (target < 100 ms); from sending the POST "
                   f"p50 {fan['p50_from_post_ms']} ms, p95 {fan['p95_from_post_ms']} ms.", ""]
-    reused = [name for name in ("sentiment", "badges") if report.get(name, {}).get("reused")]
+    reused = [name for name in ("sentiment", "badges", "rewards")
+              if (report.get(name) or {}).get("reused")]
     if reused:
         lines += [f"({' and '.join(reused)}: the last saved result, not re-run in this run.)", ""]
     if report.get("sentiment"):
@@ -113,4 +114,14 @@ def markdown(report: dict) -> str:
                   f"{b['entries']:,} ledger entries, {b['badge_grants']:,} badges; "
                   f"totals {b['total_points']:,} = ledger {b['ledger_points']:,}, "
                   f"recompute drift {b['recompute_drift_rows']} rows.", ""]
+    if report.get("rewards"):
+        r, t = report["rewards"]["race"], report["rewards"]["throughput"]
+        lines += ["## Redemptions", "",
+                  f"The race: {r['racers']} members redeem a gift with stock {r['stock']} at the "
+                  f"same moment: **{r['redeemed']} redeemed** ({r['redemptions_stored']} stored, "
+                  f"stock left {r['stock_left']}; target exactly {r['stock']}). Throughput from "
+                  f"{t['workers']} processes: **{t['redemptions_per_second']} discount-code "
+                  f"redemptions/s** against {t['baseline_awards_per_second']} bare ledger "
+                  f"awards/s (ratio {t['ratio']}); recompute drift "
+                  f"{report['rewards']['recompute_drift_rows']} rows.", ""]
     return "\n".join(lines)
