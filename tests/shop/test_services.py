@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 
 from badges.models import PointsEntry, UserPoints
-from badges.selectors import member_achievements
+from badges.selectors import points_page
 from badges.services import inbox
 from community.models import ProductCategory
 from community.refusals import Invalid
@@ -195,7 +195,7 @@ def test_the_points_history_names_orders_and_refunds():
     order = record(email="ada@example.com", total="10.00", order_id="H-1")
     refund(order, "5.00")
     inbox.drain()
-    labels = [(entry.label, entry.note) for entry in member_achievements(member=member).history]
+    labels = [(entry.label, entry.note) for entry in points_page(member=member).history]
     assert sorted(labels) == [("Order refunded", "Refund of order H-1"),
                               ("Points for an order", "Order H-1")]
 
