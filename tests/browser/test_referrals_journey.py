@@ -66,8 +66,9 @@ def test_a_friend_joins_through_a_link_orders_and_both_earn_then_a_held_one_is_a
     friend.goto("/referrals/")
     expect(friend.locator("#referred-by")).to_contain_text(
         "You joined through Ada Lovelace's link: Completed: you earned 250 points.")
+    # 250 for joining through the link and the order's own 40.
     friend.goto("/u/juniper/")
-    expect(friend.locator("#member-points")).to_have_text("250")
+    expect(friend.locator("#member-points")).to_have_text("290")
 
     # Another friend's email is nearly Ada's: their first order is held for review.
     lookalike = UserFactory(username="adal", display_name="A. L.",
