@@ -1,7 +1,5 @@
-import threading
 
 import pytest
-from django.db import connection
 
 from badges import tasks
 from badges.models import BadgeGrant, EventCount, PointsEntry, SourceTally, UserPoints
@@ -10,6 +8,7 @@ from badges.services.ledger import record_event
 from badges.services.recompute import recompute_points
 from tests.badges.factories import next_source
 from tests.factories import UserFactory
+from tests.parallel import errors_of, run_at_once
 
 
 @pytest.mark.django_db
@@ -23,25 +22,8 @@ def test_a_points_event_delivered_twice_records_once():
     assert PointsEntry.objects.filter(user=member).count() == 1
 
 
-def _run_in_threads(fn, n):
-    barrier = threading.Barrier(n)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            fn(i)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+def _all_succeed(fn, n):
+    assert errors_of(run_at_once(fn, n)) == []
 
 
 @pytest.mark.stack
@@ -49,7 +31,7 @@ def _run_in_threads(fn, n):
 def test_concurrent_duplicate_deliveries_grant_once_on_postgresql(badge_defaults):
     member = UserFactory()
     post = next_source()
-    _run_in_threads(lambda i: record_event(kind="reply_created", user_id=member.pk,
+    _all_succeed(lambda i: record_event(kind="reply_created", user_id=member.pk,
                                            source_id=post), 8)
     assert PointsEntry.objects.filter(user=member).count() == 1
     assert UserPoints.objects.get(user=member).total == 2
@@ -63,7 +45,7 @@ def test_concurrent_likes_on_one_post_count_exactly_and_grant_the_badge_once(bad
     author = UserFactory()
     likers = [UserFactory() for _ in range(12)]
     post = next_source()
-    _run_in_threads(lambda i: record_event(kind="like_received", user_id=author.pk,
+    _all_succeed(lambda i: record_event(kind="like_received", user_id=author.pk,
                                            source_id=post, actor_id=likers[i].pk), 12)
     assert SourceTally.objects.get(source_id=post, kind="like_received").count == 12
     assert EventCount.objects.get(user=author, kind="like_received").count == 12
@@ -93,7 +75,7 @@ def test_two_batches_touching_the_same_members_concurrently_stay_exact_on_postgr
             for author, post in zip(reversed(authors), reversed(posts), strict=True) for liker in chosen
         ])
 
-    _run_in_threads(batch, 2)
+    _all_succeed(batch, 2)
     for author, post in zip(authors, posts, strict=True):
         assert PointsEntry.objects.filter(user=author).count() == 20
         assert SourceTally.objects.get(source_id=post, kind="like_received").count == 20

@@ -1,7 +1,6 @@
-import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from badges.models import PointsAdjustment, PointsEntry, UserPoints
 from badges.selectors import Balances, balances_of
@@ -11,6 +10,7 @@ from badges.services.recompute import recompute_points
 from community.refusals import Invalid
 from tests.badges.factories import next_source
 from tests.factories import UserFactory
+from tests.parallel import run_at_once
 
 # Sources of installed models: a content type created inside a test's rolled-back
 # transaction would stay in ContentType's cache for the next test.
@@ -166,33 +166,12 @@ def test_balances_of_a_visitor_are_zero():
     assert balances_of(None) == Balances(0, 0)
 
 
-def _in_threads(fn, n):
-    barrier = threading.Barrier(n)
-    outcomes = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            outcomes.append(fn(i))
-        except Exception as exc:  # noqa: BLE001 - counted by the test
-            outcomes.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.stack
 @pytest.mark.django_db(transaction=True)
 def test_parallel_spends_by_one_member_never_overdraw_on_postgresql(badge_defaults):
     member = UserFactory()
     _earn(member, 300)
-    outcomes = _in_threads(lambda i: wallet.spend_points(
+    outcomes = run_at_once(lambda i: wallet.spend_points(
         user_id=member.pk, points=100, reason="reward_redeemed",
         source_label=SPEND_SOURCE, source_id=1000 + i), 10)
     spent = [o for o in outcomes if isinstance(o, PointsEntry)]

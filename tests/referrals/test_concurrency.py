@@ -1,7 +1,5 @@
-import threading
 
 import pytest
-from django.db import connection
 
 from badges.models import PointsEntry
 from badges.selectors import balances_of
@@ -9,28 +7,12 @@ from referrals import services
 from referrals.models import Referral
 from tests.badges.conftest import restore_badge_defaults
 from tests.factories import CommunityManagerFactory
+from tests.parallel import errors_of, run_at_once
 from tests.referrals.factories import make_held_referral, make_referral
 
 
-def _run_in_threads(fn, n):
-    barrier = threading.Barrier(n)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait()
-            fn(i)
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+def _errors_at_once(fn, n):
+    return errors_of(run_at_once(fn, n))
 
 
 @pytest.mark.stack
@@ -38,7 +20,7 @@ def _run_in_threads(fn, n):
 def test_two_deliveries_of_an_order_in_parallel_complete_the_referral_once_on_postgresql():
     restore_badge_defaults()
     referral = make_referral()
-    errors = _run_in_threads(lambda i: services.settle_paid_order(
+    errors = _errors_at_once(lambda i: services.settle_paid_order(
         order_id=4242, user_id=referral.friend_id, email="x@friends.example.net",
         customer_id="c-1", is_first_order=True), 2)
     assert errors == []
@@ -54,7 +36,7 @@ def test_two_deliveries_of_an_order_in_parallel_complete_the_referral_once_on_po
 def test_two_different_first_orders_in_parallel_settle_the_referral_once_on_postgresql():
     restore_badge_defaults()
     referral = make_referral()
-    _run_in_threads(lambda i: services.settle_paid_order(order_id=5000 + i,
+    _errors_at_once(lambda i: services.settle_paid_order(order_id=5000 + i,
                                                          user_id=referral.friend_id), 2)
     settled = Referral.objects.get(pk=referral.pk)
     assert settled.state == Referral.State.COMPLETED
@@ -68,7 +50,7 @@ def test_staff_approving_one_referral_at_once_reward_once_on_postgresql():
     restore_badge_defaults()
     referral = make_held_referral()
     managers = [CommunityManagerFactory() for _ in range(2)]
-    errors = _run_in_threads(lambda i: services.approve_referral(
+    errors = _errors_at_once(lambda i: services.approve_referral(
         actor=managers[i], referral_id=referral.pk, note=f"Checked ({i})."), 2)
     assert len(errors) == 1 and "no longer waiting" in str(errors[0])
     assert balances_of(referral.advocate_id).lifetime == 500
