@@ -57,6 +57,24 @@ def _existing(entry: PointsEntry) -> PointsEntry | None:
     ).first()
 
 
+def _add_once(*, user_id: int, points: int, reason: str, source_label: str, source_id: int,
+              note: str, variant: int, now: datetime.datetime | None) -> PointsEntry | None:
+    """One entry moving lifetime points by ``points`` (spendable follows, clamped at zero),
+    unless the member has it already; levels and badges follow an award."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        members = lock_members([user_id])
+        if user_id not in members:
+            return None
+        fresh = without_duplicates([_entry(
+            user_id=user_id, reason=reason, source_label=source_label, source_id=source_id,
+            variant=variant, points=points, spendable=0, note=note, now=now)])
+        moved = apply_entries(members, fresh, count_delta=1)
+        if points > 0:
+            awards.follow_up(members=members, moved=moved, now=now, challenges=False)
+    return fresh[0] if fresh else None
+
+
 def award_points(*, user_id: int, points: int, reason: str, source_label: str, source_id: int,
                  note: str = "", variant: int = 0,
                  now: datetime.datetime | None = None) -> PointsEntry | None:
@@ -65,17 +83,8 @@ def award_points(*, user_id: int, points: int, reason: str, source_label: str, s
     entry, or None when it was given already or the member no longer exists."""
     if points <= 0:
         raise Invalid("Points to award must be a positive number.")
-    now = now or timezone.now()
-    with transaction.atomic():
-        members = lock_members([user_id])
-        if user_id not in members:
-            return None
-        fresh = without_duplicates([_entry(
-            user_id=user_id, reason=reason, source_label=source_label, source_id=source_id,
-            variant=variant, points=points, spendable=points, note=note, now=now)])
-        moved = apply_entries(members, fresh, count_delta=1)
-        awards.follow_up(members=members, moved=moved, now=now, challenges=False)
-    return fresh[0] if fresh else None
+    return _add_once(user_id=user_id, points=points, reason=reason, source_label=source_label,
+                     source_id=source_id, note=note, variant=variant, now=now)
 
 
 def take_back_points(*, user_id: int, points: int, reason: str, source_label: str,
@@ -86,16 +95,8 @@ def take_back_points(*, user_id: int, points: int, reason: str, source_label: st
     For a refunded order. Returns the new entry, or None when taken back already."""
     if points <= 0:
         raise Invalid("Points to take back must be a positive number.")
-    now = now or timezone.now()
-    with transaction.atomic():
-        members = lock_members([user_id])
-        if user_id not in members:
-            return None
-        fresh = without_duplicates([_entry(
-            user_id=user_id, reason=reason, source_label=source_label, source_id=source_id,
-            variant=variant, points=-points, spendable=0, note=note, now=now)])
-        apply_entries(members, fresh, count_delta=1)
-    return fresh[0] if fresh else None
+    return _add_once(user_id=user_id, points=-points, reason=reason, source_label=source_label,
+                     source_id=source_id, note=note, variant=variant, now=now)
 
 
 def spend_points(*, user_id: int, points: int, reason: str, source_label: str, source_id: int,
