@@ -8,8 +8,8 @@ from badges.services.recompute import recompute_points
 from community.refusals import Refusal
 from rewards.models import DiscountCode, Redemption, Reward
 from rewards.services.redemption import Choice, redeem
-from tests.badges.test_concurrency import _run_in_threads
 from tests.factories import UserFactory
+from tests.parallel import errors_of, run_at_once
 from tests.rewards.factories import ADDRESS, give_points, key, make_pool, make_reward
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
@@ -28,9 +28,10 @@ def test_fifty_parallel_redemptions_of_a_reward_with_stock_ten_give_exactly_ten(
     for member in members:
         give_points(member, 150)
     refused: list[str] = []
-    _run_in_threads(lambda i: _redeem_or_refused(
+    outcomes = run_at_once(lambda i: _redeem_or_refused(
         refused, member=members[i], reward_id=reward.pk, idempotency_key=key(),
         choice=Choice(address=ADDRESS)), 50)
+    assert errors_of(outcomes) == []
     reward.refresh_from_db()
     assert Redemption.objects.filter(reward=reward).count() == 10
     assert reward.stock == 0
@@ -47,8 +48,9 @@ def test_fifty_parallel_redemptions_from_a_pool_give_each_code_once(badge_defaul
     for member in members:
         give_points(member, 10)
     refused: list[str] = []
-    _run_in_threads(lambda i: _redeem_or_refused(
+    outcomes = run_at_once(lambda i: _redeem_or_refused(
         refused, member=members[i], reward_id=reward.pk, idempotency_key=key()), 50)
+    assert errors_of(outcomes) == []
     codes = list(Redemption.objects.filter(reward=reward).values_list("code", flat=True))
     assert len(codes) == len(set(codes)) == 20
     assert DiscountCode.objects.filter(redemption__isnull=True).count() == 0
@@ -61,8 +63,9 @@ def test_ten_parallel_redemptions_by_a_member_who_can_afford_three_give_three(ba
     give_points(member, 350)
     reward = make_reward(cost=100, code_pool=make_pool(codes=20))
     refused: list[str] = []
-    _run_in_threads(lambda i: _redeem_or_refused(
+    outcomes = run_at_once(lambda i: _redeem_or_refused(
         refused, member=member, reward_id=reward.pk, idempotency_key=key()), 10)
+    assert errors_of(outcomes) == []
     assert Redemption.objects.filter(member=member).count() == 3
     assert refused == ["NotEnoughPoints"] * 7
     assert UserPoints.objects.get(user=member).spendable == 50
@@ -75,8 +78,9 @@ def test_ten_parallel_posts_of_one_form_are_one_redemption(badge_defaults):
     reward = make_reward(cost=100, code_pool=make_pool(codes=20))
     same = key()
     refused: list[str] = []
-    _run_in_threads(lambda i: _redeem_or_refused(
+    outcomes = run_at_once(lambda i: _redeem_or_refused(
         refused, member=member, reward_id=reward.pk, idempotency_key=same), 10)
+    assert errors_of(outcomes) == []
     assert refused == []
     assert Redemption.objects.filter(member=member).count() == 1
     assert UserPoints.objects.get(user=member).spendable == 900
