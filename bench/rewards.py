@@ -31,9 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/hearth_bench_rewards"
 
 
+def _setup(database_url: str) -> None:
+    """Django on the bench database; the redemption emails are rendered and sent to memory
+    (their cost counts, printing them to the terminal would not)."""
+    setup_django(database_url)
+    from django.conf import settings
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
 def _race_one(args):
     database_url, member_id, reward_id, start_at = args
-    setup_django(database_url)
+    _setup(database_url)
     from community.models import User
     from community.refusals import Refusal
     from rewards.services.redemption import Choice, redeem
@@ -53,7 +62,7 @@ def _race_one(args):
 
 def _throughput(args):
     database_url, mode, member_ids, reward_id, seconds, worker = args
-    setup_django(database_url)
+    _setup(database_url)
     from badges.services.wallet import award_points
     from community.models import User
     from rewards.services.redemption import redeem
@@ -138,7 +147,7 @@ def main() -> None:
         sys.exit("bench.rewards needs PostgreSQL (DATABASE_URL)")
     os.environ["DATABASE_URL"] = database_url
     recreate_database(database_url)
-    setup_django(database_url)
+    _setup(database_url)
     from django.core.management import call_command
     from django.db import connection
 

@@ -89,7 +89,9 @@ class DiscountCode(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pool", "code"], name="rewards_code_once_per_pool")]
-        indexes = [models.Index(fields=["pool"], condition=Q(redemption__isnull=True),
+        # The redemption takes the pool's first free code in id order: with the id in the
+        # index that is one index step, not a sort of every free code.
+        indexes = [models.Index(fields=["pool", "id"], condition=Q(redemption__isnull=True),
                                 name="rewards_code_free")]
 
     def __str__(self) -> str:
