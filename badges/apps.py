@@ -6,8 +6,8 @@ class BadgesConfig(AppConfig):
     verbose_name = "Badges and points"
 
     def ready(self):
-        from badges import config, receivers
-        from badges.services import awards, expiry, inbox, wallet
+        from badges import config, live, receivers
+        from badges.services import awards, expiry, inbox, levels, wallet
         from badges.services.recompute import recompute_points
         from community.counters import register_recomputer
         from community.notification_kinds import register_kind
@@ -20,6 +20,8 @@ class BadgesConfig(AppConfig):
                       email_by_default=True)
         register_kind(expiry.EXPIRY_KIND, "Points about to expire", email_by_default=True)
         register_recomputer("badges.points", recompute_points)
+        register_recomputer("badges.spend_levels", levels.recompute_levels)
         register_failed_work(inbox.failed_events_summary)
         receivers.connect()
         config.connect()
+        live.register()

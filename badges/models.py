@@ -4,11 +4,17 @@ The ledger (PointsEntry) is the source of truth: every total, rollup and event c
 cache that ``manage.py recompute_points`` rebuilds from it.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class AppendOnlyError(Exception):
@@ -211,15 +217,93 @@ class PointRule(models.Model):
         return f"{self.label} ({self.points:+d})"
 
 
+def money(amount) -> str:
+    """An amount in the shop's currency as the shop writes money: "120.00 EUR"."""
+    return f"{Decimal(amount).quantize(Decimal('0.01'))} {settings.HEARTH_SHOP_CURRENCY}"
+
+
 class Level(models.Model):
+    """A level members reach by lifetime points or, when the brand chooses it
+    (``LevelSettings.basis``), by what they spent in the shop in the last 12 months. Both
+    thresholds rise together, so "this level and above" means the same under either basis."""
+
     name = models.CharField(max_length=40, unique=True)
     min_points = models.PositiveIntegerField(unique=True)
+    min_spend = models.DecimalField(
+        max_digits=12, decimal_places=2, unique=True, validators=[MinValueValidator(Decimal(0))],
+        help_text="Spend in the last 12 months (in the shop's currency) that reaches this "
+                  "level when levels come from spend.")
 
     class Meta:
         ordering = ["min_points"]
+        constraints = [models.CheckConstraint(condition=Q(min_spend__gte=0),
+                                              name="badges_level_min_spend_not_negative")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.min_points}+)"
+
+    @property
+    def spend_label(self) -> str:
+        return f"{money(self.min_spend)} spent in 12 months"
+
+    def clean(self):
+        # Both thresholds must order the levels alike: a reward "for Gold and above" and the
+        # ladder on the levels page mean one thing whichever basis applies.
+        if self.min_points is None or self.min_spend is None:
+            return
+        others = Level.objects.exclude(pk=self.pk) if self.pk else Level.objects.all()
+        for other in others.only("name", "min_points", "min_spend"):
+            if (other.min_points < self.min_points) != (other.min_spend < self.min_spend) \
+                    or other.min_spend == self.min_spend:
+                raise ValidationError({"min_spend": (
+                    f"Levels must be in the same order by spend as by points: {other.name} "
+                    f"needs {other.min_points:,} points and {other.min_spend} spent.")})
+
+
+@register_setting(icon="order")
+class LevelSettings(BaseGenericSetting):
+    """What members' levels come from: lifetime points (the default) or what they spent in
+    the shop in the last 12 months (paid orders less refunds). Changing it re-levels every
+    member (``badges.tasks.relevel_everyone``)."""
+
+    POINTS, SPEND = "points", "spend"
+    BASES = [(POINTS, "Lifetime points"), (SPEND, "Spend in the last 12 months")]
+
+    basis = models.CharField(
+        max_length=10, choices=BASES, default=POINTS,
+        help_text="Lifetime points never go down; spend in the last 12 months does as "
+                  "orders age out of the window or are refunded, and a member's level follows "
+                  "it down (without taking back rewards or points).")
+
+    panels = [FieldPanel("basis")]
+
+    class Meta:
+        verbose_name = "levels"
+
+    @classmethod
+    def by_spend(cls) -> bool:
+        """Whether levels come from spend. One query that never writes (``load()`` would
+        create the row on a page's first visit)."""
+        return cls.objects.filter(basis=cls.SPEND).exists()
+
+
+class MemberLevel(models.Model):
+    """A member's level while levels come from spend, with the 12-month spend that set it
+    (as of ``updated_at``): the cheap figure the pages read, rebuilt from the shop's orders by
+    ``badges.services.levels`` (on each paid order and refund, daily, and by
+    ``recompute_counts``). Under the points basis members have no row: the level follows
+    their lifetime points."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                primary_key=True, related_name="spend_level")
+    level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    spend = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal(0))
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["spend"], name="badges_memberlevel_spend",
+                                condition=Q(spend__gt=0))]
 
 
 class Badge(models.Model):

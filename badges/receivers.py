@@ -13,7 +13,7 @@ import importlib
 import logging
 
 from django.apps import apps
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 from badges import kinds, tasks
 from badges.models import PointsEntry
@@ -121,12 +121,32 @@ def on_order_paid(*, order_id, user_id, points, **_):
     # The member's points for an order (badges never imports the shop: ids only).
     if user_id and points > 0:
         enqueue("order_paid", order_id=order_id, user_id=user_id, points=points)
+    _relevel_by_spend(user_id)
 
 
 def on_order_refunded(*, order_id, refund_id, user_id, points, **_):
     if user_id and points > 0:
         enqueue("order_refunded", order_id=order_id, refund_id=refund_id, user_id=user_id,
                 points=points)
+    _relevel_by_spend(user_id)
+
+
+def _relevel_by_spend(user_id) -> None:
+    # Levels by spend follow every paid order and refund; the task runs after the order's
+    # commit and reads the spend under the member's lock (badges.services.levels). Owed only
+    # while levels come from spend: switching the basis re-levels everyone anyway.
+    from badges.config import engine_config
+
+    if user_id and engine_config().levels_by_spend:
+        enqueue_on_commit(tasks.relevel_members, [user_id])
+
+
+def on_levels_configured(*, raw=False, **_):
+    """Staff changed the basis of levels or a level (Wagtail): re-level everyone, by a task
+    owed in the same transaction. Under the points basis with no spend levels left, it finds
+    nobody to move."""
+    if not raw:
+        enqueue_on_commit(tasks.relevel_everyone)
 
 
 PROFILE_FIELDS = {"display_name", "bio", "avatar"}
@@ -185,6 +205,14 @@ def connect() -> list[tuple[str, str]]:
             continue
         record_with(signal, _receiver(handler), uid=f"badges.{module_path}.{name}")
         connected.append((module_path, name))
+    from badges.models import Level, LevelSettings
+
+    post_save.connect(on_levels_configured, sender=LevelSettings,
+                      dispatch_uid="badges.levels_basis_saved")
+    for model in (Level,):
+        post_save.connect(on_levels_configured, sender=model, dispatch_uid="badges.level_saved")
+        post_delete.connect(on_levels_configured, sender=model,
+                            dispatch_uid="badges.level_deleted")
     user_receiver = _receiver(on_user_saved)
     _CONNECTED.append(user_receiver)
     post_save.connect(user_receiver, sender=apps.get_model("community", "User"),

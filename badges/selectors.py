@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
@@ -17,12 +18,15 @@ from badges.models import (
     Challenge,
     ChallengeProgress,
     Level,
+    LevelSettings,
+    MemberLevel,
     PointRule,
     PointsEntry,
     PointsPeriod,
     SuspectedRing,
     UserPoints,
 )
+from badges.models import money as format_money
 from badges.services.ledger import period_starts
 from community import cache_versions
 from community.models import User
@@ -154,15 +158,111 @@ def _count_rank(queryset: QuerySet, field: str, value: int) -> int:
 
 
 @dataclass
+class LevelStanding:
+    """Where a member stands on the ladder of levels under the basis that applies: their
+    level, the next one and how far it is, in points or in money spent in the last 12
+    months (in the shop's currency, as the shop writes it)."""
+
+    by_spend: bool
+    level: Level | None
+    next_level: Level | None
+    points: int
+    spend: Decimal
+    percent: int
+
+    @property
+    def basis_label(self) -> str:
+        return ("what you spent in our shop in the last 12 months" if self.by_spend
+                else "your lifetime points")
+
+    @property
+    def figure_label(self) -> str:
+        """The member's figure in words: "1,200 lifetime points", "150.00 EUR spent in the
+        last 12 months"."""
+        if self.by_spend:
+            return f"{format_money(self.spend)} spent in the last 12 months"
+        return f"{self.points:,} lifetime points"
+
+    def threshold_of(self, level: Level) -> str:
+        return level.spend_label if self.by_spend else f"{level.min_points:,} points"
+
+    @property
+    def threshold_of_next(self) -> str:
+        return self.threshold_of(self.next_level) if self.next_level else ""
+
+    @property
+    def to_next(self) -> str:
+        """What is left to reach the next level, in words ("" at the top)."""
+        if self.next_level is None:
+            return ""
+        if self.by_spend:
+            left = max(Decimal(0), self.next_level.min_spend - self.spend)
+            return f"{format_money(left)} more spent in 12 months to reach {self.next_level.name}"
+        left = max(0, self.next_level.min_points - self.points)
+        return f"{left:,} more points to reach {self.next_level.name}"
+
+
+def _percent(value, floor, ceiling) -> int:
+    span = ceiling - floor
+    if span <= 0:
+        return 100
+    return max(0, min(100, int(100 * (value - floor) / span)))
+
+
+def level_standing(*, user_id: int | None, points: int, levels: list[Level],
+                   by_spend: bool | None = None) -> LevelStanding:
+    """The member's level under the basis that applies (``by_spend`` when the caller read it;
+    else one query for the setting), from their lifetime ``points`` or their spend level as
+    last computed (one query; no row: no spend). ``levels`` in ladder order."""
+    from badges.services.levels import level_by_points, level_by_spend
+
+    if by_spend is None:
+        by_spend = LevelSettings.by_spend()
+    spend = Decimal(0)
+    if by_spend:
+        row = (MemberLevel.objects.filter(user_id=user_id).values_list("spend", "level_id").first()
+               if user_id else None)
+        by_id = {level.pk: level for level in levels}
+        if row is not None:
+            spend = row[0]
+            level = by_id.get(row[1]) if row[1] in by_id else level_by_spend(spend, levels)
+        else:
+            level = level_by_spend(spend, levels)
+    else:
+        level = level_by_points(points, levels)
+    index = levels.index(level) if level in levels else -1
+    next_level = levels[index + 1] if index + 1 < len(levels) else None
+    if next_level is None:
+        percent = 100
+    elif by_spend:
+        percent = _percent(spend, level.min_spend if level else Decimal(0), next_level.min_spend)
+    else:
+        percent = _percent(points, level.min_points if level else 0, next_level.min_points)
+    return LevelStanding(by_spend=by_spend, level=level, next_level=next_level, points=points,
+                         spend=spend, percent=percent)
+
+
+def levels_by_spend() -> bool:
+    """Whether levels come from spend in the last 12 months (else lifetime points). One query."""
+    return LevelSettings.by_spend()
+
+
+@dataclass
 class Achievements:
     member: User
     total: int
     level: Level | None
     next_level: Level | None
     progress_percent: int
+    standing: LevelStanding
     grants: list[BadgeGrant]
     history: object  # a Page of PointsEntry
     challenges: list[Challenge]
+
+    @property
+    def points_to_next(self) -> int:
+        """Points still needed for the next level ("Silver at 250 points: 120 to go")."""
+        return max(0, self.next_level.min_points - self.total) if self.next_level else 0
 
 
 def member_achievements(*, member: User, history_page: int = 1, per_page: int = 20,
@@ -171,18 +271,7 @@ def member_achievements(*, member: User, history_page: int = 1, per_page: int = 
 
     now = now or timezone.now()
     total = UserPoints.objects.filter(user=member).values_list("total", flat=True).first() or 0
-    levels = list(Level.objects.all())
-    level = next_level = None
-    for candidate in levels:
-        if total >= candidate.min_points:
-            level = candidate
-        elif next_level is None:
-            next_level = candidate
-    if next_level is None:
-        percent = 100
-    else:
-        floor = level.min_points if level else 0
-        percent = int(100 * (total - floor) / max(1, next_level.min_points - floor))
+    standing = level_standing(user_id=member.pk, points=total, levels=list(Level.objects.all()))
     grants = list(BadgeGrant.objects.current().filter(user=member).select_related("badge")
                   .order_by("-granted_at", "-id"))
     history = Paginator(PointsEntry.objects.filter(user=member)
@@ -198,8 +287,8 @@ def member_achievements(*, member: User, history_page: int = 1, per_page: int = 
         entry.capped_note = ("daily cap reached" if not entry.is_reversal
                              and entry.points < entry.rule_points else "")
     return Achievements(
-        member=member, total=total, level=level, next_level=next_level,
-        progress_percent=max(0, min(100, percent)), grants=grants,
+        member=member, total=total, level=standing.level, next_level=standing.next_level,
+        progress_percent=standing.percent, standing=standing, grants=grants,
         history=history_page,
         challenges=active_challenges(user=member, now=now),
     )
@@ -275,6 +364,7 @@ class PointsPage:
     balances: Balances
     level: Level | None
     next_level: Level | None
+    standing: LevelStanding
     history: object  # a Page of PointsEntry, each with .label and .detail
     expiring: object  # badges.services.expiry.Expiring | None
 
@@ -289,6 +379,18 @@ def _own_label(entry: PointsEntry, labels: dict[str, str]) -> str:
     return _history_label(entry, labels.get(base, entry.reason))
 
 
+def entry_labels() -> dict[str, str]:
+    """Each points rule's label by its key, for naming ledger entries to their member."""
+    labels = dict(PointRule.objects.values_list("key", "label"))
+    labels.setdefault(kinds.CHALLENGE_COMPLETED, "Completed a challenge")
+    return labels
+
+
+def own_entry_label(entry: PointsEntry, labels: dict[str, str]) -> str:
+    """Why ``entry`` is in its member's ledger, in their words."""
+    return _own_label(entry, labels)
+
+
 def points_page(*, member: User, page: int = 1, per_page: int = 25) -> PointsPage:
     """Everything on the member's points page, in a fixed number of queries."""
     from django.core.paginator import Paginator
@@ -296,18 +398,14 @@ def points_page(*, member: User, page: int = 1, per_page: int = 25) -> PointsPag
     from badges.services.expiry import expiring_for
 
     balances = balances_of(member.pk)
-    level = next_level = None
-    for candidate in Level.objects.all():
-        if balances.lifetime >= candidate.min_points:
-            level = candidate
-        elif next_level is None:
-            next_level = candidate
+    standing = level_standing(user_id=member.pk, points=balances.lifetime,
+                              levels=list(Level.objects.all()))
     history = Paginator(PointsEntry.objects.filter(user=member).for_history(), per_page)
     history_page = history.get_page(page)
     labels = dict(PointRule.objects.values_list("key", "label"))
     labels.setdefault(kinds.CHALLENGE_COMPLETED, "Completed a challenge")
     for entry in history_page:
         entry.label = _own_label(entry, labels)
-    return PointsPage(balances=balances, level=level, next_level=next_level,
-                      history=history_page,
+    return PointsPage(balances=balances, level=standing.level, next_level=standing.next_level,
+                      standing=standing, history=history_page,
                       expiring=expiring_for(user_id=member.pk, spendable=balances.spendable))

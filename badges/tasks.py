@@ -6,7 +6,7 @@ to the engine in batches (badges.services.inbox)."""
 from celery import shared_task
 from django.db import OperationalError
 
-from badges.services import awards, expiry, inbox, rings
+from badges.services import awards, expiry, inbox, levels, rings
 
 RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": True, "max_retries": 5,
          "acks_late": True}
@@ -49,3 +49,22 @@ def expire_inactive_points() -> int:
 @shared_task(**RETRY)
 def remind_before_expiry() -> int:
     return expiry.remind_before_expiry()
+
+
+@shared_task(**RETRY)
+def relevel_members(user_ids: list[int]) -> int:
+    """An order of theirs was paid or refunded: levels by spend follow (a no-op under the
+    points basis)."""
+    return len(levels.relevel(user_ids=user_ids))
+
+
+@shared_task(**RETRY)
+def relevel_everyone() -> int:
+    """The basis or a level's thresholds changed."""
+    return levels.relevel_everyone()
+
+
+@shared_task(**RETRY)
+def relevel_lapsed() -> int:
+    """Daily: spend that aged out of its 12 months lowers levels."""
+    return levels.relevel_lapsed()

@@ -21,8 +21,8 @@ class PointRuleViewSet(CommunityModelViewSet):
 class LevelViewSet(CommunityModelViewSet):
     model = Level
     icon = "order"
-    list_display = ["name", "min_points"]
-    form_fields = ["name", "min_points"]
+    list_display = ["name", "min_points", "min_spend"]
+    form_fields = ["name", "min_points", "min_spend"]
 
 
 class BadgeViewSet(CommunityModelViewSet):

@@ -49,6 +49,15 @@ class AccountAdapter(DefaultAccountAdapter):
     _account_key: str | None = None
     _account_cap_usage = None
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth builds its links (confirm, reset, sign up) from the request; with
+        HEARTH_BASE_URL set they move onto it like every other emailed link."""
+        from community.site_url import rebase
+
+        context = {key: rebase(value) if key.endswith("_url") else value
+                   for key, value in context.items()}
+        super().send_mail(template_prefix, email, context)
+
     def _login_account(self, credentials: dict) -> str:
         if self._account_key is None:
             self._account_key = login_account_key(credentials)

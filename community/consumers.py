@@ -2,8 +2,10 @@ import json
 import time
 from collections import deque
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from community import realtime
 from community.realtime import user_group
 
 UNAUTHORIZED = 4401
@@ -79,6 +81,29 @@ class NotificationConsumer(PushOnlyConsumer):
 
     async def notification_count(self, event):
         await self.send_json({"type": "count", "unread": event["unread"]})
+
+    async def member_event(self, event):
+        """An app's live update for this member (``realtime.push_to_member_on_commit``)."""
+        await self.send_json(event["payload"])
+
+    async def receive_json(self, content, **kwargs):
+        """The one thing a page asks: {"type": "catch_up", "name": ..., "after": id or
+        null}, answered with what it missed (``realtime.register_catch_up``). Anything else,
+        or a malformed request, is ignored."""
+        if not isinstance(content, dict) or content.get("type") != "catch_up":
+            return
+        name, after = content.get("name"), content.get("after")
+        if not isinstance(name, str) or not (after is None or _is_id(after)):
+            return
+        user_id = self.scope["user"].pk
+        answer = await database_sync_to_async(realtime.catch_up)(name, user_id=user_id,
+                                                                   after=after)
+        if answer is not None:
+            await self.send_json(answer)
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
 class UnknownRouteConsumer(PushOnlyConsumer):

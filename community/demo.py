@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
+from community.demo_images import picture_image
 from community.models import ProductCategory, ProductIndexPage, ProductPage, User
 from community.roles import BRAND_STAFF, COMMUNITY_MANAGERS
 from community.site_tree import ensure_site_tree
@@ -52,6 +53,7 @@ def seed(log) -> dict:
                 instance=ProductPage(
                     title=title, slug=slug, sku=sku, category=categories[category], summary=summary,
                     description=f"<p>{summary} Designed to last, repairable, two-year warranty.</p>",
+                    image=picture_image(title=title, slug=slug, category_slug=category),
                 )
             )
     log(f"community: {len(members)} members, {ProductPage.objects.count()} products")

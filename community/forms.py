@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from community.images import open_validated_image
 from community.models import User
-from community.notification_kinds import all_kinds
+from community.notification_kinds import MARKETING, choosable_kinds
 
 
 class ProfileForm(forms.ModelForm):
@@ -25,6 +25,28 @@ class ProfileForm(forms.ModelForm):
             "bio": "A few words about yourself (up to 1,000 characters).",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    BIO_LIMIT = 1000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bio = self.fields["bio"]
+        # No maxlength attribute: the browser would silently cut a longer paste. The page
+        # counts as the member types (hearth.js) and clean_bio says by how much it is over.
+        bio.widget.attrs.pop("maxlength", None)
+        bio.widget.attrs["data-max-chars"] = str(self.BIO_LIMIT)
+        bio.max_length = None
+        bio.validators = [v for v in bio.validators if not hasattr(v, "limit_value")]
+
+    def clean_bio(self):
+        bio = self.cleaned_data.get("bio", "")
+        if len(bio) > self.BIO_LIMIT:
+            raise ValidationError(
+                f"Your bio is {len(bio):,} characters long; the limit is {self.BIO_LIMIT:,}. "
+                f"Shorten it by {len(bio) - self.BIO_LIMIT:,} characters and save again.",
+                code="max_length",
+            )
+        return bio
 
     def clean_avatar(self):
         upload = self.cleaned_data.get("avatar")
@@ -49,9 +71,11 @@ class NotificationPreferencesForm(forms.Form):
 
     def __init__(self, *args, current: dict[str, bool], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in all_kinds():
+        for kind in choosable_kinds():
             self.fields[kind.key] = forms.BooleanField(
-                label=kind.label, required=False, initial=current.get(kind.key, kind.email_by_default)
+                label=kind.label, required=False, initial=current.get(kind.key, kind.email_by_default),
+                help_text=("Marketing: sent only while you agree to marketing email "
+                           "(privacy settings)." if kind.basis == MARKETING else ""),
             )
 
 

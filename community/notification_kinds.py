@@ -1,9 +1,25 @@
-"""The kinds of notification members can receive, and whether each is emailed by default.
+"""The kinds of notification members can receive, whether each is emailed by default, and
+the basis on which it may be emailed at all.
 
 Apps register their kinds in ``AppConfig.ready``; the preferences page lists them all.
+
+Every kind has one basis (docs/privacy.md):
+
+- ``ACCOUNT``: account and security mail (an export is ready, a suspension). Always emailed,
+  never listed among the preferences, no unsubscribe link.
+- ``COMMUNITY``: community notifications, emailed per the member's preference for the kind
+  (its ``email_by_default`` until they choose).
+- ``MARKETING``: digests, review requests, offers. Emailed only while the member has a
+  recorded, current marketing consent (``community.consents``), and then per their
+  preference for the kind as well.
 """
 
 from dataclasses import dataclass
+
+ACCOUNT = "account"
+COMMUNITY = "community"
+MARKETING = "marketing"
+BASES = (ACCOUNT, COMMUNITY, MARKETING)
 
 
 @dataclass(frozen=True)
@@ -11,13 +27,18 @@ class NotificationKind:
     key: str
     label: str
     email_by_default: bool
+    basis: str = COMMUNITY
 
 
 _KINDS: dict[str, NotificationKind] = {}
 
 
-def register_kind(key: str, label: str, *, email_by_default: bool = False) -> None:
-    _KINDS[key] = NotificationKind(key=key, label=label, email_by_default=email_by_default)
+def register_kind(key: str, label: str, *, email_by_default: bool = False,
+                  basis: str = COMMUNITY) -> None:
+    if basis not in BASES:
+        raise ValueError(f"unknown email basis {basis!r} for {key}")
+    _KINDS[key] = NotificationKind(key=key, label=label, email_by_default=email_by_default,
+                                   basis=basis)
 
 
 def get_kind(key: str) -> NotificationKind:
@@ -26,3 +47,8 @@ def get_kind(key: str) -> NotificationKind:
 
 def all_kinds() -> list[NotificationKind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.label)
+
+
+def choosable_kinds() -> list[NotificationKind]:
+    """The kinds a member can switch email on or off for: all but account mail."""
+    return [kind for kind in all_kinds() if kind.basis != ACCOUNT]

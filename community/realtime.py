@@ -32,6 +32,29 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def push_to_member_on_commit(user_id: int, payload: dict) -> None:
+    """Send ``payload`` (JSON with a ``type`` the page's script knows) to every open page of
+    member ``user_id`` once the current transaction commits."""
+    send_to_group_on_commit(user_group(user_id), {"type": "member.event", "payload": payload})
+
+
+# Catch-ups: what a member's page missed before its socket opened (the write behind a form
+# lands while the browser follows the redirect). An app registers a function
+# ``(user_id, after) -> payload or None``; the page asks by name with the last event id it
+# saw (``None`` on a tab's first page: the answer then only sets its cursor).
+_CATCH_UPS: dict = {}
+
+
+def register_catch_up(name: str, catch_up) -> None:
+    _CATCH_UPS[name] = catch_up
+
+
+def catch_up(name: str, *, user_id: int, after: int | None) -> dict | None:
+    """The registered catch-up ``name`` for the member, or None for an unknown name."""
+    handler = _CATCH_UPS.get(name)
+    return handler(user_id, after) if handler is not None else None
+
+
 def send_to_group_on_commit(group: str, event: dict) -> None:
     """Send ``event`` (a dict with a ``type`` naming the consumer handler) to ``group``
     once the current transaction commits."""

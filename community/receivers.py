@@ -18,6 +18,8 @@ def on_page_changed(sender, instance, **kwargs):
     kind = getattr(sender, "cache_kind", None)
     if kind is not None:
         cache_versions.bump(kind, instance.pk)
+        if kind == "product":  # lists of products (the home page's top rated) too
+            cache_versions.bump("product", 0)
 
 
 def connect() -> None:

@@ -53,7 +53,7 @@ def viewer_roles(user) -> frozenset[str]:
     permission, content_type = Permission._meta.db_table, ContentType._meta.db_table
     # Table names come from the models' own metadata; the user id is a parameter.
     sql = (
-        f"SELECT 'n', g.name, '' FROM {Group._meta.db_table} g "  # noqa: S608
+        f"SELECT 'n', g.name, CAST(g.id AS VARCHAR(20)) FROM {Group._meta.db_table} g "  # noqa: S608
         f"JOIN {groups_table} ug ON ug.group_id = g.id WHERE ug.user_id = %s "
         f"UNION ALL SELECT 'g', ct.app_label, p.codename FROM {permission} p "
         f"JOIN {content_type} ct ON ct.id = p.content_type_id "
@@ -67,6 +67,7 @@ def viewer_roles(user) -> frozenset[str]:
         cursor.execute(sql, [user.pk, user.pk, user.pk])
         rows = cursor.fetchall()
     names = {name for kind, name, _ in rows if kind == "n"}
+    user._hearth_group_ids = frozenset(int(group_id) for kind, _, group_id in rows if kind == "n")
     group_perms = {f"{app}.{codename}" for kind, app, codename in rows if kind == "g"}
     user_perms = {f"{app}.{codename}" for kind, app, codename in rows if kind == "u"}
     if user.is_superuser:
@@ -79,3 +80,22 @@ def viewer_roles(user) -> frozenset[str]:
         user._perm_cache = user_perms | group_perms
     user._hearth_roles = frozenset(names)
     return user._hearth_roles
+
+
+def viewer_group_ids(user) -> frozenset[int]:
+    """The ids of every group the signed-in ``user`` belongs to (role groups and the others,
+    such as the groups early-access rewards open), from ``viewer_roles``' one query, kept
+    for the request. Nothing for anonymous visitors."""
+    if not (user and user.is_authenticated):
+        return frozenset()
+    if getattr(user, "_hearth_group_ids", None) is None:
+        user.__dict__.pop("_hearth_roles", None)
+        viewer_roles(user)
+    return user._hearth_group_ids
+
+
+def is_staff_member(user) -> bool:
+    """Community managers, brand staff and the site's staff accounts (``is_staff``): those
+    who see every part of the community, members-only parts included."""
+    return bool(user and user.is_authenticated and user.is_active
+                and (user.is_staff or is_community_manager(user) or is_brand_staff(user)))

@@ -10,7 +10,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from community import site_url
 from community.models import Notification
+from community.notification_kinds import ACCOUNT, get_kind
+from community.services.notifications import email_basis_holds
 
 UNSUBSCRIBE_SALT = "hearth.unsubscribe"
 
@@ -20,9 +23,10 @@ def unsubscribe_token(*, user_id: int, kind: str) -> str:
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60, acks_late=True)
-def send_notification_email(self, notification_id: int) -> bool:
+def send_notification_email(self, notification_id: int, base_url: str = "") -> bool:
     """Email one notification. Claims it first (emailed_at), so a duplicate run sends
-    nothing; a failed send releases the claim and retries."""
+    nothing; a failed send releases the claim and retries. ``base_url`` is the site address
+    when the notification was made (``community.site_url``; HEARTH_BASE_URL wins)."""
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
         emailed_at=timezone.now()
     )
@@ -32,8 +36,12 @@ def send_notification_email(self, notification_id: int) -> bool:
     recipient = notification.recipient
     if not recipient.email or not recipient.is_active:
         return False
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    unsubscribe_url = base_url + reverse(
+    if not email_basis_holds(user_id=recipient.pk, kind=notification.kind):
+        return False
+    base_url = site_url.configured() or base_url or site_url.base_url()
+    account_mail = get_kind(notification.kind).basis == ACCOUNT
+    # Account mail (an export ready, a suspension) cannot be switched off: no unsubscribe.
+    unsubscribe_url = "" if account_mail else base_url + reverse(
         "community:unsubscribe",
         kwargs={"token": unsubscribe_token(user_id=recipient.pk, kind=notification.kind)},
     )
@@ -48,7 +56,7 @@ def send_notification_email(self, notification_id: int) -> bool:
         subject=email_subject(notification.message),
         body=render_to_string("community/email/notification.txt", context),
         to=[recipient.email],
-        headers={
+        headers={} if account_mail else {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },

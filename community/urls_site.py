@@ -13,5 +13,6 @@ urlpatterns = [
     path("notifications/<id:notification_id>/open/", views.notification_open, name="notification_open"),
     path("notifications/<id:notification_id>/read/", views.notification_mark_read,
          name="notification_read"),
+    path("staff/counts/", views.staff_counts, name="staff_counts"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import selectors
+from community import selectors, staff_links
 from community.forms import NotificationPreferencesForm, ProfileForm
 from community.health import health_report
 from community.models import Notification, User
@@ -123,4 +124,22 @@ def media(request: HttpRequest, path: str) -> HttpResponse:
 
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@login_required
+@require_GET
+def staff_counts(request: HttpRequest) -> JsonResponse:
+    """The header's staff menu counts, counted afresh (polled by hearth.js). Members, who
+    have no staff pages, are refused."""
+    links = staff_links.links_for(request.user)
+    if not links:
+        raise PermissionDenied("Only staff see these counts.")
+    counts = staff_links.fresh_counts(links)
+    response = JsonResponse({
+        "total": sum(count.number for entries in counts.values() for count in entries[:1]),
+        "links": {key: [{"key": c.key, "label": c.label, "number": c.number, "alert": c.alert}
+                        for c in entries] for key, entries in counts.items()},
+    })
+    response["Cache-Control"] = "no-store"
     return response

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("shop.urls")),
     path("", include("referrals.urls")),
     path("", include("rewards.urls")),
+    path("", include("privacy.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

@@ -17,3 +17,14 @@ class ForumConfig(AppConfig):
         register_kind("forum.accepted", "Your reply accepted as the answer", email_by_default=False)
         register_recomputer("forum.counters", recompute_forum_counters)
         register_with_moderation()
+
+        from forum import home_sections
+
+        home_sections.register()
+        from community.group_access import register_door
+        from forum.selectors import members_only_categories
+
+        register_door(members_only_categories)
+        from forum import receivers
+
+        receivers.connect()

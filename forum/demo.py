@@ -1,4 +1,5 @@
-"""Demo forum: categories (one restricted to the team), ~40 topics with replies, likes,
+"""Demo forum: categories (one restricted to the team, one members-only: the Insiders
+lounge, opened by the demo early-access reward's group), ~40 topics with replies, likes,
 accepted answers, one pinned and one locked topic. Written through the services, so every
 counter is right; then dated back over the past weeks so the forum looks lived in.
 Running it again adds nothing."""
@@ -9,6 +10,7 @@ import random
 from datetime import timedelta
 from functools import partial
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -27,6 +29,19 @@ CATEGORIES = [
     ("Kitchen", "kitchen", "Kettles, grinders, pour-over: brewing questions and tips.", False),
     ("Outdoor", "outdoor", "Flasks, lanterns and stoves on the trail.", False),
     ("Audio", "audio", "Speakers and earbuds: pairing, sound, battery.", False),
+]
+
+# The group the rewards demo's early-access reward puts members into (``rewards.demo``): the
+# forum finds it by name, as it never imports rewards.
+EARLY_ACCESS_GROUP = "Early access"
+LOUNGE = ("Insiders lounge", "insiders-lounge",
+          "Members with early access talk about products before launch, with the team.")
+LOUNGE_TOPICS = [
+    ("sam", "Trail Stove 2: first look for insiders",
+     "The second Trail Stove is a month from launch and you are the first to see it: lighter, "
+     "a wider burner and a simmer ring. Ask us anything."),
+    ("maya", "What should we test next?",
+     "Insiders get prototypes before anyone else. Which product should we send out next?"),
 ]
 
 TOPICS = [
@@ -142,7 +157,29 @@ ANSWERS = [
 
 def seed(log, context) -> dict:
     members = context["members"]
-    if Topic.objects.exists():
+    result = _seed_history(log, members)
+    _insiders_lounge(log, members)
+    return result
+
+
+def _insiders_lounge(log, members) -> None:
+    """The members-only category and its topics, once (found by slug; topics only while it
+    has none)."""
+    name, slug, description = LOUNGE
+    group, _ = Group.objects.get_or_create(name=EARLY_ACCESS_GROUP)
+    lounge, _ = Category.objects.get_or_create(slug=slug, defaults={
+        "name": name, "description": description, "members_group": group,
+        "sort_order": len(CATEGORIES)})
+    if lounge.topics.exists() or not all(author in members for author, _, _ in LOUNGE_TOPICS):
+        return
+    for author, title, body in LOUNGE_TOPICS:
+        services.start_topic(author=members[author], category=lounge, title=title, body=body)
+    log(f"forum: {lounge.name} (members only, opened by the group “{group.name}”), "
+        f"{len(LOUNGE_TOPICS)} topics")
+
+
+def _seed_history(log, members) -> dict:
+    if Topic.objects.exclude(category__slug=LOUNGE[1]).exists():
         log(f"forum: {Topic.objects.count()} topics already there")
         return {}
     # The forum below is weeks of history by members who have taken part for a while: they

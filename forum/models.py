@@ -31,6 +31,12 @@ TITLE_MAX_LENGTH = 150
 BODY_MAX_LENGTH = 20_000
 
 
+class CategoryQuerySet(models.QuerySet):
+    def open_to(self, user) -> CategoryQuerySet:
+        """Categories ``user`` may enter (``forum.visibility.category_open_q``)."""
+        return self.filter(visibility.category_open_q(user))
+
+
 class Category(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -42,13 +48,22 @@ class Category(models.Model):
         help_text="Members can still reply; only community managers and brand staff start "
         "topics here (for example Announcements).",
     )
+    members_group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="Members only: group",
+        help_text="Blank: everyone can read it. A group: only its members (for example those "
+        "who redeemed an early-access reward that opens the group), community managers, brand "
+        "staff and staff see this category and its topics; to anyone else it does not exist.",
+    )
     # Denormalised for the category list; see the module docstring.
     topic_count = models.PositiveIntegerField(default=0, editable=False)
     post_count = models.PositiveIntegerField(default=0, editable=False)
 
+    objects = CategoryQuerySet.as_manager()
+
     sort_order_field = "sort_order"
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"),
-              FieldPanel("is_restricted")]
+              FieldPanel("is_restricted"), FieldPanel("members_group")]
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -69,6 +84,11 @@ class TopicQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def readable(self) -> TopicQuerySet:
         """Topics anyone may read (``forum.visibility.topic_readable``)."""
         return self.filter(visibility.topic_readable())
+
+    def readable_by(self, user) -> TopicQuerySet:
+        """Live topics (neither hidden nor deleted, for anyone) in categories open to
+        ``user``: search results."""
+        return self.filter(visibility.topic_live() & visibility.category_open_q(user, "category__"))
 
     def with_read_state(self, user) -> TopicQuerySet:
         """Annotate ``last_read`` (the last post number ``user`` has seen, or None)."""
@@ -196,6 +216,15 @@ class PostQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def readable(self) -> PostQuerySet:
         """Posts whose text anyone may read (``forum.visibility.post_readable``)."""
         return self.filter(visibility.post_readable())
+
+    def live(self) -> PostQuerySet:
+        """Posts neither hidden nor deleted in live topics of any category
+        (``forum.visibility.post_live``): show them only to readers the category is open to."""
+        return self.filter(visibility.post_live())
+
+    def readable_by(self, user) -> PostQuerySet:
+        """Live posts in categories open to ``user``: search results."""
+        return self.live().filter(visibility.category_open_q(user, "topic__category__"))
 
     def with_liked(self, user) -> PostQuerySet:
         if user is None or not user.is_authenticated:

@@ -47,8 +47,14 @@ def _signed_in(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
+def can_see_category(user, category: Category) -> bool:
+    """Whether ``category`` exists for ``user`` (a members-only one only for its group and
+    staff: ``forum.visibility.category_open_to``)."""
+    return visibility.category_open_to(user, category)
+
+
 def can_start_topic(user, category: Category) -> bool:
-    if not _signed_in(user):
+    if not _signed_in(user) or not can_see_category(user, category):
         return False
     if category.is_restricted:
         return is_community_manager(user) or is_brand_staff(user)
@@ -58,6 +64,8 @@ def can_start_topic(user, category: Category) -> bool:
 def check_start_topic(user, category: Category) -> None:
     if not _signed_in(user):
         raise PermissionDenied("Log in to start a topic.")
+    if not can_see_category(user, category):
+        raise PermissionDenied("This category is not available.")
     if not can_start_topic(user, category):
         raise PermissionDenied("Only the team starts topics in this category.")
 

@@ -32,11 +32,44 @@ SORTS = {
 }
 
 
+def category_for_reader(*, user, slug: str) -> Category | None:
+    """The category if ``user`` may enter it (a members-only one only for its group and
+    staff: ``forum.visibility.category_open_q``), else None, as for a slug that does not exist."""
+    return Category.objects.open_to(user).filter(slug=slug).select_related("members_group").first()
+
+
+def members_only_categories(group_ids: list[int]) -> dict[int, list]:
+    """What each group opens in the forum: its members-only categories, as links for the
+    ``community.group_access`` registry (one query)."""
+    from community.group_access import Link
+
+    opened: dict[int, list] = {}
+    for category in Category.objects.filter(members_group_id__in=group_ids).order_by("sort_order", "name"):
+        opened.setdefault(category.members_group_id, []).append(
+            Link(label=f"the members-only forum category “{category.name}”",
+                 url=category.get_absolute_url()))
+    return opened
+
+
+def members_only_note(category: Category) -> str:
+    """For a members-only category's insiders: what opens it, in words (the rewards that put
+    members into its group, else the group's name). One query; none for an open category."""
+    from community.group_access import keys_of
+
+    if not category.members_group_id:
+        return ""
+    keys = keys_of([category.members_group_id]).get(category.members_group_id) or []
+    if keys:
+        return ", ".join(key.label for key in keys)
+    return category.members_group.name
+
+
 def category_list(*, user) -> list[Category]:
-    """Every category with its latest visible topic (``latest_topic``, or None) attached:
+    """Every category ``user`` may enter with its latest visible topic (``latest_topic``, or None) attached:
     two queries."""
     latest = Topic.objects.visible_to(user).filter(category=OuterRef("pk")).order_by("-last_post_at", "-pk")
-    categories = list(Category.objects.annotate(latest_topic_id=Subquery(latest.values("pk")[:1])))
+    categories = list(Category.objects.open_to(user)
+                      .annotate(latest_topic_id=Subquery(latest.values("pk")[:1])))
     ids = [c.latest_topic_id for c in categories if c.latest_topic_id]
     topics = {t.pk: t for t in Topic.objects.filter(pk__in=ids).select_related("last_post_author")}
     for category in categories:
@@ -240,8 +273,9 @@ def search_forum(*, user, query: str) -> SearchResults:
     """Topics (by title) and posts (by text) matching ``query`` that ``user`` may read.
 
     The search backend ranks candidates; then the forum's one visibility rule keeps what
-    anyone may read (``readable``: hidden and deleted posts and topics never appear, not even
-    to their author or a community manager)."""
+    ``user`` may read (``readable_by``: hidden and deleted posts and topics never appear, not
+    even to their author or a community manager; members-only categories only to readers
+    they are open to)."""
     query = " ".join(query.split())[:200]
     words = search_words(query)
     if not words:
@@ -251,11 +285,12 @@ def search_forum(*, user, query: str) -> SearchResults:
     post_ids = [p.pk for p in Post.objects.filter(is_hidden=False).search(words)[:SEARCH_CANDIDATES]]
     topics = {
         t.pk: t
-        for t in Topic.objects.readable().filter(pk__in=topic_ids).select_related("category", "author")
+        for t in Topic.objects.readable_by(user).filter(pk__in=topic_ids).select_related("category", "author")
     }
     posts = {
         p.pk: p
-        for p in Post.objects.readable().filter(pk__in=post_ids).select_related("topic__category", "author")
+        for p in Post.objects.readable_by(user).filter(pk__in=post_ids)
+        .select_related("topic__category", "author")
     }
     ranked_topics = [topics[pk] for pk in topic_ids if pk in topics][:SEARCH_SHOWN]
     ranked_posts = [posts[pk] for pk in post_ids if pk in posts][:SEARCH_SHOWN]
@@ -306,7 +341,8 @@ def highlight(text: str, terms: list[str]) -> SafeString:
 
 
 __all__ = [
-    "SORTS", "category_list", "decorate_posts", "highlight", "mention_candidates", "page_of",
+    "SORTS", "category_for_reader", "category_list", "decorate_posts", "highlight",
+    "members_only_categories", "members_only_note", "mention_candidates", "page_of",
     "post_for_reader", "post_versions", "search_forum", "topic_for_reader", "topic_list",
     "topic_page_posts", "topic_page_rows",
 ]

@@ -10,13 +10,21 @@ from community.markdown import extract_mentions
 from community.models import User
 from community.services.notifications import notify
 from forum.models import Post
+from forum.visibility import readers_q
 
 WATCHER_BATCH = getattr(settings, "HEARTH_FORUM_NOTIFY_BATCH", 200)
 
 
 def _readable_post(post_id: int) -> Post | None:
-    """The post, if anyone may still read it (not hidden or deleted, nor its topic)."""
-    return Post.objects.readable().select_related("topic", "author").filter(pk=post_id).first()
+    """The post, if it may still be read (not hidden or deleted, nor its topic). In a
+    members-only category only its readers are told (``_may_read``, ``readers_q``)."""
+    return Post.objects.live().select_related("topic__category", "author").filter(pk=post_id).first()
+
+
+def _may_read(post: Post, member: User) -> bool:
+    if post.topic.category.members_group_id is None:
+        return True
+    return User.objects.filter(readers_q(post.topic.category), pk=member.pk).exists()
 
 
 @shared_task(acks_late=True)
@@ -35,6 +43,7 @@ def notify_watchers(post_id: int, after_user_id: int = 0) -> int:
             forum_subscriptions__topic_id=post.topic_id,
             forum_subscriptions__is_watching=True,
         )
+        .filter(readers_q(post.topic.category))
         .exclude(pk=post.author_id)
         .order_by("pk")[:WATCHER_BATCH]
     )
@@ -63,7 +72,9 @@ def notify_mentions(post_id: int) -> int:
         return 0
     sent = 0
     message = f"{post.author.name} mentioned you in “{post.topic.title}”"
-    for member in User.objects.filter(username__in=names, is_active=True).exclude(pk=post.author_id):
+    members = (User.objects.filter(username__in=names, is_active=True).filter(readers_q(post.topic.category))
+               .exclude(pk=post.author_id))
+    for member in members:
         if notify(recipient=member, kind="forum.mention", message=message, url=post.get_absolute_url(),
                   actor=post.author, dedupe_key=f"forum.mention:{post.pk}"):
             sent += 1
@@ -76,6 +87,8 @@ def notify_like(post_id: int, liker_id: int) -> bool:
     liker = User.objects.filter(pk=liker_id).first()
     if post is None or liker is None or not post.likes.filter(user_id=liker_id).exists():
         return False
+    if not _may_read(post, post.author):  # the author left the category's group since
+        return False
     return bool(notify(
         recipient=post.author, kind="forum.like",
         message=f"{liker.name} liked your post in “{post.topic.title}”",
@@ -87,6 +100,8 @@ def notify_like(post_id: int, liker_id: int) -> bool:
 def notify_accepted(post_id: int, actor_id: int) -> bool:
     post = _readable_post(post_id)
     if post is None or post.topic.accepted_answer_id != post.pk or post.author_id == actor_id:
+        return False
+    if not _may_read(post, post.author):
         return False
     actor = User.objects.filter(pk=actor_id).first()
     return bool(notify(

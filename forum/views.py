@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.context_processors import csrf
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +26,14 @@ def _topic_or_404(user, topic_id: int) -> Topic:
     if topic is None:
         raise Http404("No such topic.")
     return topic
+
+
+def _category_or_404(user, slug: str) -> Category:
+    # A members-only category the reader may not enter answers as one that does not exist.
+    category = selectors.category_for_reader(user=user, slug=slug)
+    if category is None:
+        raise Http404("No such category.")
+    return category
 
 
 def _post_or_404(user, post_id: int) -> Post:
@@ -53,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     page_cache.depends_on(request, ("forum", 0))
-    category = get_object_or_404(Category, slug=slug)
+    category = _category_or_404(request.user, slug)
     sort = request.GET.get("sort", "latest")
     if sort not in selectors.SORTS:
         sort = "latest"
@@ -65,13 +73,14 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
         "category": category, "page": page, "sort": sort, "sorts": selectors.SORTS,
         "can_start": rules.can_start_topic(request.user, category),
         "query_prefix": f"sort={sort}",
+        "members_only_note": selectors.members_only_note(category),
     })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
-    category = get_object_or_404(Category, slug=slug)
+    category = _category_or_404(request.user, slug)
     rules.check_start_topic(request.user, category)
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

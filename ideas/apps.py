@@ -20,6 +20,10 @@ class IdeasConfig(AppConfig):
         from ideas.moderation_adapters import register_adapters
 
         register_adapters()
+
+        from ideas import home_sections
+
+        home_sections.register()
         # Registers the periodic tasks with Celery even where nothing else imports them (the
         # embedded scheduler of `manage.py serve` looks them up by name).
         from ideas import tasks  # noqa: F401

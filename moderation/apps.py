@@ -14,6 +14,12 @@ class ModerationConfig(AppConfig):
         from moderation.services.queue import recompute_queue_scores
 
         register(User, PROFILE_ADAPTER)
+        from community.roles import is_community_manager
+        from community.staff_links import register_staff_link
+        from moderation.selectors import queue_counts
+
+        register_staff_link("moderation", "Moderation queue", "moderation:queue",
+                            allowed=is_community_manager, count=queue_counts, order=10)
         register_kind("moderation.flag_outcome", "Outcome of content you flagged")
         register_kind("moderation.content_actioned", "Moderation of your content", email_by_default=True)
         register_kind("moderation.warning", "Warnings from community managers", email_by_default=True)

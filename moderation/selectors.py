@@ -277,3 +277,11 @@ def member_history(*, user: User) -> dict:
 
 def today() -> date:
     return timezone.localdate()
+
+
+def queue_counts():
+    """The staff menu's figure for the queue: items waiting (one query)."""
+    from community.staff_links import Count
+
+    waiting = QueueItem.objects.filter(status=QueueItem.Status.PENDING).count()
+    return [Count(key="waiting", label="waiting", number=waiting)]

@@ -56,3 +56,11 @@ def recent_decisions() -> list[Referral]:
     return list(Referral.objects.filter(decided_at__isnull=False)
                 .select_related("advocate", "friend", "decided_by")
                 .order_by("-decided_at", "-id")[:RECENT_DECISIONS])
+
+
+def held_count():
+    """The staff menu's figure for referrals: how many are held for a decision (one query)."""
+    from community.staff_links import Count
+
+    return [Count(key="held", label="to review",
+                  number=Referral.objects.filter(state=Referral.State.HELD).count())]

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from badges.services.wallet import award_points
+from community.deferred import enqueue_on_commit
 from community.refusals import Conflict, Invalid, NotPermitted
 from community.roles import is_brand_staff, is_community_manager
 from moderation.models import ModerationAction
@@ -23,6 +24,13 @@ ADVOCATE_REASON = "referral_advocate"
 FRIEND_REASON = "referral_friend"
 SOURCE_LABEL = "referrals.referral"
 CODE_MAX_LENGTH = 32
+
+
+def _tasks():
+    # Imported late: the tasks module imports this one.
+    from referrals import tasks
+
+    return tasks
 
 
 def can_review(user) -> bool:
@@ -66,8 +74,11 @@ def record_signup(*, friend, code: str | None, signup_ip: str | None,
         signup_ip = None
     try:
         with transaction.atomic():
-            return Referral.objects.create(advocate=advocate, friend=friend, signup_ip=signup_ip,
-                                           created_at=now or timezone.now())
+            referral = Referral.objects.create(advocate=advocate, friend=friend,
+                                               signup_ip=signup_ip,
+                                               created_at=now or timezone.now())
+            enqueue_on_commit(_tasks().notify_friend_joined, referral.pk)
+            return referral
     except IntegrityError:
         return None
 
@@ -123,6 +134,7 @@ def settle_paid_order(*, order_id: int, user_id: int, email: str = "", customer_
         else:
             _reward(referral, now=now)
         referral.save()
+        enqueue_on_commit(_tasks().notify_settled, referral.pk)
     return referral
 
 
@@ -145,6 +157,7 @@ def _held_for_decision(*, actor, referral_id: int, note: str) -> tuple[Referral,
 def _decide(referral: Referral, *, actor, note: str, kind: str, now) -> None:
     referral.decided_by, referral.decided_at, referral.decision_note = actor, now, note
     referral.save()
+    enqueue_on_commit(_tasks().notify_settled, referral.pk)
     record_action(
         actor=actor, action=kind, obj=referral, target_user=referral.friend, reason=note,
         snapshot=f"{referral.friend.own_name} referred by {referral.advocate.own_name}: "

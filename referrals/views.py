@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from community import site_url
 from community.refusals import Refusal
 from referrals import receivers, selectors, services
 from referrals.forms import DecisionForm
@@ -34,7 +35,7 @@ def link(request: HttpRequest, code: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     code = services.code_for(user=request.user)
     data = selectors.member_referrals(user=request.user)
-    share_url = request.build_absolute_uri(reverse("referrals:link", kwargs={"code": code.code}))
+    share_url = site_url.absolute(reverse("referrals:link", kwargs={"code": code.code}), request)
     return render(request, "referrals/mine.html", {
         "share_url": share_url, "data": data,
         "advocate_points": settings.HEARTH_REFERRAL_ADVOCATE_POINTS,

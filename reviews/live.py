@@ -4,6 +4,8 @@ from community import cache_versions
 from community.realtime import send_to_group_on_commit
 
 FOLLOW_UP_GROUP = "reviews.follow_ups"
+# ("product", 0): every list of products by rating.
+CATALOGUE = 0
 
 
 def product_group(product_id: int) -> str:
@@ -14,6 +16,7 @@ def review_changed(*, product_id: int, review_id: int) -> None:
     """A review appeared, changed, got or lost its brand reply, or was hidden: the product's
     cached pages go stale and its readers are told, after commit."""
     cache_versions.bump("product", product_id)
+    cache_versions.bump("product", CATALOGUE)  # the ratings lists (the home page's top rated)
     send_to_group_on_commit(product_group(product_id),
                             {"type": "reviews.review_changed", "review_id": review_id})
 

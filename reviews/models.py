@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -86,6 +87,9 @@ class Review(models.Model):
     text_version = models.PositiveIntegerField(default=1)
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, default=Sentiment.PENDING)
     p_negative = models.FloatField(null=True, blank=True)
+    # What made the score: [[start, end, P(negative)], ...] over ``text``, for staff to see
+    # why a review was flagged. Empty until scored, and again after an edit.
+    sentiment_clauses = models.JSONField(default=list, blank=True)
     sentiment_backend = models.CharField(max_length=20, blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
     flagged_negative = models.BooleanField(default=False)
@@ -254,3 +258,51 @@ class ReviewAcknowledgement(BaseGenericSetting):
 
     class Meta:
         verbose_name = "review acknowledgement"
+
+
+def _probability_field(label: str, help_text: str) -> models.FloatField:
+    return models.FloatField(label, null=True, blank=True, help_text=help_text,
+                             validators=[MinValueValidator(0.05), MaxValueValidator(0.99)])
+
+
+@register_setting(icon="warning")
+class SentimentThresholds(BaseGenericSetting):
+    """Where the flag rule draws its lines, tuned by staff against the calibration chart on
+    the reviews dashboard. Empty: the deployment's default (its settings)."""
+
+    flag = _probability_field(
+        "3-star reviews flagged from",
+        "P(negative) from which a 3-star review opens a follow-up. 1-2 star reviews always do.")
+    high_rating = _probability_field(
+        "4-5 star reviews flagged from",
+        "P(negative) from which a 4-5 star review opens a follow-up: strong evidence of a "
+        "complaint only, the stars say the member is happy.")
+    acknowledge = _probability_field(
+        "3-star reviewers acknowledged from",
+        "P(negative) from which the author of a flagged 3-star review is told the team will "
+        "follow up.")
+
+    panels = [FieldPanel("flag"), FieldPanel("high_rating"), FieldPanel("acknowledge")]
+
+    class Meta:
+        verbose_name = "sentiment thresholds"
+
+    def clean(self) -> None:
+        lines = self.thresholds()
+        if lines.high_rating < lines.flag:
+            raise ValidationError({"high_rating": (
+                f"4-5 star reviews need at least the evidence 3-star reviews do "
+                f"({lines.flag:.2f}): the stars count in the member's favour.")})
+
+    def thresholds(self):
+        """The lines in force: these values, the deployment's defaults where empty."""
+        from reviews.sentiment import Thresholds
+
+        defaults = Thresholds.defaults()
+
+        def chosen(name: str) -> float:
+            value = getattr(self, name)
+            return value if value is not None else getattr(defaults, name)
+
+        return Thresholds(flag=chosen("flag"), high_rating=chosen("high_rating"),
+                          acknowledge=chosen("acknowledge"))

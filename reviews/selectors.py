@@ -142,7 +142,8 @@ def _summarise(rows) -> dict:
 
 def dashboard(*, weeks: int = 12) -> dict:
     """Follow-up figures per product and staff member, and each product's weekly share of
-    negative reviews. Four queries whatever the number of rows."""
+    negative reviews, and the flag's calibration from staff judgements. Six queries whatever
+    the number of rows."""
     now = timezone.now()
     follow_ups = list(FollowUp.objects.select_related("review__product", "assignee")
                       .only("status", "opened_at", "due_at", "first_reply_at", "assignee__username",
@@ -169,7 +170,45 @@ def dashboard(*, weeks: int = 12) -> dict:
         "per_staff": sorted((name, _summarise(rows)) for name, rows in per_staff.items()),
         "trends": [(title, negative_share_chart(title, points, weeks=weeks, now=now))
                    for title, points in sorted(trends.items())],
+        **calibration(),
     }
+
+
+CALIBRATION_LINES = [round(0.1 * i, 1) for i in range(1, 10)]
+
+
+def staff_labels() -> dict[int, tuple[float, bool]]:
+    """Each review staff have judged, by id: (its P(negative), whether it was negative).
+    A follow-up resolved is a confirmed negative, one closed as "not negative" a false alarm;
+    an explicit feedback label overrides either. Two queries."""
+    labels = {}
+    closed = (FollowUp.objects.filter(status__in=FollowUp.CLOSED, review__p_negative__isnull=False)
+              .values_list("review_id", "review__p_negative", "status"))
+    for review_id, p, status in closed:
+        labels[review_id] = (p, status == FollowUp.Status.RESOLVED)
+    feedback = (SentimentFeedback.objects.filter(review__p_negative__isnull=False)
+                .values_list("review_id", "review__p_negative", "negative"))
+    for review_id, p, negative in feedback:
+        labels[review_id] = (p, negative)
+    return labels
+
+
+def calibration() -> dict:
+    """Precision and recall of the text score at each possible line, from staff's judgements
+    so far: what staff look at when they tune the thresholds. Recall counts only the
+    negatives staff have seen (flagged reviews, and those marked as missed)."""
+    judged = list(staff_labels().values())
+    negatives = sum(1 for _p, negative in judged if negative)
+    precision, recall = [], []
+    for line in CALIBRATION_LINES:
+        caught = [negative for p, negative in judged if p >= line]
+        precision.append(round(100 * sum(caught) / len(caught)) if caught else None)
+        recall.append(round(100 * sum(caught) / negatives) if negatives else None)
+    chart = make_chart(title="Flag precision and recall by threshold",
+                       labels=[f"{line:.1f}" for line in CALIBRATION_LINES],
+                       series={"Precision": precision, "Recall": recall}, unit="%", y_max=100)
+    return {"calibration": chart if judged else None, "judged_reviews": len(judged),
+            "judged_negative": negatives}
 
 
 def _flagged():
@@ -186,3 +225,13 @@ def negative_share_chart(title: str, points, *, weeks: int, now):
               for m in mondays]
     return make_chart(title=title, labels=[f"{m:%-d %b}" for m in mondays],
                       series={"Negative reviews": shares}, unit="%", y_max=100)
+
+
+def follow_up_counts():
+    """The staff menu's figures for follow-ups: open and overdue, in one query."""
+    from community.staff_links import Count as Figure
+
+    open_ones = FollowUp.objects.exclude(status__in=FollowUp.CLOSED)
+    figures = open_ones.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now())))
+    return [Figure(key="open", label="open", number=figures["open"]),
+            Figure(key="overdue", label="overdue", number=figures["overdue"], alert=True)]

@@ -13,9 +13,9 @@ from community.models import ProductPage
 from community.refusals import Refusal
 from community.roles import is_brand_staff, is_community_manager
 from moderation.services import ActionRefused
-from reviews import selectors, services
+from reviews import flag_explanation, selectors, services
 from reviews.forms import BrandReplyForm, FollowUpForm, HideReviewForm, ReviewForm
-from reviews.models import FollowUp, Review
+from reviews.models import FollowUp, Review, SentimentThresholds
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -159,7 +159,9 @@ def follow_up_detail(request, follow_up_id):
     else:
         form = FollowUpForm(workers=workers,
                             initial={"status": follow_up.status, "assignee": follow_up.assignee_id})
-    return render(request, "reviews/follow_up_detail.html", {"follow_up": follow_up, "form": form})
+    explanation = flag_explanation.explain(follow_up.review, SentimentThresholds.load().thresholds())
+    return render(request, "reviews/follow_up_detail.html",
+                  {"follow_up": follow_up, "form": form, "explanation": explanation})
 
 
 def get_object_or_404_follow_up(follow_up_id):
@@ -172,4 +174,5 @@ def get_object_or_404_follow_up(follow_up_id):
 @login_required
 def dashboard(request):
     _require_follow_up_worker(request)
-    return render(request, "reviews/dashboard.html", {"stats": selectors.dashboard()})
+    return render(request, "reviews/dashboard.html", {
+        "stats": selectors.dashboard(), "thresholds": SentimentThresholds.load().thresholds()})

@@ -7,10 +7,12 @@ from community.deferred import enqueue_on_commit
 from community.events import record_with
 
 
-def on_level_changed(*, user_id, new_level_id, **_):
+def on_level_changed(*, user_id, new_level_id, raised=True, **_):
     from rewards import tasks
 
-    if user_id and new_level_id:
+    # A drop (spend ageing out of its 12 months) issues nothing, and re-reaching a level
+    # later finds its entry reward issued already (keyed per member and level).
+    if user_id and new_level_id and raised:
         enqueue_on_commit(tasks.issue_level_reward, user_id, new_level_id)
 
 

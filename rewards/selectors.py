@@ -12,11 +12,11 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from badges.models import Level
-from badges.selectors import balances_of
+from badges.selectors import LevelStanding, balances_of, level_standing, levels_by_spend
 from community.models import User
 from community.suspensions import is_suspended
 from rewards.models import Cause, CodePool, LevelPerk, Redemption, Reward
-from rewards.services._common import level_for
+from rewards.services._common import at_or_above
 
 THUMBNAIL = "fill-480x270"
 
@@ -39,6 +39,8 @@ class Viewer:
     level: Level | None = None
     used: dict[int, int] = field(default_factory=dict)
     suspended: bool = False
+    standing: LevelStanding | None = None
+    levels: list[Level] = field(default_factory=list)
 
 
 def _with_images(queryset: QuerySet) -> QuerySet:
@@ -59,17 +61,43 @@ def catalogue_rewards(*, now: datetime.datetime | None = None) -> list[Reward]:
     return list(_with_images(queryset))
 
 
+def early_access_rewards(group_ids: list[int]) -> dict[int, list]:
+    """The live early-access rewards that put members into each group, as links for the
+    ``community.group_access`` registry (one query)."""
+    from community.group_access import Link
+
+    keys: dict[int, list] = {}
+    for reward in (Reward.objects.filter(kind=Reward.Kind.EARLY_ACCESS, live=True, group_id__in=group_ids)
+                   .order_by("cost", "title")):
+        keys.setdefault(reward.group_id, []).append(Link(label=reward.title, url=reward.get_absolute_url()))
+    return keys
+
+
+def attach_opens(rewards: list[Reward]) -> None:
+    """Give each early-access reward ``opens``: what membership of its group opens, in words
+    (``community.group_access``). One query when the list has an early-access reward, none
+    otherwise."""
+    from community.group_access import doors_of
+
+    groups = [r.group_id for r in rewards if r.kind == Reward.Kind.EARLY_ACCESS and r.group_id]
+    doors = doors_of(groups) if groups else {}
+    for reward in rewards:
+        reward.opens = [door.label for door in doors.get(reward.group_id, [])] if reward.group_id else []
+
+
 def viewer_for(user, *, levels: list[Level]) -> Viewer:
-    """The member's balances, level and how often they redeemed each reward (two queries;
-    none for a visitor)."""
+    """The member's balances, level (under the basis levels come from) and how often they
+    redeemed each reward (three queries, four when levels come from spend; none for a
+    visitor)."""
     if not (user and user.is_authenticated):
         return Viewer(user=None)
     balances = balances_of(user.pk)
+    standing = level_standing(user_id=user.pk, points=balances.lifetime, levels=levels)
     used = dict(Redemption.objects.filter(member=user).exclude(state=Redemption.State.CANCELLED)
                 .values("reward_id").annotate(n=Count("pk")).values_list("reward_id", "n"))
     return Viewer(user=user, spendable=balances.spendable, total=balances.lifetime,
-                  level=level_for(balances.lifetime, levels), used=used,
-                  suspended=is_suspended(user))
+                  level=standing.level, used=used, suspended=is_suspended(user),
+                  standing=standing, levels=levels)
 
 
 def standing(reward: Reward, viewer: Viewer) -> Standing:
@@ -79,7 +107,7 @@ def standing(reward: Reward, viewer: Viewer) -> Standing:
         return Standing(False, "Log in to redeem rewards.")
     if viewer.suspended:
         return Standing(False, "Your account is suspended.")
-    if reward.min_level_id and viewer.total < reward.min_level.min_points:
+    if reward.min_level_id and not at_or_above(viewer.level, reward.min_level_id, viewer.levels):
         yours = f"you are {viewer.level.name}" if viewer.level else "you have no level yet"
         return Standing(False, f"For {reward.min_level.name} members and above; {yours}.")
     if reward.stock is not None and reward.stock <= 0:
@@ -94,6 +122,11 @@ def standing(reward: Reward, viewer: Viewer) -> Standing:
     if viewer.spendable < cheapest:
         return Standing(False, f"You need {cheapest - viewer.spendable:,} more points.")
     return Standing(True)
+
+
+def by_spend() -> bool:
+    """Whether levels come from 12-month spend rather than lifetime points. One query."""
+    return levels_by_spend()
 
 
 def levels() -> list[Level]:

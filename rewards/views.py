@@ -27,6 +27,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     levels = selectors.levels()
     viewer = selectors.viewer_for(request.user, levels=levels)
     rewards = selectors.catalogue_rewards()
+    selectors.attach_opens(rewards)
     rows = [(reward, selectors.standing(reward, viewer)) for reward in rewards]
     return render(request, "rewards/catalogue.html", {"rows": rows, "viewer": viewer})
 
@@ -41,6 +42,7 @@ def _reward_or_404(reward_id: int) -> Reward:
 @require_safe
 def detail(request: HttpRequest, reward_id: int) -> HttpResponse:
     reward = _reward_or_404(reward_id)
+    selectors.attach_opens([reward])
     viewer = selectors.viewer_for(request.user, levels=selectors.levels())
     points_form = (PointsForm(reward=reward, spendable=viewer.spendable,
                               initial={"points": reward.min_steps * reward.cost})
@@ -58,6 +60,7 @@ def confirm(request: HttpRequest, reward_id: int) -> HttpResponse:
     """The confirmation step (GET: the cost and the balance after, the address of a gift) and
     the redemption itself (POST, with the form's idempotency key)."""
     reward = _reward_or_404(reward_id)
+    selectors.attach_opens([reward])
     viewer = selectors.viewer_for(request.user, levels=selectors.levels())
     data = request.POST if request.method == "POST" else (request.GET or None)
     points_form = (PointsForm(data, reward=reward, spendable=viewer.spendable)
@@ -107,8 +110,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 def levels(request: HttpRequest) -> HttpResponse:
     all_levels = selectors.levels()
     viewer = selectors.viewer_for(request.user, levels=all_levels) if request.user.is_authenticated else None
+    by_spend = viewer.standing.by_spend if viewer else selectors.by_spend()
     return render(request, "rewards/levels.html",
-                  {"rows": selectors.levels_with_perks(all_levels), "viewer": viewer})
+                  {"rows": selectors.levels_with_perks(all_levels), "viewer": viewer,
+                   "by_spend": by_spend})
 
 
 @require_safe

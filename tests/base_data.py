@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale
+from wagtail.models import Collection, Locale
 
 from community.roles import BRAND_STAFF, COMMUNITY_MANAGERS
 from community.site_tree import ensure_site_tree
@@ -24,7 +24,8 @@ def _app_defaults():
 
 
 def base_data_missing() -> bool:
-    return Group.objects.filter(name__in=[COMMUNITY_MANAGERS, BRAND_STAFF]).count() < 2
+    return (Group.objects.filter(name__in=[COMMUNITY_MANAGERS, BRAND_STAFF]).count() < 2
+            or not Collection.objects.exists())
 
 
 def restore_base_data() -> None:
@@ -47,6 +48,9 @@ def restore_base_data() -> None:
     for group in Group.objects.filter(name__in=rewards.GROUPS):
         group.permissions.add(*Permission.objects.filter(
             content_type__app_label="rewards", codename__in=rewards.CODENAMES))
+    # Images and documents belong to a collection: Wagtail's migrations make the root one.
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
     ensure_site_tree()
     for ensure in _app_defaults():
         ensure()

@@ -108,17 +108,35 @@ def _level_for(total: int, levels: list[Level]) -> Level | None:
     return current
 
 
+def announce_level(*, user: User, old: Level | None, new: Level | None, levels: list[Level],
+                   reached_with: str) -> None:
+    """A member's level changed (inside the transaction that changed it). A rise is
+    announced as every level-up is: a notification (live, once per level) and
+    ``level_changed`` with ``raised=True``, which issues the level's entry reward. A drop (a
+    12-month spend ageing out) sends ``level_changed`` with ``raised=False`` and nothing
+    else: no notification, no reward, no points taken. ``reached_with`` completes "You
+    reached Gold level with ..." ("1200 points")."""
+    if new == old:
+        return
+    rank = {level.pk: index for index, level in enumerate(levels)}
+    raised = new is not None and (old is None or rank.get(new.pk, -1) > rank.get(old.pk, -1))
+    if raised:
+        notify(recipient=user, kind=LEVEL_KIND,
+               message=f"You reached {new.name} level with {reached_with}.",
+               url=user.get_absolute_url(), dedupe_key=f"badges.level.{new.pk}")
+    send_on_commit(signals.level_changed, user_id=user.pk,
+                   old_level_id=old.pk if old else None, new_level_id=new.pk if new else None,
+                   raised=raised)
+
+
 def _check_level(user: User, old_total: int, new_total: int, levels: list[Level]) -> None:
     if new_total <= old_total:
         return
     old, new = _level_for(old_total, levels), _level_for(new_total, levels)
     if new is None or new == old or (old and new.min_points <= old.min_points):
         return
-    notify(recipient=user, kind=LEVEL_KIND,
-           message=f"You reached {new.name} level with {new_total} points.",
-           url=user.get_absolute_url(), dedupe_key=f"badges.level.{new.pk}")
-    send_on_commit(signals.level_changed, user_id=user.pk,
-                   old_level_id=old.pk if old else None, new_level_id=new.pk)
+    announce_level(user=user, old=old, new=new, levels=levels,
+                   reached_with=f"{new_total} points")
 
 
 # --- follow-ups inside the engine ----------------------------------------------------------
@@ -134,7 +152,8 @@ def follow_up(*, members: dict, moved, now: datetime.datetime, challenges: bool 
         _advance_challenges(members, moved, config.challenges, now)
     for user_id in {entry.user_id for entry in moved.entries}:
         member = members[user_id]
-        _check_level(member.user, member.start_total, member.total, config.levels)
+        if not config.levels_by_spend:  # else levels follow spend (badges.services.levels)
+            _check_level(member.user, member.start_total, member.total, config.levels)
         member.start_total = member.total
 
 

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
-from badges import kinds
+from badges import kinds, live
 from badges.models import EventCount, PointsEntry, PointsPeriod, SourceTally, UserPoints
 from community.suspensions import is_suspended
 
@@ -184,6 +184,7 @@ def apply_entries(members: dict[int, Member], entries: list[PointsEntry], *,
     else:
         price_spendable(members, entries)
     PointsEntry.objects.bulk_create(entries)
+    live.entries_applied(entries)
     totals: dict[int, int] = defaultdict(int)
     spendables: dict[int, int] = defaultdict(int)
     periods: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])

@@ -42,6 +42,18 @@ class HomePage(VersionedPageMixin, Page):
     subpage_types = ["community.ProductIndexPage", "community.StandardPage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        """The sections apps registered (``community.home``): the same public ones for every
+        visitor (so the page can be cached for them, as long as what it lists is current),
+        and the member's own for a member."""
+        from community import page_cache
+        from community.home import sections_for, visitor_dependencies
+
+        page_cache.depends_on(request, *visitor_dependencies())
+        context = super().get_context(request, *args, **kwargs)
+        context["home_sections"] = sections_for(request.user)
+        return context
+
 
 class ProductIndexPage(Page):
     intro = RichTextField(blank=True)
@@ -52,10 +64,13 @@ class ProductIndexPage(Page):
     max_count = 1
 
     def get_context(self, request, *args, **kwargs):
+        from community.catalogue import browse
         from community.selectors import product_list
 
         context = super().get_context(request, *args, **kwargs)
-        context["products"] = product_list(index_page=self)
+        catalogue = browse(product_list(index_page=self), request.GET,
+                           page_number=request.GET.get("page"))
+        context.update(catalogue=catalogue, products=catalogue.page.object_list)
         return context
 
     def route(self, request, path_components):

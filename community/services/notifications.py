@@ -5,21 +5,36 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from community import consents, site_url
 from community.deferred import enqueue_on_commit
 from community.models import Notification, NotificationPreference, User
-from community.notification_kinds import get_kind
+from community.notification_kinds import ACCOUNT, MARKETING, get_kind
 from community.realtime import send_many_now, send_now, user_group
 
 
 def wants_email(*, user: User, kind: str) -> bool:
+    """Whether a notification of ``kind`` is emailed to ``user``: always for account mail;
+    per their preference for community notifications; for marketing, only with a current
+    recorded consent, and then per their preference (docs/privacy.md)."""
+    registered = get_kind(kind)
+    if registered.basis == ACCOUNT:
+        return True
+    if registered.basis == MARKETING and not consents.has_marketing_consent(user.pk):
+        return False
     preference = (
         NotificationPreference.objects.filter(user=user, kind=kind)
         .values_list("email", flat=True)
         .first()
     )
     if preference is None:
-        return get_kind(kind).email_by_default
+        return registered.email_by_default
     return preference
+
+
+def email_basis_holds(*, user_id: int, kind: str) -> bool:
+    """Checked again when the email is sent: a marketing consent withdrawn between the
+    notification and the send stops it."""
+    return get_kind(kind).basis != MARKETING or consents.has_marketing_consent(user_id)
 
 
 def notify(
@@ -62,7 +77,7 @@ def notify(
     if wants_email(user=recipient, kind=kind):
         from community.tasks import send_notification_email
 
-        enqueue_on_commit(send_notification_email, notification.pk)
+        enqueue_on_commit(send_notification_email, notification.pk, site_url.base_url())
     return notification
 
 
@@ -127,12 +142,19 @@ def _email_many(created: list[Notification]) -> None:
             user_id__in={n.recipient_id for n in created}, kind__in={n.kind for n in created},
         ).values_list("user_id", "kind", "email")
     }
+    marketing = {n.recipient_id for n in created if get_kind(n.kind).basis == MARKETING}
+    consented = consents.marketing_consented(marketing)
     for notification in created:
+        kind = get_kind(notification.kind)
         wanted = chosen.get((notification.recipient_id, notification.kind))
         if wanted is None:
-            wanted = get_kind(notification.kind).email_by_default
+            wanted = kind.email_by_default
+        if kind.basis == ACCOUNT:
+            wanted = True
+        elif kind.basis == MARKETING and notification.recipient_id not in consented:
+            wanted = False
         if wanted:
-            enqueue_on_commit(send_notification_email, notification.pk)
+            enqueue_on_commit(send_notification_email, notification.pk, site_url.base_url())
 
 
 def _push_many_live(created: list[Notification]) -> None:

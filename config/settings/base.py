@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "shop",
     "rewards",
     "referrals",
+    "privacy",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -100,6 +101,9 @@ MIDDLEWARE = [
     # Before anything that looks a session, a cache key or a row up: input no database
     # could take (a NUL byte, invalid UTF-8, an unparsable form) is a 400 here.
     "community.middleware.MalformedInputMiddleware",
+    # After SecurityMiddleware (a proxy's https) and the malformed-input guard: the address
+    # links in emails use when HEARTH_BASE_URL is not set (community/site_url.py).
+    "community.site_url.SiteAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -261,6 +265,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "badges.tasks.expire_inactive_points",
         "schedule": timedelta(hours=24),
     },
+    # Levels by spend: orders age out of the 12-month window with the clock alone. Does
+    # nothing while levels come from lifetime points (the default).
+    "badges.relevel_lapsed": {
+        "task": "badges.tasks.relevel_lapsed",
+        "schedule": timedelta(hours=24),
+    },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # A write never waits long on a broker that is down or hangs: no retry, the outbox row is left
@@ -358,7 +368,11 @@ else:
 # --- Wagtail -------------------------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = os.environ.get("HEARTH_SITE_NAME", "Hearth")
-WAGTAILADMIN_BASE_URL = os.environ.get("HEARTH_BASE_URL", "http://127.0.0.1:8000")
+# Every absolute link (emails, unsubscribe, allauth's links, the referral link) starts with
+# HEARTH_BASE_URL when it is set; empty: the address actually served (the request's host, or
+# the one `manage.py serve` was started on). See community/site_url.py.
+HEARTH_BASE_URL = os.environ.get("HEARTH_BASE_URL", "").rstrip("/")
+WAGTAILADMIN_BASE_URL = HEARTH_BASE_URL or "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
@@ -450,6 +464,9 @@ HEARTH_BADGES_RING_MAX_GROUP = 6
 HEARTH_SHOP_WEBHOOK_SECRET = os.environ.get("HEARTH_SHOP_WEBHOOK_SECRET", "")
 HEARTH_SHOP_WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("HEARTH_SHOP_WEBHOOK_TOLERANCE_SECONDS", "300"))
 HEARTH_SHOP_POINTS_PER_UNIT = os.environ.get("HEARTH_SHOP_POINTS_PER_UNIT", "1")
+# The shop's currency (ISO code): levels by spend count orders in it (no exchange rates), and
+# Level.min_spend is in it.
+HEARTH_SHOP_CURRENCY = os.environ.get("HEARTH_SHOP_CURRENCY", "EUR").upper()
 
 LOGGING = {
     "version": 1,
@@ -467,6 +484,8 @@ LOGGING = {
 
 ACCOUNT_FORMS = {
     "login": "community.forms.LoginForm",
+    # The optional, unticked marketing-email consent (privacy/forms.py).
+    "signup": "privacy.forms.SignupForm",
     "reset_password": "community.forms.PasswordResetForm",
 }
 
@@ -528,6 +547,12 @@ CELERY_BEAT_SCHEDULE |= {
 # "auto": the MiniLM encoder + committed head when torch is installed, else the lexicon.
 HEARTH_SENTIMENT_BACKEND = os.environ.get("HEARTH_SENTIMENT_BACKEND", "auto")
 HEARTH_SENTIMENT_THRESHOLD = float(os.environ.get("HEARTH_SENTIMENT_THRESHOLD", "0.5"))
+# 4-5 star reviews are flagged only from this P(negative): the stars outweigh a hesitant text.
+HEARTH_SENTIMENT_HIGH_RATING_THRESHOLD = float(
+    os.environ.get("HEARTH_SENTIMENT_HIGH_RATING_THRESHOLD", "0.85"))
+# A flagged 3-star review's author is acknowledged only from this P(negative).
+HEARTH_SENTIMENT_ACKNOWLEDGE_THRESHOLD = float(
+    os.environ.get("HEARTH_SENTIMENT_ACKNOWLEDGE_THRESHOLD", "0.75"))
 # A single clause this negative flags the text ("great design, cracked within a week").
 HEARTH_SENTIMENT_CLAUSE_GATE = float(os.environ.get("HEARTH_SENTIMENT_CLAUSE_GATE", "0.9"))
 HEARTH_SENTIMENT_HEAD = os.environ.get("HEARTH_SENTIMENT_HEAD", "")
@@ -573,5 +598,25 @@ HEARTH_REWARDS_POOL_LOW_THRESHOLD = int(os.environ.get("HEARTH_REWARDS_POOL_LOW_
 CELERY_BEAT_SCHEDULE |= {
     "rewards.end_expired_access": {
         "task": "rewards.tasks.end_expired_access", "schedule": timedelta(minutes=15),
+    },
+}
+
+# --- Privacy: data exports and consents (docs/privacy.md) ------------------------------------
+
+# Where export ZIPs are written: outside MEDIA_ROOT, so no public URL reaches them (they are
+# served only to their owner by privacy.views.download). On the real stack every web process
+# and Celery worker must see the same directory (a shared volume).
+HEARTH_PRIVACY_EXPORT_DIR = Path(
+    os.environ.get("HEARTH_PRIVACY_EXPORT_DIR", BASE_DIR / "private" / "exports"))
+# How long a ready export can be downloaded; the daily purge deletes it after.
+HEARTH_PRIVACY_EXPORT_DAYS = int(os.environ.get("HEARTH_PRIVACY_EXPORT_DAYS", "7"))
+# Exports one member may ask for in 24 hours.
+HEARTH_PRIVACY_EXPORTS_PER_DAY = int(os.environ.get("HEARTH_PRIVACY_EXPORTS_PER_DAY", "3"))
+# A build that has been running this long without finishing is taken to have died: its next
+# run starts it again, and the purge removes its partial file.
+HEARTH_PRIVACY_EXPORT_STALE_MINUTES = int(os.environ.get("HEARTH_PRIVACY_EXPORT_STALE_MINUTES", "30"))
+CELERY_BEAT_SCHEDULE |= {
+    "privacy.purge_expired_exports": {
+        "task": "privacy.tasks.purge_expired_exports", "schedule": timedelta(hours=24),
     },
 }

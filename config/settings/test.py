@@ -25,6 +25,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # secret answers 503, which tests/shop covers on its own).
 HEARTH_SHOP_WEBHOOK_SECRET = "test-shop-webhook-secret"  # noqa: S105 - a test value
 MEDIA_ROOT = BASE_DIR / ".test-media"
+HEARTH_PRIVACY_EXPORT_DIR = BASE_DIR / ".test-media-private" / "exports"
 WHITENOISE_AUTOREFRESH = True
 
 # Browser tests serve the site from a thread of the test process: SQLite must then be a file

@@ -12,7 +12,7 @@ split by concern: posts (opening, replying, editing), removal (delete, hide), re
 """
 
 from forum.counters import recompute_forum_counters
-from forum.services._common import render_body, topic_group
+from forum.services._common import access_group, render_body, topic_group
 from forum.services.posts import apply_edit, edit_post, post_reply, start_topic
 from forum.services.reactions import accept_answer, like_post, unaccept_answer, unlike_post
 from forum.services.reading import (
@@ -24,10 +24,11 @@ from forum.services.reading import (
     watch_topic,
 )
 from forum.services.removal import apply_hidden, apply_soft_delete, delete_post, hide_post, unhide_post
-from forum.services.topics import lock_topic, move_topic, pin_topic, set_topic_flag
+from forum.services.topics import category_changed, lock_topic, move_topic, pin_topic, set_topic_flag
 
 __all__ = [
-    "accept_answer", "apply_edit", "apply_hidden", "apply_soft_delete", "delete_post", "edit_post",
+    "accept_answer", "access_group", "apply_edit", "apply_hidden", "apply_soft_delete", "category_changed",
+    "delete_post", "edit_post",
     "hide_post", "like_post", "lock_topic", "mark_topic_read", "move_topic", "note_page_read",
     "note_reading", "note_visit", "pin_topic", "post_reply", "readable_words",
     "recompute_forum_counters", "render_body", "set_topic_flag", "start_topic", "topic_group",

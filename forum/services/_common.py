@@ -18,6 +18,12 @@ def topic_group(topic_id: int) -> str:
     return f"forum.topic.{topic_id}"
 
 
+def access_group(user_id: int) -> str:
+    """The channel-layer group of one member's sockets on members-only topics: told when the
+    member leaves a group, so each checks again whether the topic is still open to them."""
+    return f"forum.access.{user_id}"
+
+
 def _bump_topic(topic_id: int) -> None:
     """After commit, make cached pages that show the topic stale: its own pages and the
     forum's listings (community.cache_versions)."""

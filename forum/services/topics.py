@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from community import cache_versions
 from community.models import User
 from forum import rules
 from forum.counters import recompute_category
@@ -54,3 +55,15 @@ def move_topic(*, actor: User, topic: Topic, category: Category, check: bool = T
         _bump_topic(current.pk)
     topic.category = category
     return True
+
+
+def category_changed(*, category: Category) -> int:
+    """After staff saved ``category`` (its name, or who may see it: ``members_group``), make
+    every cached page that showed it stale once the edit commits: the listings and each of
+    its topics' pages (``community.page_cache``), so a category made members-only is gone
+    from visitors' cached pages at once. Returns how many topics were bumped."""
+    topic_ids = list(Topic.objects.filter(category=category).values_list("pk", flat=True))
+    for topic_id in topic_ids:
+        cache_versions.bump("topic", topic_id)
+    cache_versions.bump("forum", 0)
+    return len(topic_ids)

@@ -31,6 +31,9 @@ from moderation.signals import content_hidden, content_restored, flag_dismissed,
 RESOLVING = {"dismiss", "restore", "hide", "delete"}
 BULK_ACTIONS = {"dismiss", "restore", "hide", "delete"}
 ACTIONS = RESOLVING | {"edit", "warn", "suspend", "extra"}
+# A manager may change their mind about content they let stay: "hide" is also accepted on an
+# item already restored (or whose flags were dismissed) while its content is visible.
+HIDE_AFTER_ALL = {"approved", "ignored"}
 
 
 class ModerationConflict(Conflict):
@@ -65,7 +68,9 @@ def act_on_item(
 
     Guarantees: only community managers; the item row is locked and ``version`` must match
     the one the moderator saw, so when two act at once the first wins and the second gets a
-    ModerationConflict with nothing applied; every action is in the audit log; flaggers are
+    ModerationConflict with nothing applied; a resolved item takes no action but "hide" after
+    a restore or dismissal ("hide it after all", while its content is visible and no newer
+    item waits); every action is in the audit log; flaggers are
     told the outcome and the author is told what happened to their content (deduplicated);
     signals are sent after commit.
     """
@@ -76,7 +81,8 @@ def act_on_item(
     data = data or {}
     with transaction.atomic():
         item = QueueItem.objects.select_for_update().get(pk=item_id)
-        if item.version != version or item.status != QueueItem.Status.PENDING:
+        after_all = action == "hide" and item.status in HIDE_AFTER_ALL
+        if item.version != version or (item.status != QueueItem.Status.PENDING and not after_all):
             item = QueueItem.objects.select_related("resolved_by").get(pk=item_id)
             raise _conflict(item)
         try:
@@ -86,6 +92,8 @@ def act_on_item(
             adapter = obj = None
         if obj is None and action != "dismiss":
             raise ActionRefused("This content no longer exists; only dismissing its flags is possible.")
+        if after_all:
+            _check_hide_after_all(item, adapter, obj)
         author = adapter.author(obj) if obj is not None else item.author
         snapshot = adapter.excerpt(obj) if obj is not None else item.excerpt
         context = _Context(actor=actor, item=item, adapter=adapter, obj=obj, author=author,
@@ -182,9 +190,18 @@ def _restore(ctx: _Context, **_kwargs) -> str:
     return "Approved: it is visible now." if held else "Restored: it is visible again."
 
 
+def _check_hide_after_all(item: QueueItem, adapter, obj) -> None:
+    if adapter.is_hidden(obj):
+        raise ActionRefused("It is already hidden: nothing was changed.")
+    if QueueItem.objects.filter(content_type_id=item.content_type_id, object_id=item.object_id,
+                                status=QueueItem.Status.PENDING).exists():
+        raise ActionRefused("This content has a newer item waiting in the queue: act on that one.")
+
+
 def _hide(ctx: _Context, **_kwargs) -> str:
     if not ctx.reason:
         raise ActionRefused("Give the reason the author will see when hiding.")
+    after = ctx.item.status if ctx.item.status in HIDE_AFTER_ALL else ""
     ctx.adapter.hide(ctx.obj, reason=ctx.reason, actor=ctx.actor)
     send_on_commit(content_hidden, item_id=ctx.item.pk, content_type_id=ctx.item.content_type_id,
                    object_id=ctx.item.object_id, author_id=ctx.author.pk if ctx.author else None,
@@ -192,7 +209,11 @@ def _hide(ctx: _Context, **_kwargs) -> str:
     ctx.tell_author(f"A community manager hid your {ctx.label}: {ctx.reason}", "hidden")
     ctx.close_flags(upheld=True, message="Thanks for your flag. A community manager agreed and hid the "
                     f"{ctx.label}.")
-    ctx.resolve(QueueItem.Status.REJECTED, "hidden")
+    ctx.resolve(QueueItem.Status.REJECTED, "hidden after all" if after else "hidden")
+    if after:
+        # Kept in the log: what the item had been before the manager changed their mind.
+        ctx.record(ModerationAction.Kind.HIDE, after=after)
+        return "Hidden after all. The author has been told why; the log keeps both decisions."
     ctx.record(ModerationAction.Kind.HIDE)
     return "Hidden. The author has been told why."
 

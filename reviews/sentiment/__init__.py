@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.conf import settings
 from .base import Backend, Score, SentimentUnavailable
 
 __all__ = ["Backend", "Score", "SentimentUnavailable", "get_backend", "score_texts",
-           "is_flagged", "head_path", "reset_backend", "score_reply"]
+           "is_flagged", "is_confident", "Thresholds", "head_path", "reset_backend", "score_reply"]
 
 _lock = threading.Lock()
 _backend: Backend | None = None
@@ -76,7 +77,13 @@ def reset_backend() -> None:
 
 
 def score_texts(texts: list[str]) -> list[Score]:
+    """Score texts with the configured backend; with the clauses that made each score when
+    the backend can say (``explain``)."""
     backend = get_backend()
+    explain = getattr(backend, "explain", None)
+    if explain is not None:
+        return [Score(p_negative=float(p), backend=backend.name, clauses=tuple(clauses))
+                for p, clauses in explain(texts)]
     return [Score(p_negative=float(p), backend=backend.name) for p in backend.p_negative(texts)]
 
 
@@ -92,12 +99,54 @@ def score_reply(text: str) -> Score:
 
 
 def threshold() -> float:
+    """The deployment's P(negative) from which a 3-star review's text opens a follow-up (and a
+    brand reply's tone asks for confirmation)."""
     return float(getattr(settings, "HEARTH_SENTIMENT_THRESHOLD", 0.5))
 
 
-def is_flagged(*, p_negative: float | None, rating: int) -> bool:
-    """The flag rule: 1-2 stars always; otherwise the text decides, whatever the stars
-    ("five stars, broke after a week" is flagged)."""
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the flag rule draws its lines. Staff may tune them in Wagtail (Settings →
+    Sentiment thresholds); the deployment's settings are the defaults."""
+
+    flag: float  # a 3-star review is flagged from this P(negative)
+    # 4-5 star reviews: the stars say the member is happy, so only strong evidence of a
+    # complaint in the text outweighs them.
+    high_rating: float
+    acknowledge: float  # a flagged 3-star review is confident enough to acknowledge
+
+    @classmethod
+    def defaults(cls) -> Thresholds:
+        return cls(flag=threshold(),
+                   high_rating=float(getattr(settings, "HEARTH_SENTIMENT_HIGH_RATING_THRESHOLD", 0.85)),
+                   acknowledge=float(getattr(settings, "HEARTH_SENTIMENT_ACKNOWLEDGE_THRESHOLD", 0.75)))
+
+    def for_rating(self, rating: int) -> float:
+        """The P(negative) from which the text flags a review with these stars."""
+        return self.high_rating if rating >= 4 else self.flag
+
+
+def is_flagged(*, p_negative: float | None, rating: int, thresholds: Thresholds | None = None) -> bool:
+    """The flag rule, stars and text together: 1-2 stars always; 3 stars when the text leans
+    negative; 4-5 stars only on strong evidence of a complaint ("five stars, but it broke
+    within a week" still is)."""
     if rating <= 2:
         return True
-    return p_negative is not None and p_negative >= threshold()
+    if p_negative is None:
+        return False
+    return p_negative >= (thresholds or Thresholds.defaults()).for_rating(rating)
+
+
+def is_confident(*, p_negative: float | None, rating: int, thresholds: Thresholds | None = None) -> bool:
+    """Whether a flagged review is confidently negative, so that its author is told the team
+    will follow up: stars and text agree (1-2 stars and a negative text), a 3-star text is
+    clearly negative, or a 4-5 star text is clearly a complaint. An apology sent to a happy
+    customer costs more than one not sent."""
+    if p_negative is None:
+        return False
+    lines = thresholds or Thresholds.defaults()
+    if rating <= 2:
+        return p_negative >= lines.flag
+    if rating >= 4:
+        return p_negative >= lines.high_rating
+    return p_negative >= lines.acknowledge

@@ -18,10 +18,17 @@ class SentimentUnavailable(RuntimeError):
     """The configured model cannot be loaded (missing files, broken install)."""
 
 
+# A clause of a scored text: its character span in the text and its own P(negative).
+ClauseScore = tuple[int, int, float]
+
+
 @dataclass(frozen=True)
 class Score:
     p_negative: float
     backend: str
+    # What the score was made of, for staff to see why a text was flagged. Empty when the
+    # backend cannot say (a whole-text classifier).
+    clauses: tuple[ClauseScore, ...] = ()
 
     @property
     def label(self) -> str:
@@ -33,6 +40,15 @@ class Backend(Protocol):
 
     def p_negative(self, texts: list[str]) -> list[float]:
         """P(negative) for each text, in order."""
+
+
+def clause_scores(text: str, spans: list[tuple[int, int]], p_clauses: list[float],
+                  p_text: float) -> list[ClauseScore]:
+    """The clauses of a text with their scores; a single-clause text is its own clause."""
+    if len(spans) < 2:
+        start, end = spans[0] if spans else (0, len(text))
+        return [(start, end, round(float(p_text), 3))]
+    return [(a, b, round(float(p), 3)) for (a, b), p in zip(spans, p_clauses, strict=True)]
 
 
 _BOUNDARY = re.compile(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-from .base import clause_spans, combine, counted_clauses
+from .base import ClauseScore, clause_scores, clause_spans, combine, counted_clauses
 
 NEGATIVE = {
     "awful", "bad", "broke", "broken", "breaks", "burnt", "cheap", "cracked", "cracks", "crap",
@@ -64,10 +64,14 @@ class LexiconBackend:
         self.clause_gate = clause_gate
 
     def p_negative(self, texts: list[str]) -> list[float]:
-        scores = []
+        return [score for score, _clauses in self.explain(texts)]
+
+    def explain(self, texts: list[str]) -> list[tuple[float, list[ClauseScore]]]:
+        explained = []
         for text in texts:
             spans = clause_spans(text)
+            p_text = p_negative_of(text)
             p_clauses = [p_negative_of(text[a:b]) for a, b in spans] if len(spans) > 1 else []
-            scores.append(combine(p_negative_of(text), p_clauses, counted_clauses(text, spans),
-                                  gate=self.clause_gate))
-        return scores
+            score = combine(p_text, p_clauses, counted_clauses(text, spans), gate=self.clause_gate)
+            explained.append((score, clause_scores(text, spans, p_clauses, p_text)))
+        return explained

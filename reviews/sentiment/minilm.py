@@ -13,7 +13,7 @@ import numpy as np
 
 from community import encoder as shared_encoder
 
-from .base import SentimentUnavailable, clause_spans, combine, counted_clauses
+from .base import ClauseScore, SentimentUnavailable, clause_scores, clause_spans, combine, counted_clauses
 
 
 class Head:
@@ -51,14 +51,19 @@ class MiniLMHeadBackend:
         self.batch_size = batch_size
 
     def p_negative(self, texts: list[str]) -> list[float]:
+        return [score for score, _clauses in self.explain(texts)]
+
+    def explain(self, texts: list[str]) -> list[tuple[float, list[ClauseScore]]]:
+        """P(negative) of each text with the scores of its clauses (one forward pass)."""
         if not texts:
             return []
         spans = [clause_spans(text) for text in texts]
         full, parts = self.encoder.embed_spans(texts, spans, batch_size=self.batch_size)
         p_text = self.head.p_negative(full)
-        scores = []
+        explained = []
         for i, text in enumerate(texts):
             p_clauses = self.head.p_negative(parts[i]).tolist() if len(spans[i]) > 1 else []
-            scores.append(combine(float(p_text[i]), p_clauses, counted_clauses(text, spans[i]),
-                                  gate=self.clause_gate))
-        return scores
+            score = combine(float(p_text[i]), p_clauses, counted_clauses(text, spans[i]),
+                            gate=self.clause_gate)
+            explained.append((score, clause_scores(text, spans[i], p_clauses, p_text[i])))
+        return explained

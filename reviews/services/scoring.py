@@ -13,14 +13,15 @@ from django.utils import timezone
 from community.events import send_on_commit
 from community.services.notifications import notify
 from reviews import live, sentiment, signals
-from reviews.models import FollowUp, Review, ReviewAcknowledgement
+from reviews.models import FollowUp, Review, ReviewAcknowledgement, SentimentThresholds
 from reviews.services._common import _review_url
 
 logger = logging.getLogger(__name__)
 
 
 def _flag(*, review: Review, p_negative: float | None) -> FollowUp | None:
-    """Open the review's follow-up (once) and acknowledge the reviewer. Inside a transaction."""
+    """Open the review's follow-up (once). Inside a transaction. The reviewer is acknowledged
+    separately, once the score shows the flag is confident (``_acknowledge``)."""
     hours = int(getattr(settings, "HEARTH_FOLLOWUP_RESPONSE_HOURS", 24))
     now = timezone.now()
     follow_up, created = FollowUp.objects.get_or_create(
@@ -31,29 +32,41 @@ def _flag(*, review: Review, p_negative: float | None) -> FollowUp | None:
     review.flagged_negative = True
     if created:
         live.follow_up_changed(follow_up_id=follow_up.pk)
-        acknowledgement = ReviewAcknowledgement.load()
-        if acknowledgement.enabled:
-            notify(recipient=review.author, kind="reviews.acknowledgement",
-                   message=acknowledgement.message, url=_review_url(review),
-                   dedupe_key=f"review-ack-{review.pk}")
         send_on_commit(signals.review_flagged_negative, sender="reviews", review_id=review.pk,
                        product_id=review.product_id, author_id=review.author_id,
                        follow_up_id=follow_up.pk, p_negative=p_negative)
     return follow_up
 
 
-def apply_score(*, review_id: int, text_version: int | None, p_negative: float, backend: str) -> bool:
-    """Store a score for the review's current text and apply the flag rule. A score for
-    an older version of the text is dropped (returns False). Idempotent."""
+def _acknowledge(*, review: Review) -> None:
+    """Tell the reviewer the team will follow up: once per review (the dedupe key), and only
+    when the brand has the acknowledgement switched on."""
+    acknowledgement = ReviewAcknowledgement.load()
+    if acknowledgement.enabled:
+        notify(recipient=review.author, kind="reviews.acknowledgement",
+               message=acknowledgement.message, url=_review_url(review),
+               dedupe_key=f"review-ack-{review.pk}")
+
+
+def apply_score(*, review_id: int, text_version: int | None, p_negative: float, backend: str,
+                clauses: tuple = (), thresholds: sentiment.Thresholds | None = None) -> bool:
+    """Store a score (and the clause scores that made it) for the review's current text and
+    apply the flag rule with the thresholds staff set. A score for an older version of the
+    text is dropped (returns False). Idempotent."""
+    lines = thresholds or SentimentThresholds.load().thresholds()
     with transaction.atomic():
         review = Review.objects.select_for_update().select_related("product").filter(pk=review_id).first()
         if review is None or (text_version is not None and review.text_version != text_version):
             return False
         review.p_negative, review.sentiment_backend = p_negative, backend
+        review.sentiment_clauses = [list(clause) for clause in clauses]
         review.sentiment, review.scored_at = Review.Sentiment.SCORED, timezone.now()
-        review.save(update_fields=["p_negative", "sentiment_backend", "sentiment", "scored_at"])
-        if sentiment.is_flagged(p_negative=p_negative, rating=review.rating):
+        review.save(update_fields=["p_negative", "sentiment_clauses", "sentiment_backend",
+                                   "sentiment", "scored_at"])
+        if sentiment.is_flagged(p_negative=p_negative, rating=review.rating, thresholds=lines):
             _flag(review=review, p_negative=p_negative)
+            if sentiment.is_confident(p_negative=p_negative, rating=review.rating, thresholds=lines):
+                _acknowledge(review=review)
     return True
 
 
@@ -68,10 +81,11 @@ def score_reviews(*, review_ids: list[int], only_version: dict[int, int] | None 
     except sentiment.SentimentUnavailable as exc:
         logger.warning("reviews left pending: %s", exc)
         return "pending"
+    thresholds = SentimentThresholds.load().thresholds()
     for review, score in zip(reviews, scores, strict=True):
         version = (only_version or {}).get(review.pk, review.text_version)
         apply_score(review_id=review.pk, text_version=version, p_negative=score.p_negative,
-                    backend=score.backend)
+                    backend=score.backend, clauses=score.clauses, thresholds=thresholds)
     return f"scored {len(reviews)}"
 
 

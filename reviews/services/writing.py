@@ -80,9 +80,9 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
             review.verified_owner = verified
             review.edited_at = timezone.now()
             review.text_version = F("text_version") + 1
-            review.sentiment = Review.Sentiment.PENDING
+            review.sentiment, review.sentiment_clauses = Review.Sentiment.PENDING, []
             review.save(update_fields=["rating", "title", "body", "verified_owner", "edited_at",
-                                       "text_version", "sentiment"])
+                                       "text_version", "sentiment", "sentiment_clauses"])
             review.refresh_from_db(fields=["text_version"])
             created = False
         if rating <= 2:

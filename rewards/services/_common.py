@@ -43,9 +43,10 @@ def lock_member(user_id: int) -> None:
     list(UserPoints.objects.select_for_update().filter(user_id=user_id).values_list("pk"))
 
 
-def level_for(total: int, levels: list[Level]) -> Level | None:
-    current = None
-    for level in levels:
-        if total >= level.min_points:
-            current = level
-    return current
+def at_or_above(level: Level | None, required_id: int, levels: list[Level]) -> bool:
+    """Whether a member at ``level`` may have what is reserved for level ``required_id`` and
+    above (``levels`` in ladder order; whichever basis set the member's level)."""
+    rank = {candidate.pk: index for index, candidate in enumerate(levels)}
+    if required_id not in rank:
+        return True
+    return level is not None and rank.get(level.pk, -1) >= rank[required_id]

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from badges.models import Level
-from badges.selectors import balances_of
+from badges.selectors import balances_of, level_standing
 from badges.services.wallet import spend_points
 from community.deferred import enqueue_on_commit
 from community.models import User
@@ -30,7 +30,7 @@ from rewards.services._common import (
     NotAvailable,
     OutOfStock,
     PoolEmpty,
-    level_for,
+    at_or_above,
     lock_member,
 )
 
@@ -69,14 +69,15 @@ def price_of(reward: Reward, choice: Choice) -> tuple[int, Decimal | None]:
     return points, (reward.value or Decimal("0")) * (points // step)
 
 
-def check_level(*, reward: Reward, total: int, levels: list[Level]) -> None:
-    """LevelTooLow when the member's lifetime points have not reached the reward's level."""
+def check_level(*, reward: Reward, level: Level | None, levels: list[Level]) -> None:
+    """LevelTooLow when the member's level (from lifetime points or 12-month spend, as levels
+    come) is below the reward's level."""
     if reward.min_level_id is None:
         return
     required = next((level for level in levels if level.pk == reward.min_level_id), None)
-    if required is None or total >= required.min_points:
+    if required is None or at_or_above(level, required.pk, levels):
         return
-    current = level_for(total, levels)
+    current = level
     yours = f"you are {current.name}" if current else "you have not reached a level yet"
     raise LevelTooLow(f"This reward is for {required.name} members and above; {yours}.")
 
@@ -148,8 +149,11 @@ def _redeem(*, member: User, reward_id: int, key: str, choice: Choice, free: boo
     if not free:
         if not reward.available_at(now):
             raise NotAvailable()
-        levels = list(Level.objects.all()) if reward.min_level_id else []
-        check_level(reward=reward, total=balances_of(member.pk).lifetime, levels=levels)
+        if reward.min_level_id:
+            levels = list(Level.objects.all())
+            level = level_standing(user_id=member.pk, points=balances_of(member.pk).lifetime,
+                                   levels=levels).level
+            check_level(reward=reward, level=level, levels=levels)
         if reward.per_member_limit is not None:
             used = Redemption.objects.filter(member=member, reward=reward).exclude(
                 state=Redemption.State.CANCELLED).count()

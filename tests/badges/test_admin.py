@@ -57,3 +57,57 @@ def test_a_challenge_ending_before_it_starts_is_refused_with_a_message(client, s
     assert "Review 3 products this month" in response.content.decode()
     assert "A challenge must end after it starts." in response.content.decode()
     assert not Challenge.objects.exists()
+
+
+def test_a_community_manager_sets_a_levels_spend_next_to_its_points(client, site_tree):
+    from decimal import Decimal
+
+    from badges.models import Level
+
+    client.force_login(CommunityManagerFactory())
+    silver = Level.objects.get(name="Silver")
+    assert "250.00" in client.get("/admin/points_levels/").content.decode()
+    response = client.post(f"/admin/points_levels/edit/{silver.pk}/", {
+        "name": "Silver", "min_points": "250", "min_spend": "400.00"})
+    assert response.status_code == 302
+    silver.refresh_from_db()
+    assert silver.min_spend == Decimal("400.00")
+
+
+def test_a_spend_out_of_order_with_the_points_is_refused_and_keeps_what_was_typed(
+        client, site_tree):
+    from badges.models import Level
+
+    client.force_login(CommunityManagerFactory())
+    silver = Level.objects.get(name="Silver")
+    response = client.post(f"/admin/points_levels/edit/{silver.pk}/", {
+        "name": "Silver", "min_points": "250", "min_spend": "1500.00"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "same order by spend as by points" in html
+    assert "1500.00" in html
+    silver.refresh_from_db()
+    assert silver.min_spend == 250
+
+
+def test_a_community_manager_chooses_spend_in_the_levels_setting(
+        client, site_tree, django_capture_on_commit_callbacks):
+    from badges.models import LevelSettings
+
+    client.force_login(CommunityManagerFactory())
+    page = client.get("/admin/settings/badges/levelsettings/", follow=True)
+    assert page.status_code == 200
+    with django_capture_on_commit_callbacks() as owed:
+        response = client.post(page.redirect_chain[-1][0], {"basis": "spend"})
+    assert response.status_code == 302
+    assert LevelSettings.by_spend()
+    assert owed  # the re-levelling of everyone, after commit
+    bad = client.post(page.redirect_chain[-1][0], {"basis": "vibes"})
+    assert bad.status_code == 200
+    assert "Select a valid choice" in bad.content.decode()
+    assert LevelSettings.by_spend()
+
+
+def test_members_cannot_reach_the_levels_setting(client, site_tree):
+    client.force_login(UserFactory())
+    assert client.get("/admin/settings/badges/levelsettings/1/").status_code in (302, 403)

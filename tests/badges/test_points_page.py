@@ -39,8 +39,8 @@ def test_the_points_page_shows_both_balances_and_every_reason(client):
                          reason="Sorry about the late delivery")
     client.force_login(member)
     html = client.get("/points/").content.decode()
-    assert '<strong id="spendable-points">102</strong>' in html
-    assert '<strong id="lifetime-points">152</strong>' in html
+    assert '<strong id="spendable-points" data-points-spendable>102</strong>' in html
+    assert '<strong id="lifetime-points" data-points-lifetime>152</strong>' in html
     for text in ("Replied in a topic", "Points for an order", "Order #1001",
                  "Redeemed a reward", "Ember mug", "Refunded: a reward was cancelled",
                  "Free shipping code", "Adjusted by the team", "Sorry about the late delivery"):
@@ -73,9 +73,9 @@ def test_the_points_page_query_count_does_not_grow_with_history(client,
     client.force_login(member)
     _order(member, 10)
     client.get("/points/")
-    # session + member, roles (header); balances, levels, history count + page, rule
-    # labels (expiry off: no last-activity query)
-    with django_assert_num_queries(7) as first:
+    # session + member, roles (header); balances, levels, the levels' basis, history count +
+    # page, rule labels (expiry off: no last-activity query)
+    with django_assert_num_queries(8) as first:
         assert client.get("/points/").status_code == 200
     for _ in range(15):
         _order(member, 10)

@@ -24,7 +24,7 @@ def test_profile_shows_level_points_badges_and_the_reasons(client):
     assert "First Post" in html
     assert "Replied in a topic" in html
     assert "Your answer was accepted" in html
-    assert "250 points for Silver" in html
+    assert "Silver at 250 points: 233 to go" in html
 
 
 def test_point_history_shows_withdrawals_and_the_daily_cap(client, settings):
@@ -69,14 +69,14 @@ def test_profile_query_count_does_not_grow_with_entries_badges_or_challenges(
     member = UserFactory()
     ChallengeFactory(kind="reply_created")
     earn(member, "reply_created")
-    # member + groups, trust level (moderation), points, levels,
+    # member + groups, trust level (moderation), points, levels, the levels' basis,
     # grants, history count + page, rule labels, challenges + own progress
-    _profile_queries(client, django_assert_num_queries, member, 11)
+    _profile_queries(client, django_assert_num_queries, member, 12)
     ChallengeFactory(kind="review_written")
     earn(member, "reply_created", 30)
     earn(member, "review_written", 10)
     assert BadgeGrant.objects.filter(user=member).count() >= 2
-    _profile_queries(client, django_assert_num_queries, member, 11)
+    _profile_queries(client, django_assert_num_queries, member, 12)
 
 
 def test_badges_page_lists_every_badge_with_holders_and_rarity(client, django_assert_num_queries):

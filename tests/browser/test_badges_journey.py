@@ -32,9 +32,13 @@ def test_a_reply_liked_in_the_browser_brings_points_a_badge_and_the_reasons_live
     topic.on("pageerror", lambda error: topic.errors.append(str(error)))
     topic.goto("/forum/c/kitchen/")
     topic.get_by_role("link", name=TITLE).click()
+    expect(topic.locator("html")).to_have_attribute("data-livewsnotifications", "open")
     topic.get_by_label("Your reply").fill("Clean the burrs: old oil makes them stick.")
     topic.get_by_role("button", name="Post reply").click()
     expect(topic.locator("#post-2")).to_contain_text("Clean the burrs")
+    # The points for the reply show on the page the form led to, once.
+    expect(topic.locator("#toasts")).to_contain_text("+2 points: Replied in a topic")
+    expect(topic.locator("#toasts .toast", has_text="points")).to_have_count(1)
 
     # The First Post badge arrives live on the profile: toast, bell, points and badge list.
     expect(profile.locator("#toasts")).to_contain_text("You earned the First Post badge")

@@ -85,7 +85,7 @@ def test_a_friend_joins_through_a_link_orders_and_both_earn_then_a_held_one_is_a
     maya = new_page()
     log_in(maya, "maya", PASSWORD)
     maya.goto("/")
-    maya.locator(".user-menu summary").click()
+    maya.locator(".staff-menu summary").click()
     maya.get_by_role("link", name="Referrals to review").click()
     held = maya.locator("section.card").filter(has_text="adal")
     expect(held).to_contain_text("nearly the advocate's")

@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from django.core import mail
 from django.db import connection
 
+from community import notification_kinds
 from community.models import Notification, NotificationPreference, User
 from community.notification_kinds import register_kind
 from community.services import notifications as services
@@ -14,7 +15,13 @@ from community.tasks import send_notification_email, unsubscribe_token
 from config.routing import websocket_urlpatterns
 from tests.factories import UserFactory
 
-register_kind("test.emailed", "Test kind emailed by default", email_by_default=True)
+
+@pytest.fixture(autouse=True)
+def test_kind(monkeypatch):
+    """A kind of this module's own, registered only while its tests run (the registry is
+    global, and other modules walk every registered kind)."""
+    monkeypatch.setattr(notification_kinds, "_KINDS", dict(notification_kinds._KINDS))
+    register_kind("test.emailed", "Test kind emailed by default", email_by_default=True)
 
 
 @pytest.mark.django_db

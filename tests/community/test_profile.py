@@ -27,9 +27,9 @@ def test_profile_of_unknown_member_is_404(client):
 def test_profile_page_query_count_is_constant(client, django_assert_num_queries):
     member = CommunityManagerFactory()
     # the member, their groups (role label), trust level; then the achievements section:
-    # points, levels, badges, history count, rule labels, challenges
+    # points, levels and their basis setting, badges, history count, rule labels, challenges
     # (tests/badges/test_views.py checks it does not grow)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(f"/u/{member.username}/")
 
 

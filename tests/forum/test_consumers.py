@@ -103,3 +103,31 @@ async def test_a_held_reply_is_announced_by_id_only_and_its_fragment_refuses_oth
     assert await fragment_status(reader) == 404
     assert await fragment_status(newcomer) == 200
     await communicator.disconnect()
+
+
+async def test_a_members_only_topic_admits_its_group_and_closes_when_the_member_leaves_it():
+    from django.contrib.auth.models import Group
+
+    from community.models import User
+
+    @database_sync_to_async
+    def setup():
+        group = Group.objects.create(name="Early access")
+        author = UserFactory(username="author")
+        author.groups.add(group)
+        insider, outsider = UserFactory(username="insider"), UserFactory(username="outsider")
+        insider.groups.add(group)
+        topic = make_topic(author=User.objects.get(pk=author.pk),
+                           category=CategoryFactory(slug="lounge", members_group=group))
+        return group, User.objects.get(pk=insider.pk), outsider, topic
+
+    group, insider, outsider, topic = await setup()
+    for stranger in (outsider, AnonymousUser()):
+        _, connected, code = await connect(topic.pk, stranger)
+        assert not connected and code == 4403
+    communicator, connected, _ = await connect(topic.pk, insider)
+    assert connected
+    # The early-access period ends: the reward's expiry removes them from the group.
+    await database_sync_to_async(insider.groups.remove)(group)
+    assert (await communicator.receive_output(timeout=5))["type"] == "websocket.close"
+    await communicator.disconnect()

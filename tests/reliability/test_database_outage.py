@@ -72,7 +72,7 @@ async def test_a_websocket_that_meets_the_database_down_closes_with_try_again_la
     from config.asgi import application
     from forum.consumers import TopicConsumer
 
-    async def failing_check(self, topic_id):
+    async def failing_check(self, topic_id, user=None):
         _database_down()
 
     monkeypatch.setattr(TopicConsumer, "_may_read", failing_check)

@@ -93,16 +93,32 @@ def test_the_brand_reply_check_can_use_the_review_model_when_configured(settings
 
 @pytest.mark.parametrize(("p", "rating", "flagged"), [
     (0.01, 1, True), (0.01, 2, True), (0.49, 3, False), (0.5, 3, True),
-    (0.9, 5, True), (0.1, 5, False), (None, 4, False), (None, 2, True),
+    (0.9, 5, True), (0.85, 4, True), (0.84, 4, False), (0.62, 5, False), (0.1, 5, False),
+    (None, 4, False), (None, 2, True),
 ])
 def test_the_flag_rule_combines_stars_and_text(p, rating, flagged, settings):
     settings.HEARTH_SENTIMENT_THRESHOLD = 0.5
+    settings.HEARTH_SENTIMENT_HIGH_RATING_THRESHOLD = 0.85
     assert sentiment.is_flagged(p_negative=p, rating=rating) is flagged
 
 
-def test_the_flag_threshold_is_configurable(settings):
+@pytest.mark.parametrize(("p", "rating", "confident"), [
+    (0.5, 1, True), (0.3, 2, False), (None, 1, False), (0.6, 3, False), (0.75, 3, True),
+    (0.85, 5, True), (0.8, 4, False),
+])
+def test_only_a_flag_whose_stars_and_text_agree_or_whose_text_is_clear_is_confident(
+        p, rating, confident, settings):
+    settings.HEARTH_SENTIMENT_THRESHOLD = 0.5
+    settings.HEARTH_SENTIMENT_HIGH_RATING_THRESHOLD = 0.85
+    settings.HEARTH_SENTIMENT_ACKNOWLEDGE_THRESHOLD = 0.75
+    assert sentiment.is_confident(p_negative=p, rating=rating) is confident
+
+
+def test_the_flag_thresholds_are_configurable(settings):
     settings.HEARTH_SENTIMENT_THRESHOLD = 0.8
-    assert sentiment.is_flagged(p_negative=0.7, rating=5) is False
+    assert sentiment.is_flagged(p_negative=0.7, rating=3) is False
+    settings.HEARTH_SENTIMENT_HIGH_RATING_THRESHOLD = 0.6
+    assert sentiment.is_flagged(p_negative=0.62, rating=5) is True
 
 
 def test_the_lexicon_fallback_reads_negation():

@@ -98,6 +98,36 @@ def test_a_five_star_review_with_negative_text_is_flagged(product, django_captur
     assert FollowUp.objects.filter(review=review).exists()
 
 
+def test_a_five_star_review_whose_text_only_leans_negative_is_not_flagged(product):
+    """"Hot coffee at the summit" scored 0.62: the stars outweigh a hesitant text."""
+    review = write_review(product=product, rating=5, title="Summit", body="Hot coffee at the summit.")
+    services.apply_score(review_id=review.pk, text_version=review.text_version, p_negative=0.62,
+                         backend="x")
+    review.refresh_from_db()
+    assert not review.flagged_negative and not FollowUp.objects.exists()
+
+
+def test_a_low_star_review_with_a_happy_text_is_followed_up_but_its_author_not_acknowledged(product):
+    """Stars and text disagree (a mis-click?): staff look, but no apology goes out."""
+    review = write_review(product=product, rating=1, body=HAPPY)
+    services.apply_score(review_id=review.pk, text_version=review.text_version, p_negative=0.1,
+                         backend="x")
+    assert FollowUp.objects.filter(review=review).exists()
+    assert not Notification.objects.filter(kind="reviews.acknowledgement").exists()
+
+
+def test_a_three_star_review_is_acknowledged_only_when_its_text_is_clearly_negative(product):
+    hesitant = write_review(product=product, rating=3, body=SAD)
+    services.apply_score(review_id=hesitant.pk, text_version=hesitant.text_version,
+                         p_negative=0.6, backend="x")
+    assert FollowUp.objects.filter(review=hesitant).exists()
+    assert not Notification.objects.filter(kind="reviews.acknowledgement").exists()
+    clear = write_review(author=UserFactory(), product=product, rating=3, body=SAD)
+    services.apply_score(review_id=clear.pk, text_version=clear.text_version,
+                         p_negative=0.9, backend="x")
+    assert Notification.objects.filter(kind="reviews.acknowledgement").count() == 1
+
+
 def test_a_happy_review_opens_no_follow_up(product, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         review = write_review(product=product, rating=5, body=HAPPY)

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from badges.models import PointsAdjustment, PointsEntry, UserPoints
+from forum.models import Category, Topic
+from rewards import selectors
 from rewards.models import DiscountCode, LevelPerk, Redemption, Reward
 from shop.models import Order
 
@@ -38,6 +40,13 @@ def test_seed_demo_fills_the_catalogue_gives_points_and_redeems_once(site_tree):
     assert code.code and pool.codes.get(redemption=code).code == code.code
     assert PointsAdjustment.objects.filter(user__username="erin").count() == 1
     assert not UserPoints.objects.filter(spendable__lt=0).exists()
+    # The early-access reward opens the forum's members-only Insiders lounge.
+    early = Reward.objects.get(kind=Reward.Kind.EARLY_ACCESS)
+    lounge = Category.objects.get(slug="insiders-lounge")
+    assert lounge.members_group_id == early.group_id and lounge.topics.count() == 2
+    selectors.attach_opens([early])
+    assert early.opens == ["the members-only forum category “Insiders lounge”"]
     first = _counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == first
+    assert Topic.objects.filter(category=lounge).count() == 2

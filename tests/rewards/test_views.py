@@ -35,9 +35,9 @@ def test_the_catalogue_shows_a_member_their_balance_and_why_each_reward_is_out_o
     code, gold, mug, money, tree = _catalogue()
     client.force_login(member)
     client.get("/rewards/")  # renditions are made on the first view
-    # member, roles, levels, balances, own redemptions, rewards, images, renditions (the
-    # session comes from the cache)
-    with django_assert_num_queries(8):
+    # member, roles, levels, balances, the levels' basis, own redemptions, rewards, images,
+    # renditions (the session comes from the cache)
+    with django_assert_num_queries(9):
         html = client.get("/rewards/").content.decode()
     assert 'id="spendable-points">150<' in html
     assert "level <strong>Bronze</strong>" in html
@@ -49,7 +49,7 @@ def test_the_catalogue_shows_a_member_their_balance_and_why_each_reward_is_out_o
     for _ in range(3):
         make_reward(cost=100, image=_image())
     client.get("/rewards/")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get("/rewards/")
 
 
@@ -67,11 +67,12 @@ def test_a_reward_page_and_its_confirmation_show_the_cost_and_the_balance_after(
     give_points(member, 350)
     reward = make_reward(cost=120)
     client.force_login(member)
-    # member, roles, reward (no image: no image query), levels, balances, own redemptions
-    with django_assert_num_queries(6):
+    # member, roles, reward (no image: no image query), levels, balances, the levels' basis,
+    # own redemptions
+    with django_assert_num_queries(7):
         html = client.get(f"/rewards/{reward.pk}/").content.decode()
     assert f'href="/rewards/{reward.pk}/confirm/"' in html
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         html = client.get(f"/rewards/{reward.pk}/confirm/").content.decode()
     assert re.search(r'id="confirm-cost">120 points<', html)
     assert re.search(r'id="confirm-after">230<', html)
@@ -162,7 +163,8 @@ def test_the_levels_page_shows_what_each_level_unlocks(client, django_assert_num
     LevelPerk.objects.create(level=gold, description="Early access to new products.",
                              entry_reward=entry)
     make_reward(cost=300, min_level=gold, title="Gold-only grinder")
-    with django_assert_num_queries(3):  # levels, perks with entry rewards, reserved rewards
+    # levels, the levels' basis, perks with entry rewards, reserved rewards
+    with django_assert_num_queries(4):
         html = client.get("/rewards/levels/").content.decode()
     section = html.split(f'id="level-{gold.pk}"')[1].split("</li>\n")[0]
     assert "Early access to new products." in section

@@ -146,6 +146,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "community:profile_edit": (MEMBERS, MEMBERS),
     "community:notification_settings": (MEMBERS, MEMBERS),
     "community:notifications": (MEMBERS, MEMBERS),
+    "community:staff_counts": (STAFF_ONLY, MEMBERS_POST_ONLY),
     "community:notifications_read_all": (MEMBERS_POST_ONLY, MEMBERS),
     # Another member's notification is not found; marking it read changes nothing (see
     # test_others_content.py).
@@ -223,6 +224,13 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "rewards:ship": (MEMBERS_POST_ONLY, "login denied denied bad bad bad"),
     "rewards:cancel": (MEMBERS_POST_ONLY, "login denied denied bad bad bad"),
     "rewards_pool_codes": (ADMIN_STAFF, ADMIN_STAFF_EMPTY_FORM),
+    # Privacy: every member (suspended too) sees their data and consents; an export is
+    # downloaded by its owner only (others are told it does not exist).
+    "privacy:settings": (MEMBERS, MEMBERS_POST_ONLY),
+    "privacy:request_export": (MEMBERS_POST_ONLY, MEMBERS),
+    "privacy:export_status": (MEMBERS, MEMBERS_POST_ONLY),
+    "privacy:download": ("login missing missing missing missing missing", MEMBERS_POST_ONLY),
+    "privacy:consent": (MEMBERS_POST_ONLY, MEMBERS),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),

@@ -90,6 +90,16 @@ def _rewards_world(owner: User) -> dict:
             "levelperk": perk, "redemption": redemption}
 
 
+def _ready_export(owner: User):
+    """The owner's data export, built and ready to download (by the owner alone)."""
+    from privacy.models import DataExport
+    from privacy.services.exports import build_export
+
+    export = DataExport.objects.create(user=owner)
+    build_export(export_id=export.pk)
+    return export
+
+
 def make_world() -> dict:
     """Real objects for every URL keyword the site uses, all owned by ``owner``."""
     # An established member (TL2): new members' posts would wait for approval and be hidden.
@@ -128,6 +138,7 @@ def make_world() -> dict:
     referral_services.settle_paid_order(order_id=880_001, user_id=referral.friend_id,
                                         is_first_order=False)
     rewards = _rewards_world(owner)
+    export = _ready_export(owner)
     return {
         "owner": owner, "topic": topic, "reply": reply, "idea": idea, "review": review,
         # URL keywords (by name; "slug" depends on the route, see SLUGS in the walk)
@@ -141,6 +152,7 @@ def make_world() -> dict:
         "code": referral_services.code_for(user=owner).code, "referral_id": referral.pk,
         "reward_id": rewards["reward"].pk, "redemption_id": rewards["redemption"].pk,
         "cause_slug": rewards["cause"].slug, "pool_id": rewards["pool"].pk,
+        "export_id": export.pk,
         # Real ids for the admin screens the table names one by one ("pk" in their URLs).
         "admin_pks": {
             "forum_categories": category.pk, "points_rings": ring.pk, "wagtailusers_users": owner.pk,

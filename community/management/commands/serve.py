@@ -27,6 +27,9 @@ class Command(BaseCommand):
 
             EmbeddedScheduler().start()
             self.stdout.write("Periodic jobs run in-process (embedded mode).")
+        from community.site_url import note_served_address
+
+        note_served_address(host=host, port=port)
         self.stdout.write(f"Serving Hearth at http://{host}:{port}/")
         self.stdout.flush()
         # On Ctrl-C or SIGTERM, requests in flight get a few seconds to finish; open

@@ -11,4 +11,5 @@
   window.Hearth.openLiveSocket("/ws/notifications/", function (data) {
     if (data.type === "notification") { refresh(); }
   }, refresh);
+  document.addEventListener("hearth:points", refresh);
 }());

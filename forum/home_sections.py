@@ -1,0 +1,51 @@
+"""The forum's sections of the home page (``community.home``)."""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from community.home import HomeItem, HomeSection, register_section
+from forum.models import Topic
+
+LATEST_SHOWN = 5
+
+
+def _replies(count: int) -> str:
+    return "no replies yet" if count == 0 else f"{count} repl{'y' if count == 1 else 'ies'}"
+
+
+def latest_topics(*, member) -> HomeSection:
+    topics = (Topic.objects.visible_to(member).select_related("category")
+              .order_by("-last_post_at", "-pk")[:LATEST_SHOWN])
+    return HomeSection(
+        key="forum.latest", title="Latest in the forum",
+        why="The conversations with the newest posts.",
+        items=[HomeItem(title=topic.title, url=topic.get_absolute_url(),
+                        detail=f"in {topic.category.name} · {_replies(topic.reply_count)}")
+               for topic in topics],
+        more_url=reverse("forum:index"), more_label="All topics")
+
+
+def new_replies_in_my_topics(*, member) -> HomeSection:
+    """Topics the member started with replies they have not read (by others)."""
+    topics = (Topic.objects.visible_to(member).with_read_state(member)
+              .filter(author=member, reply_count__gt=0)
+              .exclude(last_post_author=member)
+              .filter(last_post_number__gt=Coalesce(F("last_read"), 1))
+              .order_by("-last_post_at", "-pk")[:LATEST_SHOWN])
+    items = []
+    for topic in topics:
+        new = topic.last_post_number - (topic.last_read or 1)
+        items.append(HomeItem(
+            title=topic.title, url=reverse("forum:topic_unread", args=[topic.pk]),
+            detail=f"{new} new repl{'y' if new == 1 else 'ies'}",
+            why="You started this topic."))
+    return HomeSection(key="forum.my_topics", title="New replies to your topics",
+                       why="Replies you have not read yet, in topics you started.", items=items)
+
+
+def register() -> None:
+    register_section("forum.my_topics", new_replies_in_my_topics, order=10, members_only=True)
+    register_section("forum.latest", latest_topics, order=40, depends_on=(("forum", 0),))

@@ -1,0 +1,260 @@
+"""Every model that holds a relation to the member, and what becomes of it in an export.
+
+One row per model with a ForeignKey, OneToOneField or ManyToManyField to the user model
+(declared on the model itself): either ``Export`` (which file and section of the ZIP, which
+of its user fields make a row the member's, and what is written) or ``Excluded`` with the
+reason. ``tests/privacy/test_coverage.py`` walks ``django.apps.get_models()`` and fails when
+a model with a user relation is missing here, or when one of its user fields is neither the
+one that selects the member's rows nor given a reason in ``others``: a new model cannot be
+forgotten. Erasure will read the same table (a column per action), so it cannot forget one
+either.
+
+Rows that belong to the member through a parent (a review's earlier texts) are exported by
+entries for models without a direct user relation; ``by`` is then a path ("review__author").
+Other apps' models are named by label and read through ``django.apps``: privacy imports no
+feature app (pyproject.toml, import-linter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class Export:
+    file: str  # a key of FILES
+    section: str  # the list inside that file
+    by: str  # lookup from the model to the member ("author", "post__author")
+    fields: tuple[str, ...]  # what is written ("badge__name" follows a relation)
+    # The model's other user fields and why they do not select the member's rows.
+    others: dict[str, str] = field(default_factory=dict)
+    # A filter of its own when ``by`` is not enough (several fields, a match by email).
+    match: Callable[[object], Q] | None = None
+    order_by: tuple[str, ...] = ("pk",)
+
+    def rows_of(self, user) -> Q:
+        return self.match(user) if self.match else Q(**{self.by: user})
+
+
+@dataclass(frozen=True)
+class Excluded:
+    reason: str
+
+
+STAFF_WORK = ("Records staff's work (who did it), not the member's own data; the member's "
+              "own content and what was done to it are in their export.")
+WAGTAIL_ADMIN = ("Wagtail's admin: pages, uploads, revisions, workflows and logs written by "
+                 "staff while editing the site's content, not member data.")
+
+
+def _purchases_by_email(user) -> Q:
+    emails = [user.email.strip().lower(), *user.emailaddress_set.values_list("email", flat=True)]
+    return Q(email__in=[email.lower() for email in emails if email])
+
+
+# The ZIP's files: name -> what the README says about it. One JSON object per file, one list
+# per section.
+FILES: dict[str, str] = {
+    "profile.json": "Your account and profile: username, names, bio, email addresses, when "
+                    "you joined and last logged in, your trust level and any suspensions.",
+    "forum.json": "Forum topics you started, every post you wrote with its edit history "
+                  "(earlier texts), topics you watch and how far you have read them.",
+    "ideas.json": "Ideas you proposed, comments you wrote on ideas, and ideas you support.",
+    "reviews.json": "Reviews you wrote with their earlier versions, reviews you voted "
+                    "helpful, and purchase records matched to your email address.",
+    "likes.json": "Forum posts you liked.",
+    "flags.json": "Content you flagged for the moderators, with your reason and its outcome.",
+    "notifications.json": "Notifications sent to you and your email choice for each kind.",
+    "consents.json": "Every answer you gave to a consent question (marketing email), with "
+                     "when, where and the exact wording you were shown.",
+    "points.json": "Your points ledger (every entry, including reversals), your balance, and "
+                   "points the team gave or took back.",
+    "badges.json": "Badges you earned (and any withdrawn), your level, and challenge progress.",
+    "redemptions.json": "Rewards you redeemed: what, for how many points, codes and shipping "
+                        "details.",
+    "referrals.json": "Your referral code, referrals you made or came through, and paid "
+                      "orders counted for referrals.",
+    "orders.json": "Orders from the shop linked to your account.",
+    "api_tokens.json": "Names of API tokens created for your account (names only: never keys).",
+}
+
+
+COVERAGE: dict[str, Export | Excluded] = {
+    # --- community ------------------------------------------------------------------------
+    # The user row itself is exported by privacy.exporter's profile section (its fields
+    # below), so it is not an entry: it holds no relation to itself.
+    "community.Notification": Export(
+        "notifications.json", "notifications", "recipient",
+        ("kind", "message", "url", "created_at", "read_at", "emailed_at"),
+        others={"actor": "The member who caused someone else's notification: that "
+                         "notification is the recipient's data."}),
+    "community.NotificationPreference": Export(
+        "notifications.json", "email_preferences", "user", ("kind", "email")),
+    "account.EmailAddress": Export(
+        "profile.json", "email_addresses", "user", ("email", "verified", "primary")),
+    # --- forum ----------------------------------------------------------------------------
+    "forum.Topic": Export(
+        "forum.json", "topics", "author",
+        ("id", "title", "category__name", "created_at", "is_pinned", "is_locked", "is_hidden",
+         "deleted_at", "reply_count"),
+        others={"last_post_author": "Denormalised name of whoever posted last in the topic; "
+                                    "the member's own posts are listed under posts."}),
+    "forum.Post": Export(
+        "forum.json", "posts", "author",
+        ("id", "topic_id", "topic__title", "post_number", "body", "created_at", "edited_at",
+         "edit_count", "is_hidden", "hidden_reason", "deleted_at"),
+        others={"deleted_by": STAFF_WORK}),
+    "forum.PostRevision": Export(
+        "forum.json", "post_revisions", "post__author",
+        ("post_id", "number", "body", "replaced_at"),
+        others={"editor": "Who made an edit (the author or a moderator); revisions are "
+                          "exported with the post they belong to."}),
+    "forum.Like": Export("likes.json", "likes", "user", ("post_id", "post__topic__title", "created_at")),
+    "forum.TopicSubscription": Export(
+        "forum.json", "watched_topics", "user", ("topic_id", "topic__title")),
+    "forum.TopicReadState": Export(
+        "forum.json", "read_positions", "user", ("topic_id", "last_read_post_number")),
+    # --- ideas ----------------------------------------------------------------------------
+    "ideas.Idea": Export(
+        "ideas.json", "ideas", "creator",
+        ("id", "title", "description", "status", "created_at", "published_at",
+         "support_count", "comment_count", "hidden_at", "hidden_reason", "deleted_at"),
+        others={"hidden_by": STAFF_WORK}),
+    "ideas.IdeaComment": Export(
+        "ideas.json", "comments", "author",
+        ("id", "idea_id", "idea__title", "body", "created_at", "edited_at", "hidden_at",
+         "hidden_reason", "deleted_at"),
+        others={"hidden_by": STAFF_WORK}),
+    "ideas.Support": Export("ideas.json", "supports", "user", ("idea_id", "idea__title", "created_at")),
+    "ideas.StatusChange": Excluded(
+        "Status changes are decisions by staff (or the creator) on an idea; the member's own "
+        "ideas list their current status."),
+    # --- reviews --------------------------------------------------------------------------
+    "reviews.Review": Export(
+        "reviews.json", "reviews", "author",
+        ("id", "product__title", "rating", "title", "body", "verified_owner", "helpful_count",
+         "created_at", "edited_at", "sentiment", "flagged_negative", "hidden_at",
+         "hidden_reason", "deleted_at"),
+        others={"hidden_by": STAFF_WORK}),
+    "reviews.ReviewRevision": Export(
+        "reviews.json", "review_revisions", "review__author",
+        ("review_id", "rating", "title", "body", "written_at", "replaced_at")),
+    "reviews.HelpfulVote": Export(
+        "reviews.json", "helpful_votes", "voter", ("review_id", "review__title", "created_at")),
+    "reviews.PurchaseRecord": Export(
+        "reviews.json", "purchase_records", "email",
+        ("sku", "order_reference", "purchased_on", "imported_at"), match=_purchases_by_email),
+    "reviews.BrandReply": Excluded(STAFF_WORK),
+    "reviews.ReviewHideRecord": Excluded(STAFF_WORK),
+    "reviews.FollowUp": Excluded(STAFF_WORK),
+    "reviews.FollowUpNote": Excluded(STAFF_WORK),
+    "reviews.SentimentFeedback": Excluded(STAFF_WORK),
+    # --- badges and points ----------------------------------------------------------------
+    "badges.PointsEntry": Export(
+        "points.json", "ledger", "user",
+        ("id", "points", "spendable", "reason", "source_type", "source_id", "created_at",
+         "reverses_id", "note")),
+    "badges.UserPoints": Export("points.json", "balance", "user", ("total", "spendable")),
+    "badges.PointsAdjustment": Export(
+        "points.json", "adjustments", "user", ("points", "reason", "created_at"),
+        others={"actor": STAFF_WORK}),
+    "badges.PointsPeriod": Excluded(
+        "Totals per period for the leaderboards, derived from the ledger in points.json."),
+    "badges.EventCount": Excluded(
+        "Counts of events per rule for caps, derived from the ledger in points.json."),
+    "badges.SourceTally": Excluded(
+        "Points per source for caps, derived from the ledger in points.json."),
+    "badges.MemberLevel": Export("badges.json", "spend_level", "user",
+                                 ("level__name", "spend", "updated_at")),
+    "badges.BadgeGrant": Export(
+        "badges.json", "badges", "user", ("badge__name", "badge__description", "granted_at",
+                                          "revoked_at")),
+    "badges.ChallengeProgress": Export(
+        "badges.json", "challenges", "user", ("challenge__title", "count", "completed_at")),
+    "badges.SuspectedRing": Excluded(
+        "A suspected like ring under moderators' review (fraud prevention); its outcome "
+        "reaches the member through moderation."),
+    # --- moderation -----------------------------------------------------------------------
+    "moderation.Flag": Export(
+        "flags.json", "flags", "flagger",
+        ("content_type__model", "object_id", "reason", "note", "status", "created_at",
+         "resolved_at")),
+    "moderation.QueueItem": Excluded(
+        "The moderators' queue entry for flagged content (author is denormalised from the "
+        "content); outcomes reach the member as notifications."),
+    "moderation.ModerationAction": Excluded(
+        "The staff audit log; actions on the member's account (suspensions, trust) are in "
+        "profile.json and their notifications."),
+    "moderation.MemberTrust": Export(
+        "profile.json", "trust", "user",
+        ("level", "override_level", "earned_level", "topics_entered", "posts_read",
+         "seconds_reading", "days_visited", "likes_given", "likes_received", "topics_replied",
+         "last_visit_date", "level_changed_at")),
+    "moderation.DailyActivity": Excluded(
+        "Daily reading counters behind trust levels; their totals are in profile.json (trust)."),
+    "moderation.Suspension": Export(
+        "profile.json", "suspensions", "user", ("reason", "starts_at", "ends_at", "lifted_at"),
+        others={"created_by": STAFF_WORK, "lifted_by": STAFF_WORK}),
+    "moderation.TextFingerprint": Excluded(
+        "Hashes of recent texts for spam detection (no text), purged after a day."),
+    # --- loyalty --------------------------------------------------------------------------
+    "shop.Order": Export(
+        "orders.json", "orders", "member",
+        ("external_id", "email", "currency", "total", "refunded", "paid_at", "status",
+         "points", "source", "created_at")),
+    "rewards.Redemption": Export(
+        "redemptions.json", "redemptions", "member",
+        ("reward__title", "state", "points", "amount", "currency", "code", "ship_name",
+         "ship_address", "ship_postcode", "ship_city", "ship_country", "tracking_note",
+         "access_until", "created_at", "updated_at")),
+    "referrals.ReferralCode": Export("referrals.json", "code", "user", ("code", "created_at")),
+    "referrals.Referral": Export(
+        "referrals.json", "referrals", "advocate",
+        ("advocate__username", "friend__username", "state", "created_at", "settled_at",
+         "completed_at", "advocate_points", "friend_points"),
+        others={"friend": "Selected together with advocate (the member on either side).",
+                "decided_by": STAFF_WORK},
+        match=lambda user: Q(advocate=user) | Q(friend=user)),
+    "referrals.PaidOrder": Export(
+        "referrals.json", "paid_orders", "user", ("order_id", "email", "paid_at")),
+    # --- privacy --------------------------------------------------------------------------
+    "privacy.Consent": Export(
+        "consents.json", "consents", "user",
+        ("purpose", "granted", "source", "wording_version", "recorded_at")),
+    "privacy.DataExport": Excluded(
+        "The export requests themselves (the ZIP being built); listed on the privacy page."),
+    # --- Django, Wagtail ------------------------------------------------------------------
+    "wagtailcore.APIToken": Export(
+        "api_tokens.json", "api_tokens", "user", ("name", "created", "revoked_at", "last_used_at")),
+    "wagtailusers.UserProfile": Excluded(
+        "Wagtail admin preferences of staff accounts (admin language, time zone, editor "
+        "notifications)."),
+    "wagtaildocs.Document": Excluded(WAGTAIL_ADMIN),
+    "wagtailimages.Image": Excluded(WAGTAIL_ADMIN),
+    "wagtailadmin.EditingSession": Excluded(WAGTAIL_ADMIN),
+    "wagtailadmin.FormState": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.ModelLogEntry": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.Revision": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.UploadedFile": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.WorkflowState": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.TaskState": Excluded(WAGTAIL_ADMIN),
+    # Covers Hearth's page types too (their owner and lock are fields of Page's own row).
+    "wagtailcore.Page": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.PageLogEntry": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.Comment": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.CommentReply": Excluded(WAGTAIL_ADMIN),
+    "wagtailcore.PageSubscription": Excluded(WAGTAIL_ADMIN),
+    "admin.LogEntry": Excluded("Django admin's log of staff actions."),
+}
+
+# The member's own row: community.User, written to profile.json by the exporter.
+PROFILE_FIELDS = ("username", "display_name", "email", "bio", "avatar", "date_joined",
+                  "last_login", "profile_hidden_at", "profile_hidden_reason", "suspended_until")
+
+
+def exports_for(file_name: str) -> list[tuple[str, Export]]:
+    return [(label, entry) for label, entry in COVERAGE.items()
+            if isinstance(entry, Export) and entry.file == file_name]
