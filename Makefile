@@ -32,13 +32,13 @@ browser-deps:
 ## Unit and integration tests, then the browser journeys in their own process.
 test: install browser-deps
 	$(BIN)/pytest -m "not e2e" -q
-	$(BIN)/pytest tests/browser -q
+	$(BIN)/pytest tests/browser -q --timeout=300
 
 test-unit: install
 	$(BIN)/pytest -m "not e2e" -q
 
 test-browser: install browser-deps
-	$(BIN)/pytest tests/browser -q
+	$(BIN)/pytest tests/browser -q --timeout=300
 
 lint: install
 	$(BIN)/ruff check .
