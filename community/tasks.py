@@ -78,6 +78,16 @@ def purge_old_notifications() -> int:
 
 
 @shared_task
+def prune_searches() -> int:
+    """Daily: delete recorded searches without results past their retention period."""
+    from community.models import SearchWithoutResults
+
+    cutoff = timezone.now() - timedelta(days=SearchWithoutResults.RETENTION_DAYS)
+    deleted, _ = SearchWithoutResults.objects.filter(searched_at__lt=cutoff).delete()
+    return deleted
+
+
+@shared_task
 def repair_counters() -> dict[str, int]:
     """Nightly: rebuild every denormalised counter; returns the drift found per counter."""
     from community.counters import all_recomputers

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("badges.urls")),
     path("staff/loyalty/", include("rewards.staff_urls")),
+    path("staff/health/", include("insights.urls")),
     path("", include("shop.urls")),
     path("", include("referrals.urls")),
     path("", include("rewards.urls")),

@@ -13,7 +13,9 @@ from django.template.context_processors import csrf
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import page_cache
+from community.models import SearchWithoutResults
 from community.params import parse_id
+from community.services.searches import record_search_without_results
 from forum import rules, selectors, services
 from forum.forms import EditPostForm, ReplyForm, TopicForm, apply_service_error
 from forum.fragments import attach_post_fragments, page_of_posts
@@ -340,6 +342,8 @@ def watch(request: HttpRequest, topic_id: int) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     results = selectors.search_forum(user=request.user, query=request.GET.get("q", ""))
+    if results.query and not results.topics and not results.posts:
+        record_search_without_results(query=results.query, where=SearchWithoutResults.Where.FORUM)
     return render(request, "forum/search.html", {"results": results, "q": results.query})
 
 

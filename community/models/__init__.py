@@ -2,6 +2,7 @@ from .accounts import User
 from .notifications import Notification, NotificationPreference
 from .outbox import OutboxTask
 from .pages import HomePage, ProductCategory, ProductIndexPage, ProductPage, StandardPage
+from .searches import SearchWithoutResults
 
 __all__ = [
     "HomePage",
@@ -11,6 +12,7 @@ __all__ = [
     "ProductCategory",
     "ProductIndexPage",
     "ProductPage",
+    "SearchWithoutResults",
     "StandardPage",
     "User",
 ]

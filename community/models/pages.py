@@ -71,6 +71,12 @@ class ProductIndexPage(Page):
         catalogue = browse(product_list(index_page=self), request.GET,
                            page_number=request.GET.get("page"))
         context.update(catalogue=catalogue, products=catalogue.page.object_list)
+        if catalogue.query and catalogue.category is None and not catalogue.page.paginator.count:
+            from community.models import SearchWithoutResults
+            from community.services.searches import record_search_without_results
+
+            record_search_without_results(query=catalogue.query,
+                                          where=SearchWithoutResults.Where.CATALOGUE)
         return context
 
     def route(self, request, path_components):

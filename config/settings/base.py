@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rewards",
     "referrals",
     "privacy",
+    "insights",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -222,6 +223,10 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "community.purge_old_notifications": {
         "task": "community.tasks.purge_old_notifications",
+        "schedule": timedelta(hours=24),
+    },
+    "community.prune_searches": {
+        "task": "community.tasks.prune_searches",
         "schedule": timedelta(hours=24),
     },
     "community.dispatch_outbox": {
