@@ -26,8 +26,11 @@ run: install
 run-stack: install
 	bin/run-stack
 
+## Chromium, and axe-core (pinned, sha256 checked) for the accessibility journey: test
+## tooling in the git-ignored tests/browser/vendor/, never served. Safe to run again.
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	@python3 bin/fetch-axe
 
 ## Unit and integration tests, then the browser journeys in their own process.
 test: install browser-deps

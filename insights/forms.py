@@ -12,5 +12,11 @@ class PeriodForm(forms.Form):
         error_messages={"invalid_choice": "Choose a period of "
                         + ", ".join(str(days) for days in PERIODS[:-1]) + f" or {PERIODS[-1]} days."})
 
+    @classmethod
+    def from_query(cls, params) -> "PeriodForm":
+        """The form bound to the query string, with the default period when none is given
+        (so the menu shows it chosen)."""
+        return cls({"days": params.get("days") or str(DEFAULT_PERIOD)})
+
     def period(self) -> int:
         return self.cleaned_data["days"] if self.is_valid() else DEFAULT_PERIOD

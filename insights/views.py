@@ -32,7 +32,7 @@ def _managers_only(view):
 @_managers_only
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    form = PeriodForm(request.GET)
+    form = PeriodForm.from_query(request.GET)
     if not form.is_valid():
         # A period we do not offer: say so, with the form to pick one (no figures).
         return render(request, "insights/health.html", {"form": form}, status=400)
@@ -46,7 +46,7 @@ def health(request: HttpRequest) -> HttpResponse:
 @_managers_only
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
-    form = PeriodForm(request.GET)
+    form = PeriodForm.from_query(request.GET)
     if not form.is_valid():
         return HttpResponse("; ".join(form.errors["days"]) + "\n", status=400,
                             content_type="text/plain; charset=utf-8")

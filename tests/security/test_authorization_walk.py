@@ -200,6 +200,9 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "badges:points": (MEMBERS, MEMBERS),
     "loyalty_staff:adjust_points": (STAFF_ONLY, STAFF_ONLY),
     "loyalty_staff:dashboard": (STAFF_ONLY, STAFF_ONLY),
+    # Community health: community managers and staff accounts, never brand staff; GET only.
+    "insights:health": (MANAGERS_ONLY, MANAGERS_POST_ONLY),
+    "insights:export": (MANAGERS_ONLY, MANAGERS_POST_ONLY),
     # The store's signed webhook: no GET; anything but a JSON body (the walk posts a form) is
     # refused with 415 for everyone, signed in or not; its signature is the only authorization
     # (tests/shop/test_views.py: an unsigned JSON body gets 401).
