@@ -10,33 +10,40 @@ def _day(day) -> str:
     return f"{day:%-d %b}"
 
 
+def _counts(values) -> float:
+    """The top of a chart of counts: at least 4, so small counts get whole-number ticks."""
+    return max([4, *[value for value in values if value is not None]])
+
+
+def _count_chart(title: str, labels: list[str], series: dict[str, list], **options) -> Chart:
+    top = _counts(value for values in series.values() for value in values)
+    return make_chart(title=title, labels=labels, series=series, y_max=top, **options)
+
+
 def health_charts(health: Health) -> dict[str, Chart]:
-    labels = [_day(day) for day in health.win.dates]
+    days = [_day(day) for day in health.win.dates]
     buckets = [_day(first) for first, _after in health.sentiment_buckets]
     per = "day" if health.win.days <= 7 else "week"
     charts = {
-        "active": make_chart(title="Active members per day and over the last 30 days", labels=labels,
-                             series={"Active that day": health.daily_active,
-                                     "Active in the last 30 days": health.monthly_active}),
-        "stickiness": make_chart(title="Daily over monthly active members", labels=labels,
+        "active": _count_chart("Active members per day and over the last 30 days", days,
+                               {"Active that day": health.daily_active,
+                                "Active in the last 30 days": health.monthly_active}),
+        "stickiness": make_chart(title="Daily over monthly active members", labels=days,
                                  series={"Daily / monthly active": health.stickiness}, unit="%", y_max=100),
-        "new_members": make_chart(title="New members per day", labels=labels,
-                                  series={"New members": health.new_members}, kind="bar"),
-        "posts": make_chart(title="Forum posts per day", labels=labels,
-                            series={"Posts": health.posts}, kind="bar"),
-        "reviews": make_chart(title="Reviews per day", labels=labels,
-                              series={"Reviews": health.reviews}, kind="bar"),
-        "stars": make_chart(title="Reviews by star rating", labels=[f"{n} star{'s' if n > 1 else ''}"
-                                                                   for n in range(1, 6)],
-                            series={"Reviews": health.stars}, kind="bar"),
-        "flags": make_chart(title="Flags per day", labels=labels, series={"Flags": health.flags}, kind="bar"),
-        "searches": make_chart(title="Searches without results per day", labels=labels,
-                               series={"Searches": health.searches}, kind="bar"),
-        "ideas": make_chart(title="Ideas by status",
-                            labels=[row["status"] for row in health.ideas] or ["None"],
-                            series={"All ideas": [row["total"] for row in health.ideas] or [0],
-                                    "Proposed in the period": [row["new"] for row in health.ideas] or [0]},
-                            kind="bar"),
+        "new_members": _count_chart("New members per day", days, {"New members": health.new_members},
+                                    kind="bar"),
+        "posts": _count_chart("Forum posts per day", days, {"Posts": health.posts}, kind="bar"),
+        "reviews": _count_chart("Reviews per day", days, {"Reviews": health.reviews}, kind="bar"),
+        "stars": _count_chart("Reviews by star rating",
+                              [f"{n} star{'s' if n > 1 else ''}" for n in range(1, 6)],
+                              {"Reviews": health.stars}, kind="bar"),
+        "flags": _count_chart("Flags per day", days, {"Flags": health.flags}, kind="bar"),
+        "searches": _count_chart("Searches without results per day", days,
+                                 {"Searches": health.searches}, kind="bar"),
+        "ideas": _count_chart("Ideas by status", [row["status"] for row in health.ideas] or ["None"],
+                              {"All ideas": [row["total"] for row in health.ideas] or [0],
+                               "Proposed in the period": [row["new"] for row in health.ideas] or [0]},
+                              kind="bar"),
     }
     if health.sentiment:
         charts["sentiment"] = make_chart(

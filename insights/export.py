@@ -62,7 +62,7 @@ def health_csv(health: Health) -> str:
     for stars, count in enumerate(health.stars, start=1):
         row(stars, count)
     writer.writerow([])
-    row("category", "from", "until", "negative_percent")
+    row("category", "from", "before", "negative_percent")
     for category, shares in health.sentiment.items():
         for (first, after), share in zip(health.sentiment_buckets, shares, strict=True):
             row(category, first.isoformat(), after.isoformat(), share)

@@ -163,7 +163,7 @@ def test_the_export_is_csv_with_a_row_per_day_and_searched_text_kept_out_of_form
     assert rows[7][0] == timezone.localdate().isoformat()
     assert sum(int(row[5]) for row in rows[1:8]) == 5  # posts
     assert ["median_hours_to_first_reply", "3.0"] in rows
-    assert ["Kettles", (timezone.localdate()).isoformat(),
+    assert ["Kettles", timezone.localdate().isoformat(),
             (timezone.localdate() + datetime.timedelta(days=1)).isoformat(), "50"] in rows
     assert ["descaler", "2"] in rows
     assert ["'=hyperlink(1)", "1"] in rows
