@@ -225,3 +225,20 @@ def test_the_queue_age_is_the_pending_items_wait():
     QueueItem.objects.filter(pk=QueueItem.objects.order_by("pk").first().pk).update(created_at=_ago(hours=10))
     queue = selectors.moderation_queue(now=timezone.now())
     assert queue["waiting"] == 2 and queue["oldest_hours"] == 10.0 and queue["median_hours"] == 7.0
+
+
+def test_the_embedded_demo_s_sqlite_gets_a_median_aggregate():
+    import sqlite3
+
+    from insights.aggregates import add_sqlite_median
+
+    class Wrapper:
+        vendor = "sqlite"
+        connection = sqlite3.connect(":memory:")
+
+    add_sqlite_median(sender=None, connection=Wrapper)
+    db = Wrapper.connection
+    db.execute("CREATE TABLE waits (seconds INTEGER)")
+    db.executemany("INSERT INTO waits VALUES (?)", [(1,), (5,), (2,), (None,), (10,)])
+    assert db.execute("SELECT hearth_median(seconds) FROM waits").fetchone() == (3.5,)
+    assert db.execute("SELECT hearth_median(seconds) FROM waits WHERE 0").fetchone() == (None,)
