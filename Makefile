@@ -30,7 +30,7 @@ run-stack: install
 ## tooling in the git-ignored tests/browser/vendor/, never served. Safe to run again.
 browser-deps:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
-	@python3 bin/fetch-axe
+	@$(PYTHON) bin/fetch-axe
 
 ## Unit and integration tests, then the browser journeys in their own process.
 test: install browser-deps
