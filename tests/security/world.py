@@ -12,6 +12,7 @@ import importlib
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from wagtail.models import Page
 
 from badges.models import Badge, Challenge, Level, PointRule, SuspectedRing
 from community.models import Notification, ProductCategory, User
@@ -153,6 +154,9 @@ def make_world() -> dict:
         "reward_id": rewards["reward"].pk, "redemption_id": rewards["redemption"].pk,
         "cause_slug": rewards["cause"].slug, "pool_id": rewards["pool"].pk,
         "export_id": export.pk,
+        # Wagtail's page tree: its root is re-made with a new id after a test flushes the tables.
+        **dict.fromkeys(("parent_page_id", "page_to_move_id", "destination_id"),
+                        Page.get_first_root_node().pk),
         # Real ids for the admin screens the table names one by one ("pk" in their URLs).
         "admin_pks": {
             "forum_categories": category.pk, "points_rings": ring.pk, "wagtailusers_users": owner.pk,
