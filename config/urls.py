@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("rewards.urls")),
     path("", include("privacy.urls")),
+    path("", include("outreach.urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

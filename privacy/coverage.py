@@ -79,6 +79,8 @@ FILES: dict[str, str] = {
                       "orders counted for referrals.",
     "orders.json": "Orders from the shop linked to your account.",
     "api_tokens.json": "Names of API tokens created for your account (names only: never keys).",
+    "outreach.json": "Requests to review what you bought: which products, when they were due, "
+                     "sent and reminded, and why any was not sent; and every such email.",
 }
 
 
@@ -220,6 +222,12 @@ COVERAGE: dict[str, Export | Excluded] = {
         match=lambda user: Q(advocate=user) | Q(friend=user)),
     "referrals.PaidOrder": Export(
         "referrals.json", "paid_orders", "user", ("order_id", "email", "paid_at")),
+    # --- outreach -------------------------------------------------------------------------
+    "outreach.ReviewRequest": Export(
+        "outreach.json", "review_requests", "member",
+        ("product__title", "order__external_id", "state", "skip_reason", "due_at", "sent_at",
+         "reminded_at")),
+    "outreach.OutreachEmail": Export("outreach.json", "emails", "member", ("kind", "sent_at")),
     # --- privacy --------------------------------------------------------------------------
     "privacy.Consent": Export(
         "consents.json", "consents", "user",

@@ -47,6 +47,11 @@ def write_review(request, slug):
     else:
         initial = ({"rating": existing.rating, "title": existing.title, "body": existing.body}
                    if existing else {})
+        # The stars chosen in a review request's email (outreach): a choice, not a vote, so a
+        # bad value is simply not used.
+        chosen = request.GET.get("rating", "")
+        if chosen in {"1", "2", "3", "4", "5"}:
+            initial["rating"] = int(chosen)
         form = ReviewForm(initial=initial)
     return render(request, "reviews/write_review.html",
                   {"product": product, "form": form, "existing": existing})

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rewards",
     "referrals",
     "privacy",
+    "outreach",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -618,5 +619,25 @@ HEARTH_PRIVACY_EXPORT_STALE_MINUTES = int(os.environ.get("HEARTH_PRIVACY_EXPORT_
 CELERY_BEAT_SCHEDULE |= {
     "privacy.purge_expired_exports": {
         "task": "privacy.tasks.purge_expired_exports", "schedule": timedelta(hours=24),
+    },
+}
+
+# --- Re-engagement email: review requests ----------------------------------------------------
+# A purchase is followed, after HEARTH_REVIEW_REQUEST_DELAY_DAYS, by an email asking for a review
+# (at most HEARTH_REVIEW_REQUEST_PRODUCTS_PER_EMAIL products in one), and one reminder
+# HEARTH_REVIEW_REMINDER_DAYS later. Caps across every re-engagement email: at most
+# HEARTH_OUTREACH_MAX_EMAILS per member in HEARTH_OUTREACH_CAP_DAYS days; one request per product
+# per member in HEARTH_REVIEW_REQUEST_REPEAT_DAYS. Orders paid more than
+# HEARTH_REVIEW_REQUEST_LOOKBACK_DAYS before they became due (an old import) ask for nothing.
+HEARTH_REVIEW_REQUEST_DELAY_DAYS = int(os.environ.get("HEARTH_REVIEW_REQUEST_DELAY_DAYS", "14"))
+HEARTH_REVIEW_REMINDER_DAYS = int(os.environ.get("HEARTH_REVIEW_REMINDER_DAYS", "7"))
+HEARTH_REVIEW_REQUEST_PRODUCTS_PER_EMAIL = 3
+HEARTH_REVIEW_REQUEST_REPEAT_DAYS = 365
+HEARTH_REVIEW_REQUEST_LOOKBACK_DAYS = 30
+HEARTH_OUTREACH_MAX_EMAILS = 5
+HEARTH_OUTREACH_CAP_DAYS = 30
+CELERY_BEAT_SCHEDULE |= {
+    "outreach.send_review_requests": {
+        "task": "outreach.tasks.send_review_requests", "schedule": timedelta(hours=1),
     },
 }

@@ -231,6 +231,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy:export_status": (MEMBERS, MEMBERS_POST_ONLY),
     "privacy:download": ("login missing missing missing missing missing", MEMBERS_POST_ONLY),
     "privacy:consent": (MEMBERS_POST_ONLY, MEMBERS),
+    # A review request's star link: the owner's alone (the walk's token is no star link).
+    "outreach:rate": ("login missing missing missing missing missing", NO_POST),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),
