@@ -51,3 +51,19 @@ def reviewable_purchases(*, paid_after: datetime.datetime,
              .distinct().order_by("order__paid_at", "order_id", "product_id"))
     for member_id, product_id, order_id, paid_at in lines.iterator(chunk_size=2000):
         yield Purchase(member_id=member_id, product_id=product_id, order_id=order_id, paid_at=paid_at)
+
+
+def recent_purchases(*, member_id: int, since: datetime.datetime, limit: int) -> list[OrderLine]:
+    """The member's latest purchased products since ``since`` (newest first, one line per
+    product), with each line's product and order."""
+    lines = (OrderLine.objects.select_related("product", "order")
+             .filter(order__member_id=member_id, order__paid_at__gt=since, product__isnull=False,
+                     product__live=True)
+             .exclude(order__status=Order.Status.REFUNDED)
+             .order_by("-order__paid_at", "-id")[: limit * 3])
+    kept, seen = [], set()
+    for line in lines:
+        if line.product_id not in seen:
+            seen.add(line.product_id)
+            kept.append(line)
+    return kept[:limit]

@@ -12,13 +12,14 @@ from privacy.purposes import MARKETING_EMAIL
 from privacy.services.consents import record_consent
 from reviews import sentiment
 from reviews.models import Review
+from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, UserFactory, make_product
 
 STAR_PATH = re.compile(r"https?://[^/\s]+(/reviews/requested/[^/\s]+/)")
 
 
 def test_an_imported_order_brings_a_review_request_whose_four_stars_open_the_form_and_publish(
-        new_page, live, tmp_path, settings):
+        new_page, live, tmp_path, settings):  # noqa: PLR0915 - one journey, told in order
     # The lexicon scores at once; the encoder's first load would take the publish past the
     # browser's patience on a busy machine (the model is tested in tests/reviews).
     settings.HEARTH_SENTIMENT_BACKEND = "lexicon"
@@ -41,6 +42,14 @@ def test_an_imported_order_brings_a_review_request_whose_four_stars_open_the_for
     four_stars = STAR_PATH.findall(message.body)[3]
     assert four_stars in html
 
+    # Signed in, the home page says the same, with the reason.
+    home = new_page()
+    log_in(home, "ada", PASSWORD)
+    home.goto("/")
+    to_review = home.get_by_role("region", name="How are your purchases working out?")
+    expect(to_review.get_by_role("link", name="Ember Kettle")).to_be_visible()
+    expect(to_review).to_contain_text("and have not reviewed it yet.")
+
     # Logged out, the link goes through the login page to the form, four stars chosen.
     page = new_page()
     page.goto(four_stars)
@@ -55,6 +64,8 @@ def test_an_imported_order_brings_a_review_request_whose_four_stars_open_the_for
     expect(page.get_by_text("Thanks: your review is published.")).to_be_visible()
     expect(page.get_by_role("heading", name="Quick and quiet")).to_be_visible()
     assert Review.objects.get(author=ada, product=kettle).rating == 4
+    home.goto("/")
+    expect(to_review).to_have_count(0)
 
     # Reviewed: no reminder a week later.
     assert live.call(outreach.run, now=two_weeks_on + datetime.timedelta(days=8))["reminded"] == 0

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import email
 import socket
 from email import policy
 
 import pytest
 
-from privacy.models import Consent
-from privacy.purposes import MARKETING_EMAIL
-from privacy.services.consents import record_consent
-from tests.factories import UserFactory, make_product
-from tests.shop.factories import OrderFactory, OrderLineFactory
+from tests.factories import make_product
 
 
 class Inbox:
@@ -52,21 +47,6 @@ def smtp(settings):
     settings.HEARTH_BASE_URL = "https://community.example"
     yield inbox
     controller.stop()
-
-
-def consenting_member(**fields):
-    member = UserFactory(**fields)
-    record_consent(user=member, purpose=MARKETING_EMAIL, granted=True, source=Consent.Source.PRIVACY_PAGE)
-    return member
-
-
-def bought(member, *products, days_ago: float = 14.1, **order_fields):
-    """An order paid ``days_ago`` days ago with one line per product."""
-    paid_at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=days_ago)
-    order = OrderFactory(member=member, email=member.email, paid_at=paid_at, **order_fields)
-    for product in products:
-        OrderLineFactory(order=order, product=product, sku=product.sku)
-    return order
 
 
 @pytest.fixture

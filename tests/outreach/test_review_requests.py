@@ -10,7 +10,7 @@ from outreach.models import OutreachEmail, ReviewRequest
 from reviews.services import save_review
 from shop.models import Order
 from tests.factories import UserFactory
-from tests.outreach.conftest import bought, consenting_member
+from tests.outreach.factories import bought, consenting_member
 from tests.parallel import errors_of, run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=False)
