@@ -51,7 +51,7 @@ def _with_reply_state(reviews: QuerySet[Review]) -> QuerySet[Review]:
 
 # What a row of the light query loads (``product_review_rows``).
 ROW_FIELDS = ("id", "product_id", "author_id", "rating", "verified_owner", "helpful_count", "edited_at",
-              "text_version", "hidden_at", "deleted_at")
+              "text_version", "hidden_at", "deleted_at", "flagged_negative")
 
 
 def product_review_rows(*, product: ProductPage, viewer: User, review_ids: list[int]) -> list[Review]:

@@ -126,6 +126,22 @@ def hide_review(request, review_id):
     return redirect(review.product.url)
 
 
+@require_POST
+@login_required
+def mark_missed_negative(request, review_id):
+    """"Missed: this is negative" on a review the model did not flag: it joins the follow-up
+    queue and its text is kept as a label for retraining."""
+    review = get_object_or_404(Review.objects.select_related("product"), pk=review_id)
+    try:
+        follow_up = services.mark_missed_negative(actor=request.user, review_id=review.pk)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect(f"{review.product.url}#review-{review.pk}")
+    messages.success(request, "The review is in the follow-up queue, and the model will learn "
+                              "from it at its next training.")
+    return redirect("reviews:follow_up", follow_up_id=follow_up.pk)
+
+
 def _require_follow_up_worker(request):
     if not request.user.is_authenticated:
         raise Http404

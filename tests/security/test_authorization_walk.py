@@ -188,6 +188,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # Brand replies are for brand staff (and superusers), never community managers.
     "reviews:reply": ("login denied denied ok denied ok", "login denied denied ok denied ok"),
     "reviews:hide": (NO_POST, MEMBERS),
+    "reviews:missed_negative": (NO_POST, STAFF_ONLY),
     "reviews:follow_ups": (STAFF_ONLY, STAFF_ONLY),
     "reviews:follow_up": (STAFF_ONLY, STAFF_ONLY),
     "reviews:dashboard": (STAFF_ONLY, STAFF_ONLY),
