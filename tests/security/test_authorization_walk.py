@@ -231,6 +231,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy:export_status": (MEMBERS, MEMBERS_POST_ONLY),
     "privacy:download": ("login missing missing missing missing missing", MEMBERS_POST_ONLY),
     "privacy:consent": (MEMBERS_POST_ONLY, MEMBERS),
+    "privacy:delete_account": (MEMBERS_POST_ONLY, MEMBERS_EMPTY_FORM),
+    "privacy:anonymise_member": (MANAGERS_ONLY, MANAGERS_EMPTY_FORM),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),
