@@ -60,6 +60,7 @@ MENTIONING_TEXTS = (
     ("forum.Post", "body", "body_html", ("topic", "topic_id")),
     ("forum.PostRevision", "body", None, None),
     ("ideas.IdeaComment", "body", "body_html", ("idea", "idea_id")),
+    ("ideas.Idea", "description", "description_html", ("idea", "pk")),
 )
 # The cached pages showing content the member chose to delete.
 CONTENT_PAGES = {

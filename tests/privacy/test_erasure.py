@@ -32,6 +32,7 @@ from reviews.models import HelpfulVote, PurchaseRecord, Review, ReviewRevision
 from shop.models import Order
 from tests.factories import PASSWORD, CommunityManagerFactory, UserFactory
 from tests.forum.factories import make_reply
+from tests.ideas.factories import published_idea
 from tests.privacy.factories import member_with_everything
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +200,21 @@ def test_mentions_of_the_member_in_others_posts_are_rewritten():
     assert mention.body == f"As {name} said, and @ada-other agrees."
     assert name in mention.body_html and "/u/ada/" not in mention.body_html
     assert 'href="/u/ada-other/"' in mention.body_html
+
+
+def test_mentions_in_idea_comments_and_descriptions_are_rewritten_too():
+    world = everything()
+    member, other = world["member"], world["other"]
+    idea = published_idea(creator=other, title="Travel lid", description="Idea from @ada's post.")
+    comment = IdeaComment.objects.create(idea=idea, author=other, body="Agree with @ada",
+                                         body_html="<p>Agree with @ada</p>")
+    erasure = scheduled_and_due(member)
+    idea.refresh_from_db()
+    comment.refresh_from_db()
+    assert idea.description == f"Idea from Former member {erasure.pk}'s post."
+    assert f"Former member {erasure.pk}" in idea.description_html
+    assert comment.body == f"Agree with Former member {erasure.pk}"
+    assert comment.body_html == f"<p>Agree with Former member {erasure.pk}</p>\n"
 
 
 def test_notifications_the_member_caused_for_others_name_the_former_member():
