@@ -253,6 +253,22 @@ def test_a_failing_erasure_rolls_back_that_member_only(monkeypatch):
     assert Erasure.objects.get(pk=failing.pk).state == Erasure.State.PENDING
 
 
+def test_the_members_export_files_are_deleted_with_their_rows(django_capture_on_commit_callbacks):
+    from privacy.models import DataExport
+    from privacy.services.exports import export_dir
+
+    member = UserFactory()
+    export = DataExport.objects.create(user=member, status=DataExport.Status.READY,
+                                       file_name=DataExport.new_file_name())
+    path = export_dir() / export.file_name
+    path.write_bytes(b"zip")
+    erasure = request_erasure(user=member, password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_due_members(now=erasure.due_at)
+    assert not DataExport.objects.filter(user=member).exists()
+    assert not path.exists()
+
+
 def test_running_the_task_again_changes_nothing():
     member = UserFactory()
     erasure = scheduled_and_due(member)

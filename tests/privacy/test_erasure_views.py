@@ -33,8 +33,9 @@ def test_the_privacy_page_offers_to_delete_the_account_at_no_extra_query(
     assert "Delete my account" in html and 'type="password"' in html
 
 
-def test_a_wrong_password_says_so_and_changes_nothing(client, member):
-    response = client.post(DELETE, {"password": "not-my-password", "delete_content": "on"})
+def test_a_wrong_password_says_so_and_changes_nothing(client, member, django_assert_num_queries):
+    with django_assert_num_queries(4):  # session, user, latest export, consents
+        response = client.post(DELETE, {"password": "not-my-password", "delete_content": "on"})
     assert response.status_code == 400
     assert "That is not your password" in response.content.decode()
     assert not Erasure.objects.exists()
