@@ -200,6 +200,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Days a login lasts; expired sessions are deleted nightly (privacy.tasks.purge_retained_data).
+SESSION_COOKIE_AGE = int(os.environ.get("HEARTH_SESSION_DAYS", "14")) * 24 * 3600
 
 # --- Tasks ---------------------------------------------------------------------------------
 
@@ -424,7 +426,8 @@ HEARTH_AVATAR_SIZE = 256  # pixels, the side of the stored square (community/ser
 # A 40 MP PNG of 130 KB is refused in under a millisecond. Phone photos are 12-24 MP.
 HEARTH_IMAGE_MAX_PIXELS = 25_000_000
 HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large photo is plenty
-HEARTH_NOTIFICATION_RETENTION_DAYS = 180  # older notifications are purged nightly (community.tasks)
+# Read notifications older than this are purged nightly (community.tasks); docs/privacy.md.
+HEARTH_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("HEARTH_NOTIFICATION_RETENTION_DAYS", "180"))
 # Websockets one client may hold open at once (community/socket_limits.py): per client address
 # (generous: an office or a mobile carrier puts many members behind one address) and per
 # session (a member's page opens one or two; this allows several tabs). The counts expire
@@ -616,9 +619,22 @@ HEARTH_PRIVACY_EXPORTS_PER_DAY = int(os.environ.get("HEARTH_PRIVACY_EXPORTS_PER_
 # A build that has been running this long without finishing is taken to have died: its next
 # run starts it again, and the purge removes its partial file.
 HEARTH_PRIVACY_EXPORT_STALE_MINUTES = int(os.environ.get("HEARTH_PRIVACY_EXPORT_STALE_MINUTES", "30"))
+# Deleting an account (docs/privacy.md): days between the member's request and the
+# anonymisation, during which logging in cancels it.
+HEARTH_PRIVACY_ERASURE_GRACE_DAYS = int(os.environ.get("HEARTH_PRIVACY_ERASURE_GRACE_DAYS", "14"))
+# Retention: IP addresses and user agents are kept this many days, then cleared nightly
+# (privacy.tasks.purge_retained_data); read notifications and sessions as set elsewhere
+# (HEARTH_NOTIFICATION_RETENTION_DAYS, SESSION_COOKIE_AGE).
+HEARTH_PRIVACY_IP_DAYS = int(os.environ.get("HEARTH_PRIVACY_IP_DAYS", "90"))
 CELERY_BEAT_SCHEDULE |= {
     "privacy.purge_expired_exports": {
         "task": "privacy.tasks.purge_expired_exports", "schedule": timedelta(hours=24),
+    },
+    "privacy.erase_due_members": {
+        "task": "privacy.tasks.erase_due_members", "schedule": timedelta(hours=1),
+    },
+    "privacy.purge_retained_data": {
+        "task": "privacy.tasks.purge_retained_data", "schedule": timedelta(hours=24),
     },
 }
 

@@ -234,6 +234,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy:consent": (MEMBERS_POST_ONLY, MEMBERS),
     # A review request's star link: the owner's alone (the walk's token is no star link).
     "outreach:rate": ("login missing missing missing missing missing", NO_POST),
+    "privacy:delete_account": (MEMBERS_POST_ONLY, MEMBERS_EMPTY_FORM),
+    "privacy:anonymise_member": (MANAGERS_ONLY, MANAGERS_EMPTY_FORM),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),
