@@ -391,6 +391,10 @@ ERASURE: dict[str, Erase] = {
                                 "address (stored IP data) goes.", {"signup_ip": None},
                                 by="friend"),
     "referrals.PaidOrder": Blank("Anonymised like the orders.", {"email": ""}),
+    "outreach.ReviewRequest": Delete("Requests to review purchases only serve to reach the "
+                                     "member; none is sent any more.", by="member"),
+    "outreach.OutreachEmail": Delete("The log of emails sent to the member, kept for the caps.",
+                                     by="member"),
     "privacy.Consent": Keep("The record of what was agreed is evidence; it names the "
                             "anonymised account."),
     "privacy.DataExport": Delete("Export requests and their files go.", by="user"),
