@@ -36,6 +36,8 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("rewards.urls")),
     path("", include("privacy.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.site_urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 
 from shop.models import Order
 
@@ -28,3 +28,10 @@ def spend_by_member(*, member_ids: Iterable[int] | None, now: datetime.datetime)
     rows = (orders.values("member_id").annotate(spend=Sum(F("total") - F("refunded")))
             .order_by().values_list("member_id", "spend"))
     return {member_id: spend or Decimal(0) for member_id, spend in rows}
+
+
+def orders_of(*, member) -> QuerySet[Order]:
+    """The member's orders (for the API's "my orders"); the caller orders them."""
+    if not getattr(member, "is_authenticated", False):
+        return Order.objects.none()
+    return Order.objects.filter(member=member)
