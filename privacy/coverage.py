@@ -78,7 +78,8 @@ FILES: dict[str, str] = {
     "referrals.json": "Your referral code, referrals you made or came through, and paid "
                       "orders counted for referrals.",
     "orders.json": "Orders from the shop linked to your account.",
-    "api_tokens.json": "Names of API tokens created for your account (names only: never keys).",
+    "api_tokens.json": "API tokens created for your account: their names, scopes, when they were "
+                       "created, last used, expire or were revoked (never the tokens themselves).",
 }
 
 
@@ -226,6 +227,12 @@ COVERAGE: dict[str, Export | Excluded] = {
         ("purpose", "granted", "source", "wording_version", "recorded_at")),
     "privacy.DataExport": Excluded(
         "The export requests themselves (the ZIP being built); listed on the privacy page."),
+    # --- api ------------------------------------------------------------------------------
+    "api.ApiToken": Export(
+        "api_tokens.json", "hearth_api_tokens", "user",
+        ("name", "kind", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at"),
+        others={"created_by": "Who created a service token for the account (staff); a "
+                              "member's own tokens are created by the member."}),
     # --- Django, Wagtail ------------------------------------------------------------------
     "wagtailcore.APIToken": Export(
         "api_tokens.json", "api_tokens", "user", ("name", "created", "revoked_at", "last_used_at")),

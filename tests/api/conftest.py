@@ -24,8 +24,9 @@ class ApiClient:
 
     def send(self, method, path, data=None, headers=None, raw=None):
         body = raw if raw is not None else __import__("json").dumps(data or {})
-        return getattr(self.client, method)(path, body, content_type="application/json",
-                                            headers=self._headers(headers))
+        return getattr(self.client, method)(
+            path, body, content_type="application/json", headers=self._headers(headers)
+        )
 
     def post(self, path, data=None, **kwargs):
         return self.send("post", path, data, **kwargs)

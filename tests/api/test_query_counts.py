@@ -14,8 +14,8 @@ from tests.api.conftest import ApiClient, token_for
 from tests.factories import UserFactory, make_product
 from tests.forum.factories import make_reply, make_topic
 from tests.ideas.factories import published_idea
-from tests.rewards.factories import give_points, key, make_reward
 from tests.reviews.factories import write_review
+from tests.rewards.factories import give_points, key, make_reward
 from tests.shop.factories import OrderFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed", "site_tree")]
@@ -65,7 +65,9 @@ def test_reviews_and_follow_ups(django_assert_num_queries, brand):
     _counted(django_assert_num_queries, client, "/api/v1/reviews/", 4, items=1)
     _counted(django_assert_num_queries, client, "/api/v1/follow-ups/", 3, items=1)
     for n in range(1, 4):
-        write_review(product=make_product(title=f"K{n}", sku=f"K{n}"), rating=1, body="It broke after a week.")
+        write_review(
+            product=make_product(title=f"K{n}", sku=f"K{n}"), rating=1, body="It broke after a week."
+        )
     assert FollowUp.objects.count() == 4
     _counted(django_assert_num_queries, client, "/api/v1/reviews/", 4, items=4)
     _counted(django_assert_num_queries, client, "/api/v1/follow-ups/", 3, items=4)

@@ -16,14 +16,15 @@ from tests.api.conftest import problem_of
 from tests.factories import UserFactory, make_product
 from tests.forum.factories import CategoryFactory, make_reply, make_topic
 from tests.ideas.factories import published_idea
-from tests.rewards.factories import give_points, key, make_reward
 from tests.reviews.factories import write_review
+from tests.rewards.factories import give_points, key, make_reward
 from tests.shop.factories import OrderFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed", "site_tree")]
 
 
 # --- members ---------------------------------------------------------------------------------
+
 
 def test_a_profile_shows_level_and_badges_and_points_only_to_its_member(api, alice, bob):
     public = api(bob).get("/api/v1/members/alice/").json()
@@ -34,21 +35,27 @@ def test_a_profile_shows_level_and_badges_and_points_only_to_its_member(api, ali
 
 
 def test_an_unknown_member_is_a_404_problem(api, alice):
-    assert problem_of(api(alice).get("/api/v1/members/nobody/"), 404)["type"] == "urn:hearth:problem:not-found"
+    assert (
+        problem_of(api(alice).get("/api/v1/members/nobody/"), 404)["type"] == "urn:hearth:problem:not-found"
+    )
 
 
 # --- forum -----------------------------------------------------------------------------------
 
+
 def test_a_member_starts_a_topic_in_an_open_category_as_themselves(api, alice, category):
-    response = api(alice).post("/api/v1/topics/", {"category": "kitchen", "title": "Which descaler?",
-                                                   "body": "Mine is crusted."})
+    response = api(alice).post(
+        "/api/v1/topics/", {"category": "kitchen", "title": "Which descaler?", "body": "Mine is crusted."}
+    )
     assert response.status_code == 201, response.content
     topic = Topic.objects.get(pk=response.json()["id"])
     assert topic.author == alice and topic.category == category
 
 
 def test_an_invalid_topic_is_refused_with_the_sites_message_and_nothing_is_written(api, alice, category):
-    body = problem_of(api(alice).post("/api/v1/topics/", {"category": "kitchen", "title": "", "body": "x"}), 400)
+    body = problem_of(
+        api(alice).post("/api/v1/topics/", {"category": "kitchen", "title": "", "body": "x"}), 400
+    )
     assert body["errors"]
     assert not Topic.objects.exists()
 
@@ -75,7 +82,9 @@ def test_a_held_reply_of_a_new_member_stays_hidden_from_others(api, bob, categor
     newcomer = UserFactory(username="newcomer")
     made = api(newcomer).post(f"/api/v1/topics/{topic.pk}/posts/", {"body": "First post, hello."})
     assert made.status_code == 201 and made.json()["is_hidden"] is True
-    assert [p["post_number"] for p in api(bob).get(f"/api/v1/topics/{topic.pk}/posts/").json()["results"]] == [1]
+    assert [
+        p["post_number"] for p in api(bob).get(f"/api/v1/topics/{topic.pk}/posts/").json()["results"]
+    ] == [1]
     assert problem_of(api().get(f"/api/v1/posts/{made.json()['id']}/"), 404)
 
 
@@ -90,8 +99,12 @@ def test_members_only_categories_stay_closed_to_outsiders(api, alice, bob):
         problem_of(client.get(f"/api/v1/topics/{topic.pk}/"), 404)
         problem_of(client.get(f"/api/v1/topics/{topic.pk}/posts/"), 404)
     problem_of(api(alice).post(f"/api/v1/topics/{topic.pk}/posts/", {"body": "Let me in"}), 404)
-    problem_of(api(alice).post("/api/v1/topics/", {"category": "lounge", "title": "Hello there",
-                                                   "body": "Let me in"}), 404)
+    problem_of(
+        api(alice).post(
+            "/api/v1/topics/", {"category": "lounge", "title": "Hello there", "body": "Let me in"}
+        ),
+        404,
+    )
     assert Post.objects.filter(topic=topic).count() == 1
     assert [t["id"] for t in api(bob).get("/api/v1/topics/").json()["results"]] == [topic.pk]
 
@@ -125,8 +138,12 @@ def test_topics_filter_by_category_and_author(api, alice, bob, category):
     mine = make_topic(author=alice, category=category, title="Alice's kettle question")
     make_topic(author=bob, category=other, title="Bob's garden question")
     client = api(alice)
-    assert [t["id"] for t in client.get("/api/v1/topics/", {"category": "kitchen"}).json()["results"]] == [mine.pk]
-    assert [t["id"] for t in client.get("/api/v1/topics/", {"author": "ALICE"}).json()["results"]] == [mine.pk]
+    assert [t["id"] for t in client.get("/api/v1/topics/", {"category": "kitchen"}).json()["results"]] == [
+        mine.pk
+    ]
+    assert [t["id"] for t in client.get("/api/v1/topics/", {"author": "ALICE"}).json()["results"]] == [
+        mine.pk
+    ]
 
 
 def test_lists_page_with_a_cursor(api, alice, category):
@@ -140,6 +157,7 @@ def test_lists_page_with_a_cursor(api, alice, category):
 
 
 # --- ideas -----------------------------------------------------------------------------------
+
 
 def test_a_member_supports_and_withdraws_support_and_twice_changes_nothing(api, alice):
     idea = published_idea(title="A travel lid")
@@ -179,18 +197,24 @@ def test_ideas_sort_by_support(api, alice, bob):
 
 # --- reviews ---------------------------------------------------------------------------------
 
+
 def test_a_member_reviews_a_product_and_edits_it(api, alice):
     product = make_product(title="Kettle One")
     client = api(alice)
-    made = client.post("/api/v1/reviews/", {"product": product.pk, "rating": 4, "title": "Good",
-                                            "body": "Boils fast and quietly."})
+    made = client.post(
+        "/api/v1/reviews/",
+        {"product": product.pk, "rating": 4, "title": "Good", "body": "Boils fast and quietly."},
+    )
     assert made.status_code == 201, made.content
-    edited = client.post("/api/v1/reviews/", {"product": product.pk, "rating": 5, "title": "Great",
-                                              "body": "Boils fast and quietly, still."})
+    edited = client.post(
+        "/api/v1/reviews/",
+        {"product": product.pk, "rating": 5, "title": "Great", "body": "Boils fast and quietly, still."},
+    )
     assert edited.status_code == 200 and edited.json()["rating"] == 5
     assert Review.objects.get().rating == 5
-    problem_of(client.post("/api/v1/reviews/", {"product": product.pk, "rating": 9, "title": "",
-                                                "body": "x"}), 400)
+    problem_of(
+        client.post("/api/v1/reviews/", {"product": product.pk, "rating": 9, "title": "", "body": "x"}), 400
+    )
     assert Review.objects.get().rating == 5
 
 
@@ -203,11 +227,14 @@ def test_hidden_reviews_never_show(api, alice, bob, manager):
 
 def test_brand_staff_reply_to_a_review_and_customers_cannot(api, alice, bob, brand):
     review = write_review(author=bob)
-    problem_of(api(alice, scopes=["read", "write"]).post(f"/api/v1/reviews/{review.pk}/reply/",
-                                                          {"body": "Thanks!"}), 403)
+    problem_of(
+        api(alice, scopes=["read", "write"]).post(f"/api/v1/reviews/{review.pk}/reply/", {"body": "Thanks!"}),
+        403,
+    )
     assert not BrandReply.objects.exists()
     response = api(brand, scopes=["read", "write", "staff"]).post(
-        f"/api/v1/reviews/{review.pk}/reply/", {"body": "Thank you for the kind words.", "confirmed": True})
+        f"/api/v1/reviews/{review.pk}/reply/", {"body": "Thank you for the kind words.", "confirmed": True}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["brand_reply"]["body"] == "Thank you for the kind words."
     listed = api().get("/api/v1/reviews/", {"product": review.product_id}).json()["results"]
@@ -221,15 +248,20 @@ def test_follow_ups_are_for_brand_staff_and_managers(api, alice, bob, brand, man
     problem_of(api(alice, scopes=["read"]).get(f"/api/v1/follow-ups/{follow_up.pk}/"), 403)
     staff = api(brand, scopes=["read", "write", "staff"])
     assert [f["id"] for f in staff.get("/api/v1/follow-ups/").json()["results"]] == [follow_up.pk]
-    moved = staff.send("patch", f"/api/v1/follow-ups/{follow_up.pk}/", {"status": "in_progress", "note": "Calling"})
+    moved = staff.send(
+        "patch", f"/api/v1/follow-ups/{follow_up.pk}/", {"status": "in_progress", "note": "Calling"}
+    )
     assert moved.status_code == 200 and moved.json()["status"] == "in_progress"
     bad = staff.send("patch", f"/api/v1/follow-ups/{follow_up.pk}/", {"status": "open"})
     assert problem_of(bad, 400)["errors"]["status"]
     assert FollowUp.objects.get(pk=follow_up.pk).status == "in_progress"
-    assert api(manager, scopes=["read", "staff"]).get(f"/api/v1/follow-ups/{follow_up.pk}/").status_code == 200
+    assert (
+        api(manager, scopes=["read", "staff"]).get(f"/api/v1/follow-ups/{follow_up.pk}/").status_code == 200
+    )
 
 
 # --- leaderboards, rewards, own redemptions and orders ----------------------------------------
+
 
 def test_leaderboards_rank_members_and_show_your_own_row(api, alice, bob):
     give_points(alice, 50)
@@ -261,6 +293,7 @@ def test_members_see_their_own_redemptions_and_orders_only(api, alice, bob):
 
 
 # --- the API's own answers -------------------------------------------------------------------
+
 
 def test_an_unknown_path_and_a_wrong_method_are_problems(api, alice):
     assert problem_of(api(alice).get("/api/v1/nothing/here/"), 404)["type"] == "urn:hearth:problem:not-found"

@@ -25,7 +25,9 @@ def test_a_session_reads_without_a_token(alice):
 def test_a_session_write_without_the_csrf_token_is_refused_and_changes_nothing(alice, topic):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
-    response = client.post(f"/api/v1/topics/{topic.pk}/posts/", {"body": "Hi"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/topics/{topic.pk}/posts/", {"body": "Hi"}, content_type="application/json"
+    )
     body = problem_of(response, 403)
     assert "CSRF" in body["detail"]
     assert Post.objects.filter(topic=topic).count() == 1
@@ -36,8 +38,12 @@ def test_a_session_write_with_the_csrf_token_goes_through(alice, topic):
     client.force_login(alice)
     client.get("/forum/")  # the site sets the csrftoken cookie its scripts read
     csrf = client.cookies["csrftoken"].value
-    response = client.post(f"/api/v1/topics/{topic.pk}/posts/", {"body": "Hello from the page"},
-                           content_type="application/json", headers={"X-CSRFToken": csrf})
+    response = client.post(
+        f"/api/v1/topics/{topic.pk}/posts/",
+        {"body": "Hello from the page"},
+        content_type="application/json",
+        headers={"X-CSRFToken": csrf},
+    )
     assert response.status_code == 201, response.content
 
 

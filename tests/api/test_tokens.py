@@ -41,7 +41,10 @@ def test_a_token_needs_a_name_known_scopes_and_a_future_expiry(alice):
 def test_only_staff_accounts_may_have_the_staff_scope(alice, brand, manager):
     with pytest.raises(NotPermitted):
         services.create_token(user=alice, name="x", scopes=["read", "staff"])
-    assert services.create_token(user=brand, name="x", scopes=["read", "staff"])[0].scopes == ["read", "staff"]
+    assert services.create_token(user=brand, name="x", scopes=["read", "staff"])[0].scopes == [
+        "read",
+        "staff",
+    ]
     assert services.create_token(user=manager, name="x", scopes=["staff"])[0].scopes == ["staff"]
 
 
@@ -112,7 +115,9 @@ def test_a_write_only_token_cannot_read(alice):
 
 def test_staff_endpoints_need_the_staff_scope_even_for_staff(brand):
     without = ApiClient(token_for(brand, scopes=["read", "write"])[1])
-    assert problem_of(without.get("/api/v1/follow-ups/"), 403)["type"] == "urn:hearth:problem:insufficient-scope"
+    assert (
+        problem_of(without.get("/api/v1/follow-ups/"), 403)["type"] == "urn:hearth:problem:insufficient-scope"
+    )
     with_staff = ApiClient(token_for(brand, scopes=["read", "staff"])[1])
     assert with_staff.get("/api/v1/follow-ups/").status_code == 200
 
@@ -129,8 +134,9 @@ def test_a_malformed_body_is_a_400_problem_and_changes_nothing(alice, bob, categ
 
 
 def test_a_service_token_acts_as_the_account_staff_chose(brand, manager):
-    token, secret = services.create_token(user=brand, name="shop sync", scopes=["read", "staff"],
-                                          kind=ApiToken.Kind.SERVICE, created_by=manager)
+    token, secret = services.create_token(
+        user=brand, name="shop sync", scopes=["read", "staff"], kind=ApiToken.Kind.SERVICE, created_by=manager
+    )
     assert token.kind == "service" and token.created_by == manager
     assert ApiClient(secret).get("/api/v1/me/").json()["username"] == brand.username
 
