@@ -173,7 +173,8 @@ class ReviewIn(serializers.Serializer):
 
 
 class BrandReplyIn(serializers.Serializer):
-    body = serializers.CharField(max_length=3000, allow_blank=True)
+    # Not required here: the service says who may reply before it says what a reply needs.
+    body = serializers.CharField(max_length=3000, allow_blank=True, required=False, default="")
     confirmed = serializers.BooleanField(
         default=False,
         help_text=("Publish even though the reply reads as negative (after a needs-confirmation problem)."),
