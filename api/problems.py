@@ -139,3 +139,11 @@ def not_found(request, *args, **kwargs):
     """Any other path under /api/v1/: a problem, not the site's HTML 404 page."""
     body = problem("not-found", status=404, detail="There is no such API endpoint.", request=request)
     return JsonResponse(body, status=404, content_type=CONTENT_TYPE)
+
+
+def bad_request(request, exception=None):
+    """handler400 for /api/ (config/urls.py): input rejected before any view (a NUL byte, invalid
+    UTF-8: community.middleware.MalformedInputMiddleware) as a problem, not the site's page."""
+    body = problem("malformed-body", status=400, detail="The request holds text that cannot be read.",
+                   request=request)
+    return JsonResponse(body, status=400, content_type=CONTENT_TYPE)

@@ -146,3 +146,21 @@ def test_a_member_has_at_most_twenty_usable_tokens(alice):
         token_for(alice)
     with pytest.raises(Invalid):
         token_for(alice)
+
+
+def test_unreadable_text_is_a_problem_too(alice):
+    body = problem_of(ApiClient(token_for(alice)[1]).get("/api/v1/topics/", {"category": "a\x00b"}), 400)
+    assert body["type"] == "urn:hearth:problem:malformed-body"
+
+
+def test_a_body_that_is_not_json_is_a_415_problem(alice, bob, category):
+    topic = make_topic(author=bob, category=category)
+    client = ApiClient(token_for(alice)[1])
+    response = client.client.post(
+        f"/api/v1/topics/{topic.pk}/posts/",
+        "body=plain",
+        content_type="text/plain",
+        headers={"Authorization": f"Bearer {client.secret}"},
+    )
+    assert problem_of(response, 415)["type"] == "urn:hearth:problem:unsupported-media-type"
+    assert Post.objects.filter(topic=topic).count() == 1
