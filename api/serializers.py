@@ -66,8 +66,12 @@ class TopicOut(serializers.Serializer):
     is_pinned = serializers.BooleanField()
     is_locked = serializers.BooleanField()
     is_hidden = serializers.BooleanField(help_text="Only ever true for its author and community managers.")
+    is_deleted = serializers.SerializerMethodField(help_text="Only ever true for community managers.")
     solved = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url")
+
+    def get_is_deleted(self, topic) -> bool:
+        return topic.deleted_at is not None
 
     def get_solved(self, topic) -> bool:
         return topic.accepted_answer_id is not None
