@@ -80,7 +80,8 @@ FILES: dict[str, str] = {
     "referrals.json": "Your referral code, referrals you made or came through, and paid "
                       "orders counted for referrals.",
     "orders.json": "Orders from the shop linked to your account.",
-    "api_tokens.json": "Names of API tokens created for your account (names only: never keys).",
+    "api_tokens.json": "API tokens created for your account: their names, scopes, when they were "
+                       "created, last used, expire or were revoked (never the tokens themselves).",
     "outreach.json": "Requests to review what you bought: which products, when they were due, "
                      "sent and reminded, and why any was not sent; and every such email.",
 }
@@ -239,6 +240,12 @@ COVERAGE: dict[str, Export | Excluded] = {
         "scheduled."),
     "privacy.DataExport": Excluded(
         "The export requests themselves (the ZIP being built); listed on the privacy page."),
+    # --- api ------------------------------------------------------------------------------
+    "api.ApiToken": Export(
+        "api_tokens.json", "hearth_api_tokens", "user",
+        ("name", "kind", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at"),
+        others={"created_by": "Who created a service token for the account (staff); a "
+                              "member's own tokens are created by the member."}),
     # --- Django, Wagtail ------------------------------------------------------------------
     "wagtailcore.APIToken": Export(
         "api_tokens.json", "api_tokens", "user", ("name", "created", "revoked_at", "last_used_at")),
@@ -400,6 +407,8 @@ ERASURE: dict[str, Erase] = {
     "privacy.DataExport": Delete("Export requests and their files go.", by="user"),
     "privacy.Erasure": Keep("The record that the account was erased (and by whom)."),
     "wagtailcore.APIToken": Delete("API tokens stop working.", by="user"),
+    "api.ApiToken": Delete("The account's API tokens (its own and service tokens acting as it) "
+                           "stop working.", by="user"),
     "wagtailusers.UserProfile": Delete(PERSONAL, by="user"),
     "wagtaildocs.Document": Keep(STAFF_RECORD),
     "wagtailimages.Image": Keep(STAFF_RECORD),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 
 from shop.models import Order, OrderLine
 
@@ -67,3 +67,10 @@ def recent_purchases(*, member_id: int, since: datetime.datetime, limit: int) ->
             seen.add(line.product_id)
             kept.append(line)
     return kept[:limit]
+
+
+def orders_of(*, member) -> QuerySet[Order]:
+    """The member's orders (for the API's "my orders"); the caller orders them."""
+    if not getattr(member, "is_authenticated", False):
+        return Order.objects.none()
+    return Order.objects.filter(member=member)

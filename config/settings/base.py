@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "referrals",
     "privacy",
     "outreach",
+    "api",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -74,6 +75,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "channels",
@@ -353,6 +357,52 @@ for _proxy in HEARTH_TRUSTED_PROXIES:
 # above: allauth must not read the forwarded header a second time on its own terms.
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
+
+# --- REST API (api/, docs/api.md) ------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.SiteSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedInToWrite", "api.permissions.TokenScopes"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenThrottle", "api.throttling.SessionThrottle",
+        "api.throttling.AnonymousThrottle", "api.throttling.WriteThrottle",
+    ],
+    # Per token, per signed-in session, per client address, and writes per caller.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("HEARTH_API_RATE_TOKEN", "600/hour"),
+        "session": os.environ.get("HEARTH_API_RATE_SESSION", "600/hour"),
+        "anon": os.environ.get("HEARTH_API_RATE_ANON", "120/hour"),
+        "write": os.environ.get("HEARTH_API_RATE_WRITE", "60/hour"),
+    },
+    # The client address is REMOTE_ADDR, which ClientAddressMiddleware already set from the
+    # trusted proxies (HEARTH_TRUSTED_PROXIES): DRF must not read X-Forwarded-For itself.
+    "NUM_PROXIES": 0,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hearth API",
+    "DESCRIPTION": "The community's forum, ideas, reviews, members, leaderboards and rewards. "
+                   "Authenticate with `Authorization: Bearer <token>` (tokens: /settings/api/). "
+                   "Errors are RFC 9457 problem details (application/problem+json).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs page's script and styles come from the site itself (no CDN: the site's CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+}
 
 # --- Email ---------------------------------------------------------------------------------
 
