@@ -1,10 +1,13 @@
 """Creates the pages every Hearth site has, if they are missing: the home page (with its
-Site), the product catalogue at /products/ and the community guidelines at /guidelines/.
+Site), the product catalogue at /products/, the community guidelines at /guidelines/ and the
+privacy page at /privacy/ (what is kept and why, for how long, and the automated decisions).
 
 The migrations create the home page; this also restores it for tests whose database is
 flushed between cases, and for the demo seed.
 """
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from wagtail.models import Locale, Page, Site
 
 from community.models import HomePage, ProductIndexPage, StandardPage
@@ -23,6 +26,19 @@ rules: community managers review every flag.</p>
 <p>Review products you have used. The brand may reply publicly, but it never hides a review for
 being negative.</p>
 """
+
+
+def privacy_page_body() -> str:
+    """The privacy page's first text, with this site's retention periods and thresholds; staff
+    edit it in Wagtail from then on."""
+    return render_to_string("community/pages/privacy_body.html", {
+        "ip_days": settings.HEARTH_PRIVACY_IP_DAYS,
+        "notification_days": settings.HEARTH_NOTIFICATION_RETENTION_DAYS,
+        "export_days": settings.HEARTH_PRIVACY_EXPORT_DAYS,
+        "session_days": settings.SESSION_COOKIE_AGE // (24 * 3600),
+        "grace_days": settings.HEARTH_PRIVACY_ERASURE_GRACE_DAYS,
+        "hide_threshold": f"{settings.HEARTH_MODERATION_HIDE_THRESHOLD:g}",
+    })
 
 
 def ensure_home_page() -> HomePage:
@@ -57,5 +73,10 @@ def ensure_site_tree() -> HomePage:
     if not StandardPage.objects.filter(slug="guidelines").exists():
         home.add_child(
             instance=StandardPage(title="Community guidelines", slug="guidelines", body=GUIDELINES_BODY)
+        )
+    if not StandardPage.objects.filter(slug="privacy").exists():
+        home.add_child(
+            instance=StandardPage(title="Privacy: what we keep and why", slug="privacy",
+                                  body=privacy_page_body())
         )
     return home

@@ -10,8 +10,19 @@ from community import wagtail_admin as admin_guards
 
 # A database outage met outside a view still gets the 503 page, not the 500 one.
 handler500 = "community.outage.server_error"
-# Hearth's own pages for the other errors (community/error_pages.py, templates/4xx.html).
-handler400 = "community.error_pages.bad_request"
+# Hearth's own pages for the other errors (community/error_pages.py, templates/4xx.html); the
+# API answers problem details instead (api/problems.py).
+handler400 = "config.urls.bad_request"
+
+
+def bad_request(request, exception=None):
+    from api import problems
+    from community import error_pages
+
+    if request.path.startswith("/api/"):
+        return problems.bad_request(request, exception)
+    return error_pages.bad_request(request, exception)
+
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -37,6 +48,9 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("rewards.urls")),
     path("", include("privacy.urls")),
+    path("", include("outreach.urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.site_urls")),
 ]
 
 if settings.HEARTH_SERVE_MEDIA:

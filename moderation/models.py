@@ -140,6 +140,8 @@ class ModerationAction(models.Model):
         POINTS = "points", "Adjusted a member's points"
         REFERRAL_APPROVE = "referral_approve", "Approved a held referral"
         REFERRAL_REJECT = "referral_reject", "Rejected a held referral"
+        # Written by privacy.services.erasure (privacy may not import moderation: by label).
+        ANONYMISE = "anonymise", "Anonymised a member"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

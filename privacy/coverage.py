@@ -6,8 +6,10 @@ of its user fields make a row the member's, and what is written) or ``Excluded``
 reason. ``tests/privacy/test_coverage.py`` walks ``django.apps.get_models()`` and fails when
 a model with a user relation is missing here, or when one of its user fields is neither the
 one that selects the member's rows nor given a reason in ``others``: a new model cannot be
-forgotten. Erasure will read the same table (a column per action), so it cannot forget one
-either.
+forgotten. ``ERASURE`` (below) is the same walk's second column: what erasing a member does
+to each of those models (delete, blank fields, keep, or delete only when the member chose to
+delete their content), read by ``privacy.services.erasure``; a model missing there fails the
+same test.
 
 Rows that belong to the member through a parent (a review's earlier texts) are exported by
 entries for models without a direct user relation; ``by`` is then a path ("review__author").
@@ -78,7 +80,10 @@ FILES: dict[str, str] = {
     "referrals.json": "Your referral code, referrals you made or came through, and paid "
                       "orders counted for referrals.",
     "orders.json": "Orders from the shop linked to your account.",
-    "api_tokens.json": "Names of API tokens created for your account (names only: never keys).",
+    "api_tokens.json": "API tokens created for your account: their names, scopes, when they were "
+                       "created, last used, expire or were revoked (never the tokens themselves).",
+    "outreach.json": "Requests to review what you bought: which products, when they were due, "
+                     "sent and reminded, and why any was not sent; and every such email.",
 }
 
 
@@ -220,12 +225,27 @@ COVERAGE: dict[str, Export | Excluded] = {
         match=lambda user: Q(advocate=user) | Q(friend=user)),
     "referrals.PaidOrder": Export(
         "referrals.json", "paid_orders", "user", ("order_id", "email", "paid_at")),
+    # --- outreach -------------------------------------------------------------------------
+    "outreach.ReviewRequest": Export(
+        "outreach.json", "review_requests", "member",
+        ("product__title", "order__external_id", "state", "skip_reason", "due_at", "sent_at",
+         "reminded_at")),
+    "outreach.OutreachEmail": Export("outreach.json", "emails", "member", ("kind", "sent_at")),
     # --- privacy --------------------------------------------------------------------------
     "privacy.Consent": Export(
         "consents.json", "consents", "user",
         ("purpose", "granted", "source", "wording_version", "recorded_at")),
+    "privacy.Erasure": Excluded(
+        "The request to delete the account itself; shown on the privacy page while it is "
+        "scheduled."),
     "privacy.DataExport": Excluded(
         "The export requests themselves (the ZIP being built); listed on the privacy page."),
+    # --- api ------------------------------------------------------------------------------
+    "api.ApiToken": Export(
+        "api_tokens.json", "hearth_api_tokens", "user",
+        ("name", "kind", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at"),
+        others={"created_by": "Who created a service token for the account (staff); a "
+                              "member's own tokens are created by the member."}),
     # --- Django, Wagtail ------------------------------------------------------------------
     "wagtailcore.APIToken": Export(
         "api_tokens.json", "api_tokens", "user", ("name", "created", "revoked_at", "last_used_at")),
@@ -253,6 +273,167 @@ COVERAGE: dict[str, Export | Excluded] = {
 # The member's own row: community.User, written to profile.json by the exporter.
 PROFILE_FIELDS = ("username", "display_name", "email", "bio", "avatar", "date_joined",
                   "last_login", "profile_hidden_at", "profile_hidden_reason", "suspended_until")
+
+
+# --- Erasure ------------------------------------------------------------------------------
+# What anonymising a member (privacy.services.erasure) does to their rows of each model. The
+# member's own row becomes "Former member N" (ERASED_PROFILE); rows that stay are linked to
+# that anonymous row only, so they count (likes, supports, the ledger's totals) without
+# saying who. ``by`` selects the member's rows; left out, it is the Export entry's (its
+# ``by`` or ``match``).
+
+NOW = "now"  # a value written: the time of the erasure
+UNIQUE_EMAIL = "unique-email"  # a value written: an address per row that reaches nobody
+
+
+@dataclass(frozen=True)
+class Erase:
+    action: str  # one of ACTIONS
+    why: str
+    by: str | None = None
+    # BLANK: written to the member's rows. CONTENT: written only when the member chose to
+    # delete their content (with ``hard`` the rows are deleted instead).
+    values: dict[str, object] = field(default_factory=dict)
+    hard: bool = False
+    # Counters (names in community.counters) rebuilt after content was deleted, so every
+    # recompute_* reports no drift afterwards.
+    recompute: tuple[str, ...] = ()
+
+
+KEEP, DELETE, BLANK, CONTENT = "keep", "delete", "blank", "content"
+ACTIONS = (KEEP, DELETE, BLANK, CONTENT)
+
+
+def Keep(why: str) -> Erase:  # noqa: N802 (reads as a table)
+    return Erase(KEEP, why)
+
+
+def Delete(why: str, by: str | None = None) -> Erase:  # noqa: N802
+    return Erase(DELETE, why, by=by)
+
+
+def Blank(why: str, values: dict[str, object], by: str | None = None) -> Erase:  # noqa: N802
+    return Erase(BLANK, why, by=by, values=values)
+
+
+def Content(why: str, values: dict[str, object] | None = None, *, hard: bool = False,  # noqa: N802
+            recompute: tuple[str, ...] = ()) -> Erase:
+    return Erase(CONTENT, why, values=values or {}, hard=hard, recompute=recompute)
+
+
+ANONYMOUS_COUNT = ("Stays as an anonymous count: the row is linked to the anonymised account "
+                   "only, so totals and counters do not change.")
+STAFF_RECORD = ("Staff's records (audit, decisions, their own work) stay as they were; where "
+                "they name the member they name the anonymised account.")
+DERIVED = ("Derived from rows that stay (the ledger, orders); deleting it would make the "
+           "recompute_* commands report drift.")
+OWN_CONTENT = ("Stays, attributed to \"Former member N\", unless the member chose to delete "
+               "their posts and reviews too.")
+PERSONAL = "Personal data with no use once the member is gone."
+
+ERASURE: dict[str, Erase] = {
+    "community.Notification": Delete(
+        "The member's own notifications; notifications they caused for others stay, with "
+        "their name rewritten (privacy.services.erasure.rewrite_names).", by="recipient"),
+    "community.NotificationPreference": Delete(PERSONAL),
+    "account.EmailAddress": Delete("Email addresses go with the account."),
+    "forum.Topic": Keep(OWN_CONTENT + " A topic stays in any case: other members' replies "
+                        "live in it (its first post is deleted with the others)."),
+    "forum.Post": Content(OWN_CONTENT, {"body": "", "body_html": "", "deleted_at": NOW},
+                          recompute=("forum.counters",)),
+    "forum.PostRevision": Content("Earlier texts of the member's posts: deleted with them.",
+                                  hard=True),
+    "forum.Like": Keep(ANONYMOUS_COUNT),
+    "forum.TopicSubscription": Delete(PERSONAL),
+    "forum.TopicReadState": Delete(PERSONAL),
+    "ideas.Idea": Keep("Ideas stay (other members support them), attributed to \"Former "
+                       "member N\"."),
+    "ideas.IdeaComment": Content(OWN_CONTENT, {"body": "", "body_html": "", "deleted_at": NOW},
+                                 recompute=("ideas.comment_count",)),
+    "ideas.Support": Keep(ANONYMOUS_COUNT),
+    "ideas.StatusChange": Keep(STAFF_RECORD),
+    "reviews.Review": Content(OWN_CONTENT, {"title": "", "body": "", "deleted_at": NOW},
+                              recompute=("reviews.product_ratings",)),
+    "reviews.ReviewRevision": Content("Earlier versions of the member's reviews: deleted "
+                                      "with them.", hard=True),
+    "reviews.HelpfulVote": Keep(ANONYMOUS_COUNT),
+    # Unique per (email, sku): each record gets an address of its own that reaches nobody.
+    "reviews.PurchaseRecord": Blank("Purchase records are anonymised: the email that matched "
+                                    "them is replaced.", {"email": UNIQUE_EMAIL}),
+    "reviews.BrandReply": Keep(STAFF_RECORD),
+    "reviews.ReviewHideRecord": Keep(STAFF_RECORD),
+    "reviews.FollowUp": Keep(STAFF_RECORD),
+    "reviews.FollowUpNote": Keep(STAFF_RECORD),
+    "reviews.SentimentFeedback": Keep(STAFF_RECORD),
+    "badges.PointsEntry": Keep("The ledger stays for the totals, unlinked from the person: its "
+                               "entries name the anonymised account only (they are "
+                               "append-only, and recompute_points rebuilds totals from them)."),
+    "badges.UserPoints": Keep(DERIVED),
+    "badges.PointsAdjustment": Keep(STAFF_RECORD),
+    "badges.PointsPeriod": Keep(DERIVED),
+    "badges.EventCount": Keep(DERIVED),
+    "badges.SourceTally": Keep(DERIVED),
+    "badges.MemberLevel": Keep(DERIVED),
+    "badges.BadgeGrant": Keep("Badges follow from the ledger (the nightly backfill would grant "
+                              "them again); they name the anonymised account."),
+    "badges.ChallengeProgress": Keep(DERIVED),
+    "badges.SuspectedRing": Keep(STAFF_RECORD),
+    "moderation.Flag": Keep("Flags are moderation records; the flagger is the anonymised "
+                            "account."),
+    "moderation.QueueItem": Keep(STAFF_RECORD),
+    "moderation.ModerationAction": Keep("The audit log is never edited; it names the "
+                                        "anonymised account (and records the erasure)."),
+    "moderation.MemberTrust": Keep(DERIVED),
+    "moderation.DailyActivity": Delete("Reading activity per day.", by="user"),
+    "moderation.Suspension": Keep(STAFF_RECORD),
+    "moderation.TextFingerprint": Delete("Spam hashes of the member's recent texts.", by="user"),
+    "shop.Order": Blank("Purchase records are anonymised (the email goes); the link stays so "
+                        "spend levels and refunds keep adding up.", {"email": ""}),
+    "rewards.Redemption": Blank(
+        "Rewards redeemed stay (stock and points add up); shipping details go.",
+        {"ship_name": "", "ship_address": "", "ship_postcode": "", "ship_city": "",
+         "ship_country": "", "tracking_note": ""}),
+    "referrals.ReferralCode": Delete("The member's referral link stops working."),
+    "referrals.Referral": Blank("Referrals stay for the points they paid; the friend's sign-up "
+                                "address (stored IP data) goes.", {"signup_ip": None},
+                                by="friend"),
+    "referrals.PaidOrder": Blank("Anonymised like the orders.", {"email": ""}),
+    "outreach.ReviewRequest": Delete("Requests to review purchases only serve to reach the "
+                                     "member; none is sent any more.", by="member"),
+    "outreach.OutreachEmail": Delete("The log of emails sent to the member, kept for the caps.",
+                                     by="member"),
+    "privacy.Consent": Keep("The record of what was agreed is evidence; it names the "
+                            "anonymised account."),
+    "privacy.DataExport": Delete("Export requests and their files go.", by="user"),
+    "privacy.Erasure": Keep("The record that the account was erased (and by whom)."),
+    "wagtailcore.APIToken": Delete("API tokens stop working.", by="user"),
+    "api.ApiToken": Delete("The account's API tokens (its own and service tokens acting as it) "
+                           "stop working.", by="user"),
+    "wagtailusers.UserProfile": Delete(PERSONAL, by="user"),
+    "wagtaildocs.Document": Keep(STAFF_RECORD),
+    "wagtailimages.Image": Keep(STAFF_RECORD),
+    "wagtailadmin.EditingSession": Delete(PERSONAL, by="user"),
+    "wagtailadmin.FormState": Delete(PERSONAL, by="user"),
+    "wagtailcore.ModelLogEntry": Keep(STAFF_RECORD),
+    "wagtailcore.Revision": Keep(STAFF_RECORD),
+    "wagtailcore.UploadedFile": Keep(STAFF_RECORD),
+    "wagtailcore.WorkflowState": Keep(STAFF_RECORD),
+    "wagtailcore.TaskState": Keep(STAFF_RECORD),
+    "wagtailcore.Page": Keep(STAFF_RECORD),
+    "wagtailcore.PageLogEntry": Keep(STAFF_RECORD),
+    "wagtailcore.Comment": Keep(STAFF_RECORD),
+    "wagtailcore.CommentReply": Keep(STAFF_RECORD),
+    "wagtailcore.PageSubscription": Delete(PERSONAL, by="user"),
+    "admin.LogEntry": Keep(STAFF_RECORD),
+}
+
+# The member's own row, anonymised (privacy.services.erasure): these fields are cleared; the
+# username and display name become "former-member-N" and "Former member N", the password is
+# made unusable and the account inactive.
+ERASED_PROFILE = {"first_name": "", "last_name": "", "email": "", "bio": "", "avatar": "",
+                  "profile_hidden_at": None, "profile_hidden_reason": "", "last_login": None,
+                  "is_staff": False, "is_superuser": False,
+                  "unread_notification_count": 0}  # their notifications are deleted
 
 
 def exports_for(file_name: str) -> list[tuple[str, Export]]:

@@ -34,3 +34,22 @@ class ConsentForm(forms.Form):
     granted = forms.TypedChoiceField(choices=[("1", "Give"), ("0", "Withdraw")],
                                      coerce=lambda value: value == "1",
                                      error_messages={"invalid_choice": "Choose to give or withdraw."})
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label="Your password", strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    delete_content = forms.BooleanField(
+        required=False, label="Also delete my forum posts, idea comments and reviews",
+        help_text="Otherwise they stay, shown as written by “Former member”.")
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand this cannot be undone: the name, email, profile and sessions go "
+              "at once.",
+        error_messages={"required": "Tick the box to confirm."})
+    delete_content = forms.BooleanField(
+        required=False, label="Also delete their forum posts, idea comments and reviews")
+    reason = forms.CharField(label="Reason (for the audit log)", max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2}))

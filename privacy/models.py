@@ -96,3 +96,52 @@ class DataExport(models.Model):
     def downloadable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.status == self.Status.READY and self.expires_at is not None and self.expires_at > now
+
+
+class Erasure(models.Model):
+    """A member's account being deleted: asked for by the member (then ``due_at`` is 14 days
+    on, and logging in before then cancels it) or done at once by a community manager
+    (``requested_by``). When it runs, the account is anonymised to "Former member N", N being
+    this row's id (``privacy.services.erasure``). The row stays as the record that it
+    happened, linked to the anonymised account only."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        DONE = "done", "Done"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="erasures")
+    # The community manager who anonymised the member; empty when the member asked.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # The member chose to delete their posts, comments and reviews too (otherwise they stay,
+    # attributed to "Former member N").
+    delete_content = models.BooleanField(default=False)
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # A double submit, or two tabs, schedule one deletion.
+            models.UniqueConstraint(fields=["user"], condition=Q(state="pending"),
+                                    name="one_pending_erasure_per_member"),
+            models.UniqueConstraint(fields=["user"], condition=Q(state="done"),
+                                    name="one_erasure_done_per_member"),
+        ]
+        indexes = [models.Index(fields=["state", "due_at"], name="erasure_due")]
+
+    def __str__(self) -> str:
+        return f"erasure {self.pk} of {self.user_id} ({self.state})"
+
+    @property
+    def former_name(self) -> str:
+        return f"Former member {self.pk}"
+
+    @property
+    def former_username(self) -> str:
+        return f"former-member-{self.pk}"

@@ -17,3 +17,19 @@ def purge_expired_exports() -> int:
     from privacy.services.exports import purge_expired_exports as purge
 
     return purge()
+
+
+@shared_task
+def erase_due_members() -> int:
+    """Hourly: anonymise the members whose 14 days of grace are over."""
+    from privacy.services.erasure import erase_due_members as erase
+
+    return erase()
+
+
+@shared_task
+def purge_retained_data() -> dict[str, int]:
+    """Daily: clear IP addresses past their days and delete expired sessions."""
+    from privacy.services.retention import purge_retained_data as purge
+
+    return purge()

@@ -10,4 +10,8 @@ urlpatterns = [
     path("settings/privacy/export/status/", views.export_status, name="export_status"),
     path("settings/privacy/export/<id:export_id>/download/", views.download, name="download"),
     path("settings/privacy/consent/", views.consent, name="consent"),
+    path("settings/privacy/delete/", views.delete_account, name="delete_account"),
+    # A moderation screen, served by privacy (moderation does not know privacy).
+    path("moderation/members/<str:username>/anonymise/", views.anonymise_member,
+         name="anonymise_member"),
 ]

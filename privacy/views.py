@@ -1,17 +1,21 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.refusals import Refusal
+from community.roles import is_community_manager
 from privacy import selectors
-from privacy.forms import ConsentForm
+from privacy.forms import AnonymiseForm, ConsentForm, DeleteAccountForm
 from privacy.models import Consent, DataExport
 from privacy.services import consents as consent_services
+from privacy.services import erasure as erasure_services
 from privacy.services import exports as export_services
 
 
@@ -24,6 +28,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "export": export,
         "export_state": selectors.export_status(export),
         "export_days": settings.HEARTH_PRIVACY_EXPORT_DAYS,
+        "delete_form": DeleteAccountForm(),
+        "grace_days": erasure_services.grace_days(),
     })
 
 
@@ -89,3 +95,53 @@ def consent(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, f"{label}: withdrawn. We will not send you any more.")
     return redirect("privacy:settings")
+
+
+@never_cache
+@login_required
+@require_POST
+def delete_account(request: HttpRequest) -> HttpResponse:
+    """Schedule the deletion of the member's account (password required), end every session
+    of theirs and show the date: logging in before then cancels it."""
+    form = DeleteAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            erasure = erasure_services.request_erasure(
+                user=request.user, password=form.cleaned_data["password"],
+                delete_content=form.cleaned_data["delete_content"])
+        except Refusal as refusal:
+            form.add_error("password", refusal.message)
+        else:
+            logout(request)
+            return render(request, "privacy/erasure_scheduled.html", {"erasure": erasure})
+    export = selectors.latest_export(user=request.user)
+    return render(request, "privacy/settings.html", {
+        "consents": selectors.consent_states(user=request.user),
+        "export": export,
+        "export_state": selectors.export_status(export),
+        "export_days": settings.HEARTH_PRIVACY_EXPORT_DAYS,
+        "delete_form": form,
+        "grace_days": erasure_services.grace_days(),
+    }, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anonymise_member(request: HttpRequest, username: str) -> HttpResponse:
+    """A community manager anonymises a member at once, after a confirmation page."""
+    if not is_community_manager(request.user):
+        raise PermissionDenied("Only community managers can anonymise a member.")
+    member = get_object_or_404(get_user_model(), username__iexact=username)
+    form = AnonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure = erasure_services.anonymise_member(
+                actor=request.user, user=member, reason=form.cleaned_data["reason"],
+                delete_content=form.cleaned_data["delete_content"])
+        except Refusal as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, f"The member is anonymised as {erasure.former_name}.")
+            return redirect("moderation:member", username=erasure.former_username)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "privacy/anonymise.html", {"member": member, "form": form}, status=status)

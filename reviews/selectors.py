@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
@@ -50,7 +51,7 @@ def _with_reply_state(reviews: QuerySet[Review]) -> QuerySet[Review]:
 
 # What a row of the light query loads (``product_review_rows``).
 ROW_FIELDS = ("id", "product_id", "author_id", "rating", "verified_owner", "helpful_count", "edited_at",
-              "text_version", "hidden_at", "deleted_at")
+              "text_version", "hidden_at", "deleted_at", "flagged_negative")
 
 
 def product_review_rows(*, product: ProductPage, viewer: User, review_ids: list[int]) -> list[Review]:
@@ -81,6 +82,13 @@ def visible_review(*, review_id: int, viewer: User) -> Review | None:
     product_ids = ProductPage.objects.live().public().values("pk")
     return (product_reviews_queryset(viewer=viewer).filter(pk=review_id, product_id__in=product_ids)
             .first())
+
+
+def reviewed_products(*, author_id: int, product_ids: Iterable[int]) -> set[int]:
+    """Which of ``product_ids`` the member has reviewed (a review they deleted counts: they
+    answered)."""
+    return set(Review.objects.filter(author_id=author_id, product_id__in=list(product_ids))
+               .values_list("product_id", flat=True))
 
 
 def product_rating(*, product: ProductPage) -> ProductRating:

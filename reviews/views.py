@@ -47,6 +47,11 @@ def write_review(request, slug):
     else:
         initial = ({"rating": existing.rating, "title": existing.title, "body": existing.body}
                    if existing else {})
+        # The stars chosen in a review request's email (outreach): a choice, not a vote, so a
+        # bad value is simply not used.
+        chosen = request.GET.get("rating", "")
+        if chosen in {"1", "2", "3", "4", "5"}:
+            initial["rating"] = int(chosen)
         form = ReviewForm(initial=initial)
     return render(request, "reviews/write_review.html",
                   {"product": product, "form": form, "existing": existing})
@@ -119,6 +124,22 @@ def hide_review(request, review_id):
         services.hide_review(actor=request.user, review_id=review.pk, reason=form.cleaned_data["reason"])
         messages.success(request, "The review is hidden and the action logged.")
     return redirect(review.product.url)
+
+
+@require_POST
+@login_required
+def mark_missed_negative(request, review_id):
+    """"Missed: this is negative" on a review the model did not flag: it joins the follow-up
+    queue and its text is kept as a label for retraining."""
+    review = get_object_or_404(Review.objects.select_related("product"), pk=review_id)
+    try:
+        follow_up = services.mark_missed_negative(actor=request.user, review_id=review.pk)
+    except Refusal as refusal:
+        messages.error(request, refusal.message)
+        return redirect(f"{review.product.url}#review-{review.pk}")
+    messages.success(request, "The review is in the follow-up queue, and the model will learn "
+                              "from it at its next training.")
+    return redirect("reviews:follow_up", follow_up_id=follow_up.pk)
 
 
 def _require_follow_up_worker(request):

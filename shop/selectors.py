@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F, QuerySet, Sum
 
-from shop.models import Order
+from shop.models import Order, OrderLine
 
 # What "spend in the last 12 months" means: orders paid in the last 365 days.
 SPEND_WINDOW = datetime.timedelta(days=365)
@@ -28,3 +29,48 @@ def spend_by_member(*, member_ids: Iterable[int] | None, now: datetime.datetime)
     rows = (orders.values("member_id").annotate(spend=Sum(F("total") - F("refunded")))
             .order_by().values_list("member_id", "spend"))
     return {member_id: spend or Decimal(0) for member_id, spend in rows}
+
+
+@dataclass(frozen=True)
+class Purchase:
+    member_id: int
+    product_id: int
+    order_id: int
+    paid_at: datetime.datetime
+
+
+def reviewable_purchases(*, paid_after: datetime.datetime,
+                         paid_before: datetime.datetime) -> Iterator[Purchase]:
+    """Products bought by members in orders paid in (``paid_after``, ``paid_before``] and not
+    wholly refunded: what a member may be asked to review. One row per product and order."""
+    lines = (OrderLine.objects
+             .filter(order__member__isnull=False, product__isnull=False,
+                     order__paid_at__gt=paid_after, order__paid_at__lte=paid_before)
+             .exclude(order__status=Order.Status.REFUNDED)
+             .values_list("order__member_id", "product_id", "order_id", "order__paid_at")
+             .distinct().order_by("order__paid_at", "order_id", "product_id"))
+    for member_id, product_id, order_id, paid_at in lines.iterator(chunk_size=2000):
+        yield Purchase(member_id=member_id, product_id=product_id, order_id=order_id, paid_at=paid_at)
+
+
+def recent_purchases(*, member_id: int, since: datetime.datetime, limit: int) -> list[OrderLine]:
+    """The member's latest purchased products since ``since`` (newest first, one line per
+    product), with each line's product and order."""
+    lines = (OrderLine.objects.select_related("product", "order")
+             .filter(order__member_id=member_id, order__paid_at__gt=since, product__isnull=False,
+                     product__live=True)
+             .exclude(order__status=Order.Status.REFUNDED)
+             .order_by("-order__paid_at", "-id")[: limit * 3])
+    kept, seen = [], set()
+    for line in lines:
+        if line.product_id not in seen:
+            seen.add(line.product_id)
+            kept.append(line)
+    return kept[:limit]
+
+
+def orders_of(*, member) -> QuerySet[Order]:
+    """The member's orders (for the API's "my orders"); the caller orders them."""
+    if not getattr(member, "is_authenticated", False):
+        return Order.objects.none()
+    return Order.objects.filter(member=member)

@@ -23,6 +23,27 @@ def _app_defaults():
     return [ensure_default_ladder, restore_badge_defaults]
 
 
+# What the migrations granted each group, read from the freshly migrated database before any
+# test flushes it (remember_group_grants), so a restore puts back every grant, not a list.
+_group_grants: list[tuple[str, str, str, str, str]] = []
+
+
+def remember_group_grants() -> None:
+    if _group_grants:
+        return
+    _group_grants.extend(Group.permissions.through.objects.values_list(
+        "group__name", "permission__content_type__app_label", "permission__content_type__model",
+        "permission__codename", "permission__name"))
+
+
+def _restore_group_grants() -> None:
+    for group_name, app_label, model, codename, name in _group_grants:
+        content_type, _ = ContentType.objects.get_or_create(app_label=app_label, model=model)
+        permission, _ = Permission.objects.get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name})
+        Group.objects.get_or_create(name=group_name)[0].permissions.add(permission)
+
+
 def base_data_missing() -> bool:
     return (Group.objects.filter(name__in=[COMMUNITY_MANAGERS, BRAND_STAFF]).count() < 2
             or not Collection.objects.exists())
@@ -51,6 +72,7 @@ def restore_base_data() -> None:
     # Images and documents belong to a collection: Wagtail's migrations make the root one.
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
+    _restore_group_grants()
     ensure_site_tree()
     for ensure in _app_defaults():
         ensure()

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from community.site_tree import ensure_site_tree
-from tests.base_data import base_data_missing, restore_base_data
+from tests.base_data import base_data_missing, remember_group_grants, restore_base_data
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -58,6 +58,7 @@ def _migrated_rows(request):
     with blocker.unblock():
         if base_data_missing():
             restore_base_data()
+        remember_group_grants()
         # A running site has every content type cached after its first requests; so do the
         # tests, or exact query counts would depend on which test ran first.
         ContentType.objects.get_for_models(*apps.get_models())

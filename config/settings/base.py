@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "rewards",
     "referrals",
     "privacy",
+    "outreach",
+    "api",
     "insights",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -74,6 +76,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
     "channels",
@@ -200,6 +205,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Days a login lasts; expired sessions are deleted nightly (privacy.tasks.purge_retained_data).
+SESSION_COOKIE_AGE = int(os.environ.get("HEARTH_SESSION_DAYS", "14")) * 24 * 3600
 
 # --- Tasks ---------------------------------------------------------------------------------
 
@@ -356,6 +363,52 @@ for _proxy in HEARTH_TRUSTED_PROXIES:
 ALLAUTH_TRUSTED_PROXY_COUNT = 0
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = None
 
+# --- REST API (api/, docs/api.md) ------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "api.authentication.SiteSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedInToWrite", "api.permissions.TokenScopes"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenThrottle", "api.throttling.SessionThrottle",
+        "api.throttling.AnonymousThrottle", "api.throttling.WriteThrottle",
+    ],
+    # Per token, per signed-in session, per client address, and writes per caller.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("HEARTH_API_RATE_TOKEN", "600/hour"),
+        "session": os.environ.get("HEARTH_API_RATE_SESSION", "600/hour"),
+        "anon": os.environ.get("HEARTH_API_RATE_ANON", "120/hour"),
+        "write": os.environ.get("HEARTH_API_RATE_WRITE", "60/hour"),
+    },
+    # The client address is REMOTE_ADDR, which ClientAddressMiddleware already set from the
+    # trusted proxies (HEARTH_TRUSTED_PROXIES): DRF must not read X-Forwarded-For itself.
+    "NUM_PROXIES": 0,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hearth API",
+    "DESCRIPTION": "The community's forum, ideas, reviews, members, leaderboards and rewards. "
+                   "Authenticate with `Authorization: Bearer <token>` (tokens: /settings/api/). "
+                   "Errors are RFC 9457 problem details (application/problem+json).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs page's script and styles come from the site itself (no CDN: the site's CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+}
+
 # --- Email ---------------------------------------------------------------------------------
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Hearth <community@hearth.example>")
@@ -428,7 +481,8 @@ HEARTH_AVATAR_SIZE = 256  # pixels, the side of the stored square (community/ser
 # A 40 MP PNG of 130 KB is refused in under a millisecond. Phone photos are 12-24 MP.
 HEARTH_IMAGE_MAX_PIXELS = 25_000_000
 HEARTH_AVATAR_MAX_PIXELS = 16_000_000  # cropped to a 256 px square: a large photo is plenty
-HEARTH_NOTIFICATION_RETENTION_DAYS = 180  # older notifications are purged nightly (community.tasks)
+# Read notifications older than this are purged nightly (community.tasks); docs/privacy.md.
+HEARTH_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("HEARTH_NOTIFICATION_RETENTION_DAYS", "180"))
 # Websockets one client may hold open at once (community/socket_limits.py): per client address
 # (generous: an office or a mobile carrier puts many members behind one address) and per
 # session (a member's page opens one or two; this allows several tabs). The counts expire
@@ -620,8 +674,41 @@ HEARTH_PRIVACY_EXPORTS_PER_DAY = int(os.environ.get("HEARTH_PRIVACY_EXPORTS_PER_
 # A build that has been running this long without finishing is taken to have died: its next
 # run starts it again, and the purge removes its partial file.
 HEARTH_PRIVACY_EXPORT_STALE_MINUTES = int(os.environ.get("HEARTH_PRIVACY_EXPORT_STALE_MINUTES", "30"))
+# Deleting an account (docs/privacy.md): days between the member's request and the
+# anonymisation, during which logging in cancels it.
+HEARTH_PRIVACY_ERASURE_GRACE_DAYS = int(os.environ.get("HEARTH_PRIVACY_ERASURE_GRACE_DAYS", "14"))
+# Retention: IP addresses and user agents are kept this many days, then cleared nightly
+# (privacy.tasks.purge_retained_data); read notifications and sessions as set elsewhere
+# (HEARTH_NOTIFICATION_RETENTION_DAYS, SESSION_COOKIE_AGE).
+HEARTH_PRIVACY_IP_DAYS = int(os.environ.get("HEARTH_PRIVACY_IP_DAYS", "90"))
 CELERY_BEAT_SCHEDULE |= {
     "privacy.purge_expired_exports": {
         "task": "privacy.tasks.purge_expired_exports", "schedule": timedelta(hours=24),
+    },
+    "privacy.erase_due_members": {
+        "task": "privacy.tasks.erase_due_members", "schedule": timedelta(hours=1),
+    },
+    "privacy.purge_retained_data": {
+        "task": "privacy.tasks.purge_retained_data", "schedule": timedelta(hours=24),
+    },
+}
+
+# --- Re-engagement email: review requests ----------------------------------------------------
+# A purchase is followed, after HEARTH_REVIEW_REQUEST_DELAY_DAYS, by an email asking for a review
+# (at most HEARTH_REVIEW_REQUEST_PRODUCTS_PER_EMAIL products in one), and one reminder
+# HEARTH_REVIEW_REMINDER_DAYS later. Caps across every re-engagement email: at most
+# HEARTH_OUTREACH_MAX_EMAILS per member in HEARTH_OUTREACH_CAP_DAYS days; one request per product
+# per member in HEARTH_REVIEW_REQUEST_REPEAT_DAYS. Orders paid more than
+# HEARTH_REVIEW_REQUEST_LOOKBACK_DAYS before they became due (an old import) ask for nothing.
+HEARTH_REVIEW_REQUEST_DELAY_DAYS = int(os.environ.get("HEARTH_REVIEW_REQUEST_DELAY_DAYS", "14"))
+HEARTH_REVIEW_REMINDER_DAYS = int(os.environ.get("HEARTH_REVIEW_REMINDER_DAYS", "7"))
+HEARTH_REVIEW_REQUEST_PRODUCTS_PER_EMAIL = 3
+HEARTH_REVIEW_REQUEST_REPEAT_DAYS = 365
+HEARTH_REVIEW_REQUEST_LOOKBACK_DAYS = 30
+HEARTH_OUTREACH_MAX_EMAILS = 5
+HEARTH_OUTREACH_CAP_DAYS = 30
+CELERY_BEAT_SCHEDULE |= {
+    "outreach.send_review_requests": {
+        "task": "outreach.tasks.send_review_requests", "schedule": timedelta(hours=1),
     },
 }

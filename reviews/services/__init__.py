@@ -11,6 +11,7 @@ from reviews.services.follow_ups import (
     ALLOWED_TRANSITIONS,
     can_work_follow_ups,
     escalate_overdue_follow_ups,
+    mark_missed_negative,
     update_follow_up,
 )
 from reviews.services.moderation import (
@@ -41,6 +42,7 @@ from reviews.services.writing import (
 __all__ = [
     "ALLOWED_TRANSITIONS", "ReplyNeedsConfirmation", "apply_score", "can_work_follow_ups",
     "escalate_overdue_follow_ups", "hide_review", "import_purchase_rows", "mark_helpful",
+    "mark_missed_negative",
     "moderation_hide_reply", "moderation_hide_review", "moderation_restore_reply",
     "moderation_restore_review", "moderator_edit_reply", "moderator_edit_review",
     "recompute_product_ratings", "record_order_purchases", "reply_as_brand", "rescore_reviews", "save_review",

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from community.events import send_on_commit
 from community.models import User
+from community.refusals import Refusal
 from community.roles import is_brand_staff, is_community_manager
 from community.services.notifications import notify
 from reviews import live, signals
-from reviews.models import FollowUp, FollowUpNote, SentimentFeedback
+from reviews.models import FollowUp, FollowUpNote, Review, SentimentFeedback
 
 ALLOWED_TRANSITIONS = {
     FollowUp.Status.OPEN: {FollowUp.Status.IN_PROGRESS, FollowUp.Status.WAITING,
@@ -68,6 +69,31 @@ def update_follow_up(*, actor: User, follow_up_id: int, status: str | None = Non
             FollowUpNote.objects.create(follow_up=follow_up, author=actor, body=note.strip())
         if fields or note.strip():
             live.follow_up_changed(follow_up_id=follow_up.pk)
+    return follow_up
+
+
+def mark_missed_negative(*, actor: User, review_id: int) -> FollowUp:
+    """Staff say an unflagged review is negative after all ("missed: this is negative").
+
+    Guarantees: brand staff and community managers only; the review gets its follow-up as
+    if the model had flagged it (the same signal, the live queue), with a note saying who
+    marked it; the text is stored as labelled feedback that retraining learns from; a review
+    already flagged, hidden or deleted is refused with the reason."""
+    from reviews.services.scoring import flag_review
+
+    if not can_work_follow_ups(actor):
+        raise PermissionDenied("Only brand staff and community managers mark missed negatives.")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().filter(pk=review_id).first()
+        if review is None or review.hidden_at or review.deleted_at:
+            raise Refusal("That review is not shown any more.")
+        if review.flagged_negative:
+            raise Refusal("That review is already in the follow-up queue.")
+        SentimentFeedback.objects.update_or_create(
+            review=review, defaults={"text": review.text, "negative": True, "given_by": actor})
+        follow_up = flag_review(review=review, p_negative=review.p_negative)
+        FollowUpNote.objects.create(follow_up=follow_up, author=actor,
+                                    body="Marked as negative by hand: the model had not flagged it.")
     return follow_up
 
 

@@ -19,7 +19,7 @@ from reviews.services._common import _review_url
 logger = logging.getLogger(__name__)
 
 
-def _flag(*, review: Review, p_negative: float | None) -> FollowUp | None:
+def flag_review(*, review: Review, p_negative: float | None) -> FollowUp:
     """Open the review's follow-up (once). Inside a transaction. The reviewer is acknowledged
     separately, once the score shows the flag is confident (``_acknowledge``)."""
     hours = int(getattr(settings, "HEARTH_FOLLOWUP_RESPONSE_HOURS", 24))
@@ -64,7 +64,7 @@ def apply_score(*, review_id: int, text_version: int | None, p_negative: float, 
         review.save(update_fields=["p_negative", "sentiment_clauses", "sentiment_backend",
                                    "sentiment", "scored_at"])
         if sentiment.is_flagged(p_negative=p_negative, rating=review.rating, thresholds=lines):
-            _flag(review=review, p_negative=p_negative)
+            flag_review(review=review, p_negative=p_negative)
             if sentiment.is_confident(p_negative=p_negative, rating=review.rating, thresholds=lines):
                 _acknowledge(review=review)
     return True

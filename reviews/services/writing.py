@@ -18,7 +18,7 @@ from moderation.services import ActionRefused, added_text, check_can_act, record
 from reviews import live, sentiment, signals
 from reviews.models import BrandReply, FollowUp, HelpfulVote, PurchaseRecord, Review, ReviewRevision
 from reviews.services._common import _bump_rating, _review_url
-from reviews.services.scoring import _flag
+from reviews.services.scoring import flag_review
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def save_review(*, author: User, product: ProductPage, rating: int, title: str, 
             created = False
         if rating <= 2:
             # Low stars need no model: the follow-up opens now, even if scoring is down.
-            _flag(review=review, p_negative=None)
+            flag_review(review=review, p_negative=None)
         from reviews.tasks import score_review
 
         enqueue_on_commit(score_review, review.pk, review.text_version)

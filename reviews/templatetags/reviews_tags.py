@@ -64,6 +64,10 @@ def review_actions(context, review):
     if context.get("is_brand_staff"):
         label = "Edit brand reply" if review.reply_id is not None else "Reply as the brand"
         parts.append(f'<a href="{escape(url_for("reviews:reply", review.pk))}">{label}</a>')
+    if (context.get("is_brand_staff") or context.get("is_manager")) and not review.flagged_negative:
+        parts.append(
+            f'<form method="post" action="{escape(url_for("reviews:missed_negative", review.pk))}">{csrf}'
+            f'<button type="submit" class="button secondary small">Missed: this is negative</button></form>')
     if context.get("is_manager"):
         parts.append(
             f'<form method="post" action="{escape(url_for("reviews:hide", review.pk))}" class="inline-form">'

@@ -10,6 +10,7 @@ mode, share the in-memory channel layer. Run these in their own pytest process
 import asyncio
 import os
 import socket
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -17,10 +18,15 @@ from contextlib import contextmanager
 import pytest
 from asgiref.sync import sync_to_async
 from django import db
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an event loop in the main thread; the test code around it is
 # still synchronous, so Django's guard against ORM calls from async code does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# A live update travels page -> server -> Redis -> server -> page: on a busy two-core machine
+# that can take longer than Playwright's default of 5 s for an assertion.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,6 +43,24 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if str(item.path).startswith(BROWSER_DIR):
             item.add_marker(pytest.mark.e2e)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config.hearth_exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config):
+    """A request the test server was still answering when it stopped (after a journey failed
+    mid-request) can wait for ever on the stopped event loop, and Python waits for every such
+    thread before it exits: the run would never end. Its results are printed by now, so
+    leave with them instead."""
+    stuck = [thread for thread in threading.enumerate()
+             if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()]
+    if stuck and hasattr(config, "hearth_exit_status"):
+        print(f"\nleaving {len(stuck)} stuck server thread(s) behind: {[t.name for t in stuck]}")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config.hearth_exit_status)
 
 
 def _free_port() -> int:

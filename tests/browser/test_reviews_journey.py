@@ -4,6 +4,7 @@ from community.models import Notification
 from reviews import sentiment
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, BrandStaffFactory, UserFactory, make_product
+from tests.reviews.factories import write_review
 
 
 def test_a_one_star_review_is_followed_up_answered_live_and_resolved(new_page, live,
@@ -64,4 +65,25 @@ def test_a_one_star_review_is_followed_up_answered_live_and_resolved(new_page, l
     customer.goto("/products/trail-flask/")
     expect(customer.get_by_text("New lid shipped.")).to_have_count(0)
     assert customer.errors == [] and staff.errors == []
+    sentiment.reset_backend()
+
+
+def test_brand_staff_put_a_review_the_model_missed_in_the_follow_up_queue(new_page, live, settings):
+    settings.HEARTH_SENTIMENT_BACKEND = "lexicon"
+    sentiment.reset_backend()
+    product = make_product(title="Summit Flask", sku="SUM-FLK-01", slug="summit-flask")
+    write_review(product=product, rating=4, title="Pretty enough",
+                 body="Pretty to look at. I went back to my old one after a week.")
+    BrandStaffFactory(username="sam")
+
+    staff = new_page()
+    log_in(staff, "sam", PASSWORD)
+    staff.goto("/products/summit-flask/")
+    staff.get_by_role("button", name="Missed: this is negative").click()
+    expect(staff.get_by_role("heading", name="Follow-up: Pretty enough")).to_be_visible()
+    expect(staff.get_by_text("the model will learn from it")).to_be_visible()
+    expect(staff.get_by_text("Marked as negative by hand")).to_be_visible()
+    staff.goto("/products/summit-flask/")
+    expect(staff.get_by_role("button", name="Missed: this is negative")).to_have_count(0)
+    assert staff.errors == []
     sentiment.reset_backend()

@@ -10,6 +10,7 @@ from forum import services as forum_services
 from tests.factories import CommunityManagerFactory, UserFactory, make_product
 from tests.forum.factories import make_reply, make_topic
 from tests.ideas.factories import published_idea
+from tests.outreach.factories import bought
 from tests.reviews.factories import write_review
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("moderation_relaxed", "site_tree")]
@@ -77,16 +78,20 @@ def test_the_members_home_query_count_does_not_grow(client, rows, django_assert_
         topic = make_topic(author=member, title=f"Question {index}")
         make_reply(topic)
         published_idea(title=f"Idea {index}")
-        write_review(author=UserFactory(), product=make_product(title=f"Thing {index}",
-                                                                sku=f"T-{index}"), rating=4)
+        product = make_product(title=f"Thing {index}", sku=f"T-{index}")
+        write_review(author=UserFactory(), product=product, rating=4)
+        bought(member, product, days_ago=3)
     client.force_login(member)
     _home(client)
     with django_assert_num_queries(QUERIES_MEMBER_HOME):
         html = _home(client)
     assert html.count("You started this topic.") == rows
+    assert html.count("and have not reviewed it yet.") == min(rows, 3)
 
 
-QUERIES_MEMBER_HOME = 12  # the session and member, the page, one for each section
+# The session and member, the page, one for each section; two for the purchases to review
+# (the purchases, then which of them the member reviewed).
+QUERIES_MEMBER_HOME = 14
 
 
 def test_the_visitors_home_query_count(django_assert_num_queries):

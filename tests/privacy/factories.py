@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from api import services as api_services
 from badges.models import Badge, BadgeGrant
 from badges.services.wallet import award_points
 from community.models import NotificationPreference
@@ -70,5 +71,6 @@ def member_with_everything(*, username: str = "ada", marker: str = "ADA") -> dic
     referral_services.code_for(user=member)
     APIToken.objects.create(user=member, name=f"{marker} token", prefix="wagtail_ab",
                             key_hash=hashlib.sha256(marker.encode()).hexdigest())
+    api_services.create_token(user=member, name=f"{marker} reading app", scopes=["read"])
     return {"member": member, "other": other, "topic": topic, "post": post, "idea": idea,
             "review": review, "product": product}

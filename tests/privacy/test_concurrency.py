@@ -1,13 +1,17 @@
-"""Races on PostgreSQL: a member's parallel requests make one export and record one answer."""
+"""Races on PostgreSQL: a member's parallel requests make one export, record one answer and
+schedule one deletion; two erasure runs never erase the same member twice."""
+
+from datetime import timedelta
 
 import pytest
 
 from community.refusals import Refusal
-from privacy.models import Consent, DataExport
+from privacy.models import Consent, DataExport, Erasure
 from privacy.purposes import MARKETING_EMAIL
 from privacy.services import exports as export_services
 from privacy.services.consents import record_consent
-from tests.factories import UserFactory
+from privacy.services.erasure import erase_due_members, request_erasure
+from tests.factories import PASSWORD, UserFactory
 from tests.parallel import errors_of, run_at_once
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
@@ -38,3 +42,20 @@ def test_parallel_identical_consents_record_one_answer():
     assert errors_of(outcomes) == []
     assert Consent.objects.filter(user=member).count() == 1
     assert len([outcome for outcome in outcomes if outcome is not None]) == 1
+
+
+def test_parallel_delete_requests_schedule_one_deletion():
+    member = UserFactory()
+    outcomes = run_at_once(lambda _: request_erasure(user=member, password=PASSWORD).pk, 5)
+    assert errors_of(outcomes) == []
+    assert Erasure.objects.filter(user=member).count() == 1
+    assert len(set(outcomes)) == 1
+
+
+def test_two_erasure_runs_at_once_erase_each_member_once():
+    members = [UserFactory() for _ in range(3)]
+    due = [request_erasure(user=member, password=PASSWORD).due_at for member in members]
+    outcomes = run_at_once(lambda _: erase_due_members(now=max(due) + timedelta(minutes=1)), 2)
+    assert errors_of(outcomes) == []
+    assert sum(outcomes) == 3
+    assert Erasure.objects.filter(state=Erasure.State.DONE).count() == 3

@@ -1,10 +1,21 @@
 """The coverage table accounts for every model that relates to members: a new model with a
-user relation fails here until it gets an exporter or a reason (and, later, an eraser)."""
+user relation fails here until it gets an exporter or a reason, and an erasure rule."""
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from privacy.coverage import COVERAGE, FILES, Excluded, Export
+from privacy.coverage import (
+    ACTIONS,
+    BLANK,
+    CONTENT,
+    COVERAGE,
+    DELETE,
+    ERASED_PROFILE,
+    ERASURE,
+    FILES,
+    Excluded,
+    Export,
+)
 
 
 def user_relations(model) -> list[str]:
@@ -58,3 +69,39 @@ def test_no_exclusion_is_left_over_for_a_model_without_a_user_relation():
     stale = [label for label, entry in COVERAGE.items()
              if isinstance(entry, Excluded) and not user_relations(apps.get_model(label))]
     assert stale == []
+
+
+def test_every_model_with_a_user_relation_declares_what_erasure_does_to_it():
+    missing = [model._meta.label for model in apps.get_models()
+               if user_relations(model) and model._meta.label not in ERASURE]
+    assert missing == [], (
+        "These models relate to members but privacy/coverage.py's ERASURE does not say what "
+        f"deleting an account does to them (Keep, Delete, Blank or Content): {missing}")
+
+
+def test_the_erasure_table_names_only_models_of_the_coverage_table():
+    assert sorted(set(ERASURE) - set(COVERAGE)) == []
+    assert sorted(set(COVERAGE) - set(ERASURE)) == []
+
+
+def test_every_erasure_rule_says_why_and_can_select_and_write_the_members_rows():
+    user = get_user_model()(pk=1, email="someone@example.com")
+    for label, erase in ERASURE.items():
+        assert erase.action in ACTIONS and erase.why.strip(), label
+        model = apps.get_model(label)
+        if erase.action in (DELETE, BLANK) or (erase.action == CONTENT and not erase.hard):
+            entry = COVERAGE[label]
+            assert erase.by or isinstance(entry, Export), f"{label}: whose rows?"
+            if erase.by:
+                model._default_manager.none().filter(**{erase.by: user})  # FieldError on a typo
+        if erase.action in (BLANK, CONTENT):
+            for name in erase.values:
+                model._meta.get_field(name)  # FieldDoesNotExist on a typo
+        if erase.action == CONTENT and not erase.hard:
+            assert erase.values, f"{label}: deleting content must write something"
+
+
+def test_the_anonymised_profile_clears_real_fields():
+    user_model = get_user_model()
+    for name in ERASED_PROFILE:
+        user_model._meta.get_field(name)

@@ -92,6 +92,10 @@ def test_each_kind_holds_the_members_own_rows(django_capture_on_commit_callbacks
     assert len(files["referrals.json"]["code"]) == 1
     assert files["api_tokens.json"]["api_tokens"][0]["name"] == "ADA token"
     assert "key_hash" not in files["api_tokens.json"]["api_tokens"][0]
+    hearth_token = files["api_tokens.json"]["hearth_api_tokens"][0]
+    assert hearth_token["name"] == "ADA reading app"
+    assert (hearth_token["scopes"], hearth_token["kind"]) == (["read"], "personal")
+    assert not {"key_hash", "prefix"} & set(hearth_token)
     assert files["redemptions.json"] == {"redemptions": []}
 
 

@@ -42,6 +42,9 @@ MEMBERS_POST_ONLY = "login method method method method method"
 MEMBERS_EMPTY_FORM = "login bad bad bad bad bad"
 STAFF_ONLY = "login denied denied ok ok ok"
 MANAGERS_ONLY = "login denied denied denied ok ok"
+API_MEMBERS = "401 ok ok ok ok ok"
+API_NO_POST = "401 method method method method method"
+API_EMPTY_WRITE = "401 bad bad bad bad bad"
 MANAGERS_POST_ONLY = "login denied denied denied method method"
 MANAGERS_EMPTY_FORM = "login denied denied denied bad bad"
 # Wagtail admin screens only superusers may use (the role groups hold "access admin" only).
@@ -188,6 +191,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     # Brand replies are for brand staff (and superusers), never community managers.
     "reviews:reply": ("login denied denied ok denied ok", "login denied denied ok denied ok"),
     "reviews:hide": (NO_POST, MEMBERS),
+    "reviews:missed_negative": (NO_POST, STAFF_ONLY),
     "reviews:follow_ups": (STAFF_ONLY, STAFF_ONLY),
     "reviews:follow_up": (STAFF_ONLY, STAFF_ONLY),
     "reviews:dashboard": (STAFF_ONLY, STAFF_ONLY),
@@ -234,6 +238,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy:export_status": (MEMBERS, MEMBERS_POST_ONLY),
     "privacy:download": ("login missing missing missing missing missing", MEMBERS_POST_ONLY),
     "privacy:consent": (MEMBERS_POST_ONLY, MEMBERS),
+    # A review request's star link: the owner's alone (the walk's token is no star link).
+    "outreach:rate": ("login missing missing missing missing missing", NO_POST),
+    "privacy:delete_account": (MEMBERS_POST_ONLY, MEMBERS_EMPTY_FORM),
+    "privacy:anonymise_member": (MANAGERS_ONLY, MANAGERS_EMPTY_FORM),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
     "wagtailcore_login": (PUBLIC, PUBLIC),
@@ -279,6 +287,26 @@ EXPECTED: dict[str, tuple[str, str]] = {
     **{key: row for model in ("reward", "cause", "codepool", "levelperk")
        for key, row in _snippet_screens(f"rewards_{model}", who=ADMIN_STAFF,
                                         no_post=ADMIN_STAFF_NO_POST).items()},
+    # The REST API (api/urls.py): what a visitor of the site may read is public; writing and
+    # the member's own data need a member (401: the API names its token scheme rather than
+    # sending anyone to a log-in page); follow-ups are for brand staff and managers. POSTs
+    # carry no body here, so a write answers 400 once the caller may make it.
+    "api:schema": (PUBLIC, NO_POST),
+    "api:docs": (PUBLIC, NO_POST),
+    **{f"api:{name}": (API_MEMBERS, API_NO_POST) for name in ("me", "my_redemptions", "my_orders")},
+    **{f"api:{name}": (PUBLIC, API_NO_POST) for name in (
+        "member", "topic", "post", "ideas", "idea", "review", "leaderboard", "rewards", "reward")},
+    **{f"api:{name}": (PUBLIC, API_EMPTY_WRITE) for name in ("topics", "topic_posts", "reviews")},
+    # The owner's idea: any member but the suspended one may support it.
+    "api:idea_support": (NO_POST, "401 ok denied ok ok ok"),
+    # Customers are refused before the body is read; brand staff are told the reply is empty.
+    "api:brand_reply": (API_NO_POST, "401 denied denied bad denied bad"),
+    **{f"api:{name}": ("401 denied denied ok ok ok", API_NO_POST) for name in ("follow_ups", "follow_up")},
+    "api:not_found": (MISSING, MISSING),
+    # The member's API tokens page; revoking the owner's token is refused with a message
+    # (a redirect back: "ok") and changes nothing (tests/api/test_settings_page.py).
+    "api_settings:settings": (MEMBERS, MEMBERS_EMPTY_FORM),
+    "api_settings:revoke": (MEMBERS_POST_ONLY, MEMBERS),
     **WAGTAIL_KNOWN_ERRORS,
 }
 

@@ -12,7 +12,9 @@ import importlib
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from wagtail.models import Page
 
+from api import services as api_services
 from badges.models import Badge, Challenge, Level, PointRule, SuspectedRing
 from community.models import Notification, ProductCategory, User
 from community.roles import COMMUNITY_MANAGERS
@@ -139,6 +141,7 @@ def make_world() -> dict:
                                         is_first_order=False)
     rewards = _rewards_world(owner)
     export = _ready_export(owner)
+    api_token, _ = api_services.create_token(user=owner, name="Owner's script", scopes=["read"])
     return {
         "owner": owner, "topic": topic, "reply": reply, "idea": idea, "review": review,
         # URL keywords (by name; "slug" depends on the route, see SLUGS in the walk)
@@ -152,7 +155,10 @@ def make_world() -> dict:
         "code": referral_services.code_for(user=owner).code, "referral_id": referral.pk,
         "reward_id": rewards["reward"].pk, "redemption_id": rewards["redemption"].pk,
         "cause_slug": rewards["cause"].slug, "pool_id": rewards["pool"].pk,
-        "export_id": export.pk,
+        "export_id": export.pk, "token_id": api_token.pk, "board": "all",
+        # Wagtail's page tree: its root is re-made with a new id after a test flushes the tables.
+        **dict.fromkeys(("parent_page_id", "page_to_move_id", "destination_id"),
+                        Page.get_first_root_node().pk),
         # Real ids for the admin screens the table names one by one ("pk" in their URLs).
         "admin_pks": {
             "forum_categories": category.pk, "points_rings": ring.pk, "wagtailusers_users": owner.pk,
