@@ -61,6 +61,8 @@ def review_actions(context, review):
             parts.append(f'<form method="post" action="{url}">{csrf}'
                          f'<button type="submit" class="button secondary small">Helpful</button></form>')
         parts.append(flag_box(context, Review, review.pk))
+    if signed_in and review.author_id == user.pk and review.flagged_negative:
+        parts.append(f'<p class="review-follow-up-note">{escape(follow_up_note(review))}</p>')
     if context.get("is_brand_staff"):
         label = "Edit brand reply" if review.reply_id is not None else "Reply as the brand"
         parts.append(f'<a href="{escape(url_for("reviews:reply", review.pk))}">{label}</a>')
@@ -75,6 +77,22 @@ def review_actions(context, review):
             f'<input id="hide-reason-{review.pk}" name="reason" required maxlength="300">'
             f'<button type="submit" class="button secondary">Hide review</button></form>')
     return mark_safe(f'<footer class="review-actions">{"".join(parts)}</footer>')  # noqa: S308 - numbers, reversed URLs
+
+
+def follow_up_note(review) -> str:
+    """What the author of a flagged review reads under it: that a person will follow up, and
+    why (privacy: automated decisions are explained to the people they touch)."""
+    if review.rating <= 2:
+        why = "reviews of 1 or 2 stars always get a personal follow-up"
+    else:
+        why = ("our automatic reading of your text suggests something went wrong; a person "
+               "reads it before anyone contacts you")
+    return f"Our team will follow up on this review: {why}."
+
+
+@register.simple_tag
+def review_follow_up_note(review) -> str:
+    return follow_up_note(review)
 
 
 @register.filter

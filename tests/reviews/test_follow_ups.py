@@ -66,3 +66,25 @@ def test_the_button_is_on_unflagged_reviews_for_staff_only_and_leads_to_the_foll
     assert "Missed: this is negative" not in client.get(product_url).content.decode()
     again = client.post(f"/reviews/{unflagged.pk}/missed-negative/", follow=True)
     assert "already in the follow-up queue" in again.content.decode()
+
+
+def test_the_author_of_a_flagged_review_reads_under_it_that_the_team_will_follow_up_and_why(
+        client, site_tree):
+    product = make_product(title="Kettle", sku="KET-9")
+    author = UserFactory()
+    one_star = write_review(author=author, product=product, rating=1, title="Broke",
+                            body="It stopped heating after a week.")
+    assert FollowUp.objects.filter(review=one_star).exists()
+    client.force_login(author)
+    html = client.get(product.url).content.decode()
+    assert ("Our team will follow up on this review: reviews of 1 or 2 stars always get a "
+            "personal follow-up.") in html
+    client.force_login(UserFactory())
+    assert "Our team will follow up" not in client.get(product.url).content.decode()
+
+
+def test_a_flagged_review_with_good_stars_says_a_person_reads_it_first(client, unflagged):
+    services.mark_missed_negative(actor=BrandStaffFactory(), review_id=unflagged.pk)
+    client.force_login(unflagged.author)
+    html = client.get(unflagged.product.url).content.decode()
+    assert "our automatic reading of your text suggests something went wrong" in html
