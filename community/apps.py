@@ -23,3 +23,10 @@ class CommunityConfig(AppConfig):
         from community.services.notifications import recompute_unread_counts
 
         register_recomputer("community.unread_notifications", recompute_unread_counts)
+
+        from community.group_access import register_door
+        from community.selectors import pages_opened_by
+
+        # A page restricted to a group in Wagtail (a product before its launch) is one more
+        # thing an early-access reward can open.
+        register_door(pages_opened_by)

@@ -131,3 +131,26 @@ def failed_deferred_tasks() -> list[dict]:
     for summary in _FAILED_WORK_SOURCES:  # one query each
         rows += summary()
     return rows
+
+
+def pages_opened_by(group_ids: list[int]) -> dict[int, list]:
+    """What each group opens among the site's pages: pages whose Wagtail privacy setting lets
+    that group in (a product page before its launch), as links for the
+    ``community.group_access`` registry (one query). Wagtail itself refuses everyone else."""
+    from wagtail.models import PageViewRestriction
+
+    from community.group_access import Link
+
+    opened: dict[int, list] = {}
+    grants = (PageViewRestriction.groups.through.objects
+              .filter(group_id__in=group_ids,
+                      pageviewrestriction__restriction_type=PageViewRestriction.GROUPS,
+                      pageviewrestriction__page__live=True)
+              .select_related("pageviewrestriction__page")
+              .order_by("pageviewrestriction__page__title"))
+    for grant in grants:
+        page = grant.pageviewrestriction.page
+        what = "the product page" if page.specific_class is ProductPage else "the page"
+        opened.setdefault(grant.group_id, []).append(
+            Link(label=f"{what} “{page.title}” before it is public", url=page.url))
+    return opened

@@ -54,3 +54,30 @@ def test_redeeming_opens_the_category_and_the_end_of_the_access_closes_it(client
     assert client.get(topic.get_absolute_url()).status_code == 404
     assert client.get(lounge.get_absolute_url()).status_code == 404
     assert "Insiders lounge" not in client.get(reverse("forum:index")).content.decode()
+
+
+def test_an_early_access_reward_opens_a_product_page_before_its_launch(client, site_tree):
+    from wagtail.models import PageViewRestriction
+
+    from tests.factories import make_product
+
+    reward = make_reward(kind=Reward.Kind.EARLY_ACCESS, cost=100, access_days=7,
+                         title="Early access to the Trail Stove 2")
+    stove = make_product(title="Trail Stove 2", sku="STOVE-2", slug="trail-stove-2")
+    restriction = PageViewRestriction.objects.create(page=stove, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(reward.group)
+    opens = "Opens the product page “Trail Stove 2” before it is public for 7 days"
+    assert opens in client.get(reward.get_absolute_url()).content.decode()
+
+    member = UserFactory()
+    give_points(member, 500)
+    client.force_login(member)
+    # Wagtail refuses a page restricted to a group: its login screen, with the way back.
+    assert client.get(stove.url)["Location"] == "/_util/login/?next=/products/trail-stove-2/"
+    assert "Trail Stove 2" not in client.get("/products/").content.decode()
+    now = timezone.now()
+    redeem(member=member, reward_id=reward.pk, idempotency_key=key(), now=now)
+    assert client.get(stove.url).status_code == 200
+    assert "Trail Stove 2" not in client.get("/products/").content.decode()  # not listed before launch
+    end_expired_access(now=now + datetime.timedelta(days=8))
+    assert client.get(stove.url).status_code == 302
