@@ -3,6 +3,7 @@ answer to the form, and stored nowhere), list and revoke."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.contrib import messages
@@ -18,6 +19,33 @@ from api.forms import TokenForm
 from community.refusals import Refusal
 from community.roles import is_staff_member
 
+# The creation forms this session was given and has not sent yet: sending one twice (a reload
+# of the answer that showed the secret, a double click) must not make a second token.
+FORM_NONCES = "api_token_form_nonces"
+
+
+def _form_nonce(request: HttpRequest) -> str:
+    """The nonce of the form this page shows: the session's unsent one, or a new one (the
+    session is written only then, not on every visit)."""
+    outstanding = request.session.get(FORM_NONCES, [])
+    if outstanding:
+        return outstanding[-1]
+    nonce = secrets.token_urlsafe(16)
+    request.session[FORM_NONCES] = [nonce]
+    return nonce
+
+
+def _take_form_nonce(request: HttpRequest, nonce: str) -> bool:
+    """Whether ``nonce`` is a form this session was given and has not sent yet (then it is
+    used up). Forms without one (scripts, older pages) are not checked."""
+    if not nonce:
+        return True
+    outstanding = request.session.get(FORM_NONCES, [])
+    if nonce not in outstanding:
+        return False
+    request.session[FORM_NONCES] = [kept for kept in outstanding if kept != nonce]
+    return True
+
 
 def _page(request: HttpRequest, form: TokenForm, *, secret: str = "", created=None, status: int = 200):
     return render(
@@ -29,6 +57,7 @@ def _page(request: HttpRequest, form: TokenForm, *, secret: str = "", created=No
             "secret": secret,
             "created": created,
             "now": timezone.now(),
+            "form_nonce": _form_nonce(request),
         },
         status=status,
     )
@@ -42,6 +71,13 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, TokenForm(staff=staff))
     form = TokenForm(request.POST, staff=staff)
+    if not _take_form_nonce(request, request.POST.get("form_nonce", "")):
+        # What was typed stays; sending the form again as it is now creates the token.
+        form.is_valid()
+        form.add_error(None, "That form was already sent, and its token created: its key was "
+                             "shown once. If you did not copy it, revoke that token below; to "
+                             "create another, send this form again.")
+        return _page(request, form, status=409)
     if not form.is_valid():
         return _page(request, form, status=400)
     days = form.cleaned_data["expires_in"]

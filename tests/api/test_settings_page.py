@@ -77,3 +77,17 @@ def test_nobody_revokes_someone_elses_token_from_the_page(client, alice, bob):
 
 def test_visitors_are_sent_to_log_in(client):
     assert client.get("/settings/api/")["Location"].startswith("/accounts/login/")
+
+
+def test_sending_the_creation_form_twice_makes_one_token(client, alice):
+    import re
+
+    client.force_login(alice)
+    page = client.get("/settings/api/").content.decode()
+    nonce = re.search(r'name="form_nonce" value="([^"]+)"', page).group(1)
+    form = {"name": "My script", "scopes": ["read"], "form_nonce": nonce}
+    assert client.post("/settings/api/", form).status_code == 201
+    again = client.post("/settings/api/", form)  # a reload of the answer
+    assert again.status_code == 409
+    assert "That form was already sent" in again.content.decode()
+    assert ApiToken.objects.filter(user=alice).count() == 1
