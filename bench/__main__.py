@@ -278,7 +278,8 @@ def main() -> None:
                            "supporter": login_cookie(data["supporter_username"]),
                            "reviewer": login_cookie(data["reviewer_username"]),
                            "liker": login_cookie(data["liker_username"]),
-                           "replier": login_cookie(data["replier_username"])}
+                           "replier": login_cookie(data["replier_username"]),
+                           "manager": login_cookie(data["manager_username"])}
                 print(f"  signed in as {data['login_username']} (a reader), and as "
                       f"{data['author_username']} (the topic's author), {data['liker_username']} "
                       f"(liked on its first page), {data['replier_username']} (replied there), "

@@ -26,7 +26,8 @@ class Page:
     # page: liked buttons), "replier" (wrote a reply on it: edit links), "supporter" (a member
     # listed among the idea's recent supporters: the page shows their support) or "reviewer"
     # (the author of the first review on the product page: it shows their review, without a
-    # helpful button, and the "Edit your review" link).
+    # helpful button, and the "Edit your review" link), or "manager" (a community manager,
+    # for the staff pages).
     reader: str = "reader"
     members_only: bool = False
     listing: bool = False  # a listing's target is a ratio only, with no p99 bound
@@ -60,4 +61,8 @@ PAGES = [
          reader="reviewer", members_only=True),
     Page("leaderboard", lambda data: "/leaderboard/", None, 0.10, listing=True),
     Page("profile", lambda data: f"/u/{data['profile_username']}/", None, 0.10, listing=True),
+    # The community health dashboard over the whole seeded community (aggregates over 60,000
+    # posts, 50,000 reviews, 300,000 supports), as a community manager sees it.
+    Page("community health, 30 days", lambda data: "/staff/health/?days=30", None, 0.02,
+         reader="manager", members_only=True, listing=True),
 ]

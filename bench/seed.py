@@ -373,8 +373,10 @@ def _fill_ledger_caches() -> None:
 
     tallied = list(kinds.TALLIED)
     statements = [
-        "INSERT INTO badges_userpoints (user_id, total) SELECT user_id, sum(points) FROM badges_pointsentry "
-        "GROUP BY user_id ON CONFLICT (user_id) DO UPDATE SET total = excluded.total",
+        # Every seeded entry is an earning: the spendable balance equals the lifetime total.
+        "INSERT INTO badges_userpoints (user_id, total, spendable) SELECT user_id, sum(points), "
+        "sum(points) FROM badges_pointsentry GROUP BY user_id ON CONFLICT (user_id) DO UPDATE "
+        "SET total = excluded.total, spendable = excluded.spendable",
         "CREATE TEMP TABLE bench_days ON COMMIT DROP AS SELECT user_id, "
         "(created_at AT TIME ZONE 'UTC')::date AS day, sum(points) AS points, "
         "sum(CASE WHEN counts_toward_cap AND points > 0 THEN points ELSE 0 END) AS capped "
@@ -465,7 +467,21 @@ def seed() -> dict:
         "big_topic_id": big_topic.pk,
         "big_topic_pages": big_topic.page_count,
         "idea_url": idea.get_absolute_url(),
+        "manager_username": community_manager(),
     }
+
+
+def community_manager() -> str:
+    """A community manager for the staff pages (made once; the seed's members are customers)."""
+    from django.contrib.auth.models import Group
+
+    from community.models import User
+    from community.roles import COMMUNITY_MANAGERS
+
+    manager, _ = User.objects.get_or_create(username="bench-manager",
+                                            defaults={"email": "bench-manager@bench.example"})
+    manager.groups.add(Group.objects.get(name=COMMUNITY_MANAGERS))
+    return manager.username
 
 
 def recent_supporter(*, idea_id: int) -> str:

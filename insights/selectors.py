@@ -223,6 +223,7 @@ def moderation_queue(*, now: datetime.datetime) -> dict:
 @dataclass
 class Health:
     win: Window
+    computed_at: datetime.datetime
     daily_active: list[int]
     monthly_active: list[int]
     new_members: list[int]
@@ -272,7 +273,7 @@ def community_health(*, days: int, now: datetime.datetime | None = None) -> Heal
     daily_active, monthly_active = active_members(win)
     buckets, sentiment = sentiment_by_category(win)
     return Health(
-        win=win, daily_active=daily_active, monthly_active=monthly_active,
+        win=win, computed_at=now, daily_active=daily_active, monthly_active=monthly_active,
         new_members=_daily(_model("community.User").objects.all(), "date_joined", win),
         posts=_daily(_model("forum.Post").objects.all(), "created_at", win),
         reviews=_daily(_model("reviews.Review").objects.filter(deleted_at__isnull=True), "created_at", win),
@@ -282,3 +283,19 @@ def community_health(*, days: int, now: datetime.datetime | None = None) -> Heal
         sentiment_buckets=buckets, sentiment=sentiment,
         top_searches=top_searches_without_results(win), queue=moderation_queue(now=now),
     )
+
+
+def cached_community_health(*, days: int) -> Health:
+    """``community_health`` kept for ``HEARTH_INSIGHTS_CACHE_SECONDS`` (5 minutes): at the
+    bench's size (20,000 members, 60,000 posts) the figures take most of a second of database
+    time, and a dashboard managers reload need not be fresher than that (the page says when
+    its figures were computed)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    key = f"insights:health:{days}:{timezone.localdate().isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = community_health(days=days)
+        cache.set(key, figures, settings.HEARTH_INSIGHTS_CACHE_SECONDS)
+    return figures

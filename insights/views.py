@@ -15,7 +15,7 @@ from insights.access import may_see_health
 from insights.charts import health_charts
 from insights.export import health_csv
 from insights.forms import PeriodForm
-from insights.selectors import community_health
+from insights.selectors import cached_community_health
 
 
 def _managers_only(view):
@@ -37,7 +37,7 @@ def health(request: HttpRequest) -> HttpResponse:
         # A period we do not offer: say so, with the form to pick one (no figures).
         return render(request, "insights/health.html", {"form": form}, status=400)
     days = form.period()
-    figures = community_health(days=days)
+    figures = cached_community_health(days=days)
     return render(request, "insights/health.html", {
         "form": form, "days": days, "h": figures, "charts": health_charts(figures)})
 
@@ -51,7 +51,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return HttpResponse("; ".join(form.errors["days"]) + "\n", status=400,
                             content_type="text/plain; charset=utf-8")
     days = form.period()
-    figures = community_health(days=days)
+    figures = cached_community_health(days=days)
     response = HttpResponse(health_csv(figures), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (f'attachment; filename="community-health-{days}-days-'
                                        f'{figures.win.dates[-1].isoformat()}.csv"')

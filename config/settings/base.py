@@ -712,3 +712,7 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "outreach.tasks.send_review_requests", "schedule": timedelta(hours=1),
     },
 }
+
+# The community health dashboard's figures are computed at most once per period and this many
+# seconds (insights.selectors.cached_community_health).
+HEARTH_INSIGHTS_CACHE_SECONDS = int(os.environ.get("HEARTH_INSIGHTS_CACHE_SECONDS", "300"))

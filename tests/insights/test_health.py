@@ -117,8 +117,12 @@ def test_a_manager_sees_the_dashboard_with_charts_and_their_tables(client):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_data_or_the_period(client, django_assert_num_queries):
+    from django.core.cache import cache
+
     client.force_login(CommunityManagerFactory())
     client.get(URL)
+    cache.delete_many([f"insights:health:{days}:{timezone.localdate().isoformat()}"
+                       for days in (7, 30, 90)])
     # session and member, roles; the figures (QUERIES)
     with django_assert_num_queries(2 + QUERIES):
         assert client.get(URL).status_code == 200
@@ -126,10 +130,21 @@ def test_the_number_of_queries_does_not_grow_with_the_data_or_the_period(client,
     for _ in range(3):
         SearchWithoutResults.objects.create(query="descaler", where="forum")
     for days in ("7", "30", "90"):
+        cache.delete(f"insights:health:{days}:{timezone.localdate().isoformat()}")
         with django_assert_num_queries(2 + QUERIES):
             assert client.get(URL, {"days": days}).status_code == 200
+    cache.delete(f"insights:health:90:{timezone.localdate().isoformat()}")
     with django_assert_num_queries(2 + QUERIES):
         assert client.get(URL + "export/", {"days": "90"}).status_code == 200
+
+
+def test_a_reload_within_minutes_reuses_the_figures_and_says_when_they_were_computed(
+        client, django_assert_num_queries):
+    client.force_login(CommunityManagerFactory())
+    first = client.get(URL).content.decode()
+    assert "figures as of" in first
+    with django_assert_num_queries(2):  # session and member, roles
+        assert client.get(URL).status_code == 200
 
 
 @pytest.mark.parametrize("days", ["14", "abc", "-1", "7.5", "9" * 40, "30;DROP"])
