@@ -13,6 +13,11 @@ from api import services
 from api.models import SCOPES, ApiToken
 from community.refusals import Refusal
 
+# What an existing token's admin page shows, all of it read-only: a token is never edited,
+# only revoked.
+TOKEN_FIELDS = ("user", "name", "kind", "prefix", "scope_list", "created_at", "created_by",
+                "last_used_at", "expires_at", "revoked_at")
+
 
 class ServiceTokenForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(choices=list(SCOPES.items()), widget=forms.CheckboxSelectMultiple)
@@ -49,34 +54,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return ("user", "name", "scopes", "expires_at")
-        return (
-            "user",
-            "name",
-            "kind",
-            "prefix",
-            "scope_list",
-            "created_at",
-            "created_by",
-            "last_used_at",
-            "expires_at",
-            "revoked_at",
-        )
+        return TOKEN_FIELDS
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return (
-            "user",
-            "name",
-            "kind",
-            "prefix",
-            "scope_list",
-            "created_at",
-            "created_by",
-            "last_used_at",
-            "expires_at",
-            "revoked_at",
-        )
+        return TOKEN_FIELDS
 
     def save_model(self, request, obj, form, change):
         if change:
