@@ -57,7 +57,7 @@ def pytest_unconfigure(config):
     stuck = [thread for thread in threading.enumerate()
              if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()]
     if stuck and hasattr(config, "hearth_exit_status"):
-        print(f"\nleaving {len(stuck)} stuck server thread(s) behind: {[t.name for t in stuck]}")
+        print(f"\nexiting without waiting for {len(stuck)} thread(s): {[t.name for t in stuck]}")
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(config.hearth_exit_status)

@@ -12,6 +12,9 @@ from community.models import NotificationPreference
 from community.notification_kinds import all_kinds
 from community.services.notifications import notify
 from community.tasks import send_notification_email
+from privacy.models import Consent
+from privacy.purposes import MARKETING_EMAIL
+from privacy.services.consents import record_consent
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +32,9 @@ def notify_every_kind_within(request, django_capture_on_commit_callbacks) -> lis
     kinds = all_kinds()
     assert len(kinds) > 10  # the registry is filled by every app's ready()
     member = UserFactory(email="member@example.com")
+    # Marketing kinds (review requests) are emailed only with a recorded consent.
+    record_consent(user=member, purpose=MARKETING_EMAIL, granted=True,
+                   source=Consent.Source.PRIVACY_PAGE)
     NotificationPreference.objects.bulk_create(
         [NotificationPreference(user=member, kind=kind.key, email=True) for kind in kinds])
 
