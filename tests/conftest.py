@@ -80,3 +80,39 @@ def moderation_relaxed(settings):
     settings.HEARTH_SPAM_MAX_LINKS = 10_000
     settings.HEARTH_SPAM_REPEAT_COUNT = 10_000
     settings.HEARTH_SPAM_MAX_CHARS_PER_SECOND = 10_000_000
+
+
+# Members the forum and API tests share (a module may define its own of the same name).
+@pytest.fixture
+def category(db):
+    from tests.forum.factories import CategoryFactory
+
+    return CategoryFactory(name="Kitchen", slug="kitchen")
+
+
+@pytest.fixture
+def alice(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="alice", display_name="Alice Moreau")
+
+
+@pytest.fixture
+def bob(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="bob", display_name="Bob Tanaka")
+
+
+@pytest.fixture
+def carol(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="carol", display_name="Carol Nguyen")
+
+
+@pytest.fixture
+def manager(db):
+    from tests.factories import CommunityManagerFactory
+
+    return CommunityManagerFactory(username="maya", display_name="Maya Lindqvist")

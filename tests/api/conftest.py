@@ -2,8 +2,7 @@ import pytest
 from django.test import Client
 
 from api import services
-from tests.factories import BrandStaffFactory, CommunityManagerFactory, UserFactory
-from tests.forum.factories import CategoryFactory
+from tests.factories import BrandStaffFactory
 
 
 class ApiClient:
@@ -49,24 +48,8 @@ def api():
     return make
 
 
-@pytest.fixture
-def category(db):
-    return CategoryFactory(name="Kitchen", slug="kitchen")
 
 
-@pytest.fixture
-def alice(db):
-    return UserFactory(username="alice", display_name="Alice Moreau")
-
-
-@pytest.fixture
-def bob(db):
-    return UserFactory(username="bob", display_name="Bob Tanaka")
-
-
-@pytest.fixture
-def manager(db):
-    return CommunityManagerFactory(username="maya")
 
 
 @pytest.fixture
