@@ -16,6 +16,7 @@ Guarantees:
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from reviews import selectors as review_selectors
 from shop import selectors as shop_selectors
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 ALREADY_REVIEWED = "They had already reviewed it."
 ASKED_RECENTLY = "They were asked about this product in the last 12 months."
@@ -182,9 +184,15 @@ def run(*, now: datetime.datetime | None = None, progress=None) -> dict[str, int
     now = now or timezone.now()
     planned = plan_review_requests(now=now)
     members = members_due(now=now)
-    totals = {"planned": planned, "members": len(members), "requested": 0, "reminded": 0, "skipped": 0}
+    totals = {"planned": planned, "members": len(members), "requested": 0, "reminded": 0, "skipped": 0,
+              "failed": 0}
     for done, member_id in enumerate(members, start=1):
-        outcome = send_for_member(member_id=member_id, now=now)
+        try:
+            outcome = send_for_member(member_id=member_id, now=now)
+        except Exception:  # one member's failed send (mail server down) must not stop the rest
+            logger.exception("review request for member %s not sent; the next run tries again", member_id)
+            totals["failed"] += 1
+            continue
         totals["requested"] += outcome.requested
         totals["reminded"] += outcome.reminded
         totals["skipped"] += outcome.skipped

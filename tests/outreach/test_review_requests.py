@@ -184,3 +184,25 @@ def test_a_bad_rating_in_the_form_address_is_ignored(client, kettle):
     for value in ("0", "6", "abc", "4.5", ""):
         form = client.get(f"/products/{kettle.slug}/review/?rating={value}").content.decode()
         assert not re.search(r'<input[^>]*checked', form)
+
+
+def test_a_send_that_fails_for_one_member_is_tried_again_and_stops_no_one_else(smtp, kettle, monkeypatch):
+    from outreach import emails
+
+    ada, bea = consenting_member(username="ada"), consenting_member(username="bea")
+    bought(ada, kettle)
+    bought(bea, kettle)
+    real_send = emails.send_review_request
+
+    def flaky(*, member, **kwargs):
+        if member.username == "ada":
+            raise ConnectionRefusedError("mail server down")
+        real_send(member=member, **kwargs)
+
+    monkeypatch.setattr(emails, "send_review_request", flaky)
+    totals = services.run()
+    assert (totals["requested"], totals["failed"]) == (1, 1)
+    assert ReviewRequest.objects.get(member=ada).state == ReviewRequest.State.WAITING
+    monkeypatch.setattr(emails, "send_review_request", real_send)
+    assert services.run()["requested"] == 1
+    assert sorted(e.rcpt_tos[0] for e in smtp.envelopes) == sorted([ada.email, bea.email])

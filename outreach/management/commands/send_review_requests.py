@@ -24,4 +24,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{totals['planned']} purchases considered, {totals['members']} members due: "
             f"{totals['requested']} products asked about, {totals['reminded']} reminded, "
-            f"{totals['skipped']} not sent (each with its reason).")
+            f"{totals['skipped']} not sent (each with its reason), {totals['failed']} members "
+            "whose email failed (tried again at the next run).")
