@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "outreach",
     "api",
     "insights",
+    "webhooks",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -716,3 +717,30 @@ CELERY_BEAT_SCHEDULE |= {
 # The community health dashboard's figures are computed at most once per period and this many
 # seconds (insights.selectors.cached_community_health).
 HEARTH_INSIGHTS_CACHE_SECONDS = int(os.environ.get("HEARTH_INSIGHTS_CACHE_SECONDS", "300"))
+
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------------
+# Lifts the SSRF guard (http:// and private, loopback or link-local hosts): only for a
+# developer's own machine or a test's local receiver, never in production.
+HEARTH_WEBHOOKS_ALLOW_PRIVATE = env_bool("HEARTH_WEBHOOKS_ALLOW_PRIVATE", False)
+# Seconds to connect to a receiver, and to wait for its answer.
+HEARTH_WEBHOOKS_CONNECT_TIMEOUT = float(os.environ.get("HEARTH_WEBHOOKS_CONNECT_TIMEOUT", "3"))
+HEARTH_WEBHOOKS_READ_TIMEOUT = float(os.environ.get("HEARTH_WEBHOOKS_READ_TIMEOUT", "10"))
+# Seconds after each failed attempt before the next (then the delivery has failed for good):
+# 5 s, 5 min, 30 min, 2 h, 5 h, 10 h: seven attempts over about 17.5 hours.
+HEARTH_WEBHOOKS_RETRY_SCHEDULE = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600]
+# An endpoint is switched off (and staff told) when every attempt has failed for this many
+# hours, or when this many deliveries in a row failed after every retry.
+HEARTH_WEBHOOKS_DISABLE_AFTER_HOURS = int(os.environ.get("HEARTH_WEBHOOKS_DISABLE_AFTER_HOURS", "24"))
+HEARTH_WEBHOOKS_DISABLE_AFTER_EXHAUSTED = int(
+    os.environ.get("HEARTH_WEBHOOKS_DISABLE_AFTER_EXHAUSTED", "3"))
+# Finished deliveries (and their attempt log) are deleted after this many days.
+HEARTH_WEBHOOKS_KEEP_DAYS = int(os.environ.get("HEARTH_WEBHOOKS_KEEP_DAYS", "30"))
+CELERY_BEAT_SCHEDULE |= {
+    # Retries, and first attempts whose task was lost: each is made within a minute of due.
+    "webhooks.send_due_deliveries": {
+        "task": "webhooks.tasks.send_due_deliveries", "schedule": timedelta(minutes=1),
+    },
+    "webhooks.purge_old_deliveries": {
+        "task": "webhooks.tasks.purge_old_deliveries", "schedule": timedelta(hours=24),
+    },
+}
