@@ -21,6 +21,8 @@ from webhooks.models import Attempt, Delivery, Endpoint
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https",
+                         help_text="Where Hearth POSTs the events: an https URL on the internet.")
     events = forms.MultipleChoiceField(
         choices=EVENT_CHOICES, widget=forms.CheckboxSelectMultiple,
         help_text="Hearth sends these events to the endpoint, and no others.")
@@ -100,7 +102,7 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("event_type", "endpoint", "state", "attempts", "last_status_code",
+    list_display = ("event", "endpoint", "state", "attempts", "last_status_code",
                     "last_attempt_at", "created_at", "msg_id")
     list_filter = ("state", "event_type", "endpoint")
     search_fields = ("msg_id", "event_key")
@@ -110,6 +112,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = (AttemptInline,)
     actions = ("redeliver",)
+
+    @admin.display(description="event", ordering="event_type")
+    def event(self, delivery: Delivery) -> str:
+        return delivery.event_type
 
     def has_add_permission(self, request):
         return False

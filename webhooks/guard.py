@@ -33,7 +33,7 @@ def refusal_for_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) 
         address = address.ipv4_mapped
     for attribute, name in (("is_unspecified", "an unspecified"), ("is_loopback", "a loopback"),
                             ("is_link_local", "a link-local"), ("is_multicast", "a multicast"),
-                            ("is_private", "a private"), ("is_reserved", "a reserved")):
+                            ("is_reserved", "a reserved"), ("is_private", "a private")):
         if getattr(address, attribute):
             return f"{name} address ({address})"
     if not address.is_global:
