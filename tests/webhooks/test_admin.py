@@ -129,3 +129,23 @@ def test_every_webhooks_admin_url_answers_each_reader_without_a_server_error(
                     assert response.status_code in (302, 403, 405), (reader, name, method)
     endpoint.refresh_from_db()
     assert endpoint.secret.startswith("whsec_")
+
+
+def test_the_delivery_log_costs_the_same_queries_however_many_deliveries_it_lists(
+        client, staff, make_endpoint, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from webhooks import services
+
+    make_endpoint(url="http://127.0.0.1:9/", events=["badge.granted"])
+    make_endpoint(url="http://127.0.0.1:9/other", events=["badge.granted"])
+    services.record_event(event_type="badge.granted", build=lambda: ("badge.granted:1", {}))
+    url = reverse("admin:webhooks_delivery_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(2, 12):
+        services.record_event(event_type="badge.granted", build=lambda n=n: (f"badge.granted:{n}", {}))
+    with django_assert_num_queries(len(few)):
+        assert client.get(url).content.decode().count("badge.granted") >= 22

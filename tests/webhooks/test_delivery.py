@@ -139,7 +139,8 @@ def test_a_failing_endpoint_is_retried_on_the_schedule_then_switched_off_and_sta
     assert endpoint.disabled_at == now and "over 24 hours" in endpoint.disabled_reason
     told = Notification.objects.filter(kind=services.NOTIFICATION_KIND)
     assert [n.recipient for n in told] == [staff]
-    assert "switched off" in told[0].message and told[0].url.endswith(f"/webhooks/endpoint/{endpoint.pk}/change/")
+    assert "switched off" in told[0].message
+    assert told[0].url.endswith(f"/webhooks/endpoint/{endpoint.pk}/change/")
     assert not Notification.objects.filter(recipient=member, kind=services.NOTIFICATION_KIND).exists()
     # Switched off: nothing more is sent, and new events are not recorded for it.
     sent = len(receiver.received)
@@ -288,7 +289,8 @@ def test_a_post_in_the_forum_is_delivered_and_a_repeat_of_the_signal_is_not(
     assert len(receiver.received) == 2
 
 
-def test_a_post_in_a_members_only_category_is_not_sent(make_endpoint, alice, django_capture_on_commit_callbacks):
+def test_a_post_in_a_members_only_category_is_not_sent(make_endpoint, alice,
+                                                      django_capture_on_commit_callbacks):
     from django.contrib.auth.models import Group
 
     from forum.services import start_topic
