@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -43,6 +44,8 @@ SUBSCRIPTIONS_TIMEOUT = 300
 # How long a taken delivery is left to its worker before another may try it: above the
 # send's timeouts, so a live worker always records its outcome first.
 LEASE = timedelta(minutes=2)
+# A sweep starts no attempt after this long, so sweeps (every minute) do not pile up.
+SWEEP_BUDGET_SECONDS = 45
 
 
 # --- Subscriptions -------------------------------------------------------------------------
@@ -228,20 +231,31 @@ def _disable_if_failing(endpoint: Endpoint, *, now: datetime.datetime) -> None:
                dedupe_key=f"webhook-disabled-{endpoint.pk}-{int(now.timestamp())}")
 
 
-def due_delivery_ids(*, now: datetime.datetime | None = None, limit: int = 500) -> list[int]:
+def due_deliveries(*, now: datetime.datetime | None = None, limit: int = 500) -> list[tuple[int, int]]:
+    """(delivery id, endpoint id) of the deliveries due, oldest first."""
     now = now or timezone.now()
     return list(Delivery.objects.filter(state=Delivery.State.PENDING, next_attempt_at__lte=now,
                                         endpoint__is_active=True)
-                .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+                .order_by("next_attempt_at", "pk").values_list("pk", "endpoint_id")[:limit])
 
 
 def send_due(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """The periodic sweep: attempt every delivery that is due (first attempts whose task was
     lost, and retries). Each attempt takes its delivery first, so overlapping sweeps and
-    tasks never send one twice."""
+    tasks never send one twice. Once an endpoint fails in a sweep, its other due deliveries
+    wait for the next sweep (a receiver that is down costs one timeout a sweep, not one per
+    delivery), and a sweep stops starting attempts after SWEEP_BUDGET."""
+    started = time.monotonic()
     results: dict[str, int] = {}
-    for delivery_id in due_delivery_ids(now=now):
+    failing: set[int] = set()
+    for delivery_id, endpoint_id in due_deliveries(now=now):
+        if endpoint_id in failing:
+            continue
+        if time.monotonic() - started > SWEEP_BUDGET_SECONDS:
+            break
         result = attempt_delivery(delivery_id=delivery_id, now=now)
+        if result in ("retry scheduled", "failed for good"):
+            failing.add(endpoint_id)
         results[result] = results.get(result, 0) + 1
     return results
 

@@ -323,3 +323,18 @@ def test_a_redemption_is_delivered_without_saying_who_redeemed(receiver, make_en
                        "data": {"redemption_id": redemption.pk,
                                 "reward": {"id": reward.pk, "title": "Five off", "kind": reward.kind}}}
     assert str(member.pk) not in json.dumps(payload["data"]).replace(str(redemption.pk), "")
+
+
+def test_a_sweep_tries_a_failing_endpoint_once_and_leaves_its_other_deliveries_to_the_next(
+        receiver, make_endpoint):
+    receiver.status = 502
+    make_endpoint(url=receiver.url, events=["badge.granted"])
+    now = timezone.now()
+    for n in range(3):
+        services.record_event(event_type="badge.granted", build=lambda n=n: (f"b:{n}", {}), now=now)
+    assert services.send_due(now=now) == {"retry scheduled": 1}
+    assert services.send_due(now=now + timedelta(seconds=1)) == {"retry scheduled": 1}
+    receiver.status = 200
+    assert services.send_due(now=now + timedelta(seconds=2)) == {"delivered": 1}
+    assert services.send_due(now=now + timedelta(seconds=10)) == {"delivered": 2}
+    assert Delivery.objects.filter(state=Delivery.State.SUCCEEDED).count() == 3
