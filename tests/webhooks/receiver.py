@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -21,6 +22,8 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     status: int = 200
     answer: bytes = b'{"ok": true}'
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
 
     def close(self) -> None:
         self.server.shutdown()
@@ -36,7 +39,11 @@ def start_receiver() -> Receiver:
             body = self.rfile.read(length)
             receiver.received.append(Received(path=self.path, body=body,
                                               headers={k.lower(): v for k, v in self.headers.items()}))
+            if receiver.delay:
+                time.sleep(receiver.delay)
             self.send_response(receiver.status)
+            for name, value in receiver.extra_headers.items():
+                self.send_header(name, value)
             self.send_header("content-type", "application/json")
             self.send_header("content-length", str(len(receiver.answer)))
             self.end_headers()

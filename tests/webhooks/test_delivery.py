@@ -338,3 +338,26 @@ def test_a_sweep_tries_a_failing_endpoint_once_and_leaves_its_other_deliveries_t
     assert services.send_due(now=now + timedelta(seconds=2)) == {"delivered": 1}
     assert services.send_due(now=now + timedelta(seconds=10)) == {"delivered": 2}
     assert Delivery.objects.filter(state=Delivery.State.SUCCEEDED).count() == 3
+
+
+def test_a_redirect_is_a_failed_attempt_and_is_not_followed(receiver, make_endpoint):
+    receiver.status = 307
+    receiver.extra_headers = {"location": receiver.url + "/elsewhere"}
+    make_endpoint(url=receiver.url, events=["badge.granted"])
+    now = timezone.now()
+    delivery = services.record_event(event_type="badge.granted", build=lambda: ("b", {}), now=now)[0]
+    assert services.attempt_delivery(delivery_id=delivery.pk, now=now) == "retry scheduled"
+    assert [r.path for r in receiver.received] == ["/hooks/hearth"]
+    assert Attempt.objects.get().status_code == 307
+
+
+def test_a_receiver_that_does_not_answer_in_time_is_a_failed_attempt(receiver, make_endpoint, settings):
+    settings.HEARTH_WEBHOOKS_READ_TIMEOUT = 0.3
+    receiver.delay = 1.5
+    make_endpoint(url=receiver.url, events=["badge.granted"])
+    now = timezone.now()
+    delivery = services.record_event(event_type="badge.granted", build=lambda: ("b", {}), now=now)[0]
+    assert services.attempt_delivery(delivery_id=delivery.pk, now=now) == "retry scheduled"
+    attempt = Attempt.objects.get()
+    assert attempt.status_code is None and "timed out" in attempt.error.lower()
+    assert attempt.duration_ms < 1500
