@@ -100,3 +100,14 @@ def test_addresses_are_judged_by_the_ipaddress_module():
     assert "link-local" in guard.refusal_for_address(ipaddress.ip_address("fe80::1"))
     assert "private" in guard.refusal_for_address(ipaddress.ip_address("fd00::1"))
     assert Endpoint._meta.get_field("url").max_length == 500
+
+
+def test_production_refuses_to_lift_the_guard():
+    from tests.community.test_site_shell import run_with_settings
+
+    result = run_with_settings("config.settings.production",
+                               {"DJANGO_SECRET_KEY": "x7!" * 20 + "unique-enough-for-the-check",
+                                "DJANGO_ALLOWED_HOSTS": "community.example.com",
+                                "HEARTH_WEBHOOKS_ALLOW_PRIVATE": "1"}, "check")
+    assert result.returncode != 0
+    assert "HEARTH_WEBHOOKS_ALLOW_PRIVATE must be off in production" in result.stderr
