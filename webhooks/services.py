@@ -288,5 +288,5 @@ def purge_old_deliveries(*, now: datetime.datetime | None = None) -> int:
     """Delete finished deliveries older than HEARTH_WEBHOOKS_KEEP_DAYS (the log staff read)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.HEARTH_WEBHOOKS_KEEP_DAYS)
-    count, _ = Delivery.objects.filter(~Q(state=Delivery.State.PENDING), created_at__lt=cutoff).delete()
-    return count
+    _, deleted = Delivery.objects.filter(~Q(state=Delivery.State.PENDING), created_at__lt=cutoff).delete()
+    return deleted.get(Delivery._meta.label, 0)

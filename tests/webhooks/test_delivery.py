@@ -361,3 +361,14 @@ def test_a_receiver_that_does_not_answer_in_time_is_a_failed_attempt(receiver, m
     attempt = Attempt.objects.get()
     assert attempt.status_code is None and "timed out" in attempt.error.lower()
     assert attempt.duration_ms < 1500
+
+
+def test_finished_deliveries_are_purged_after_the_keeping_period_and_pending_ones_stay(make_endpoint):
+    make_endpoint(url="http://127.0.0.1:9/", events=["badge.granted"])
+    old = timezone.now() - timedelta(days=31)
+    done, pending = (services.record_event(event_type="badge.granted", build=lambda k=k: (k, {}),
+                                           now=old)[0] for k in ("done", "pending"))
+    Delivery.objects.filter(pk=done.pk).update(state=Delivery.State.SUCCEEDED, next_attempt_at=None)
+    services.record_event(event_type="badge.granted", build=lambda: ("fresh", {}))
+    assert services.purge_old_deliveries() == 1
+    assert set(Delivery.objects.values_list("event_key", flat=True)) == {"pending", "fresh"}
