@@ -52,26 +52,32 @@ def post(*, url: str, headers: dict[str, str], body: str) -> Outcome:
         host_header = f"[{host}]:{port}"
     timeout = urllib3.Timeout(connect=float(settings.HEARTH_WEBHOOKS_CONNECT_TIMEOUT),
                               read=float(settings.HEARTH_WEBHOOKS_READ_TIMEOUT))
-    if scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(addresses[0], port, timeout=timeout, retries=False,
-                                           maxsize=1, server_hostname=host, assert_hostname=host,
-                                           cert_reqs="CERT_REQUIRED")
-    else:
-        pool = urllib3.HTTPConnectionPool(addresses[0], port, timeout=timeout, retries=False, maxsize=1)
-    try:
-        response = pool.urlopen("POST", path, body=body.encode(), headers={**headers, "host": host_header},
-                                redirect=False, retries=False, preload_content=False,
-                                assert_same_host=False)
+    error = ""
+    # Each checked address in turn until one takes the connection (a host with an IPv6
+    # address the server cannot reach still gets its request over IPv4).
+    for address in addresses:
+        if scheme == "https":
+            pool = urllib3.HTTPSConnectionPool(address, port, timeout=timeout, retries=False,
+                                               maxsize=1, server_hostname=host,
+                                               assert_hostname=host, cert_reqs="CERT_REQUIRED")
+        else:
+            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False, maxsize=1)
         try:
-            excerpt = response.read(EXCERPT_BYTES, decode_content=True)[:EXCERPT_BYTES]
-        except urllib3.exceptions.HTTPError:
-            excerpt = b""
+            response = pool.urlopen("POST", path, body=body.encode(),
+                                    headers={**headers, "host": host_header}, redirect=False,
+                                    retries=False, preload_content=False, assert_same_host=False)
+            try:
+                excerpt = response.read(EXCERPT_BYTES, decode_content=True)[:EXCERPT_BYTES]
+            except urllib3.exceptions.HTTPError:
+                excerpt = b""
+            finally:
+                response.release_conn()
+            return outcome(status_code=response.status, excerpt=excerpt.decode("utf-8", "replace"))
+        except (urllib3.exceptions.NewConnectionError, urllib3.exceptions.ConnectTimeoutError) as failed:
+            error = f"{type(failed).__name__}: {failed}"
+            continue  # not connected: nothing was sent, the next address may take it
+        except (urllib3.exceptions.HTTPError, OSError) as failed:
+            return outcome(error=f"{type(failed).__name__}: {failed}")
         finally:
-            response.release_conn()
-        return outcome(status_code=response.status, excerpt=excerpt.decode("utf-8", "replace"))
-    except urllib3.exceptions.HTTPError as error:
-        return outcome(error=f"{type(error).__name__}: {error}")
-    except OSError as error:
-        return outcome(error=f"{type(error).__name__}: {error}")
-    finally:
-        pool.close()
+            pool.close()
+    return outcome(error=error)

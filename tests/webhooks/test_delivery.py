@@ -372,3 +372,19 @@ def test_finished_deliveries_are_purged_after_the_keeping_period_and_pending_one
     services.record_event(event_type="badge.granted", build=lambda: ("fresh", {}))
     assert services.purge_old_deliveries() == 1
     assert set(Delivery.objects.values_list("event_key", flat=True)) == {"pending", "fresh"}
+
+
+def test_an_address_that_refuses_the_connection_is_skipped_for_the_hosts_next_one(
+        receiver, make_endpoint, monkeypatch):
+    import socket
+
+    port = receiver.server.server_address[1]
+    make_endpoint(url=f"http://hooks.test:{port}/hearth", events=["badge.granted"])
+    # Nothing listens on 127.0.0.2 (the receiver is bound to 127.0.0.1): that one refuses.
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, p, *a, **k: [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.2", p)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", p))])
+    now = timezone.now()
+    delivery = services.record_event(event_type="badge.granted", build=lambda: ("b", {}), now=now)[0]
+    assert services.attempt_delivery(delivery_id=delivery.pk, now=now) == "delivered"
+    assert receiver.received[0].headers["host"] == f"hooks.test:{port}"
