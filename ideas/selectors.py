@@ -37,6 +37,14 @@ def _supported_by(user):
     return Value(False, output_field=BooleanField())
 
 
+def supported_among(*, member, idea_ids: list[int]) -> set[int]:
+    """Which of ``idea_ids`` the member supports (one query; none for a visitor)."""
+    if not (member and member.is_authenticated and idea_ids):
+        return set()
+    return set(Support.objects.filter(user=member, idea_id__in=idea_ids)
+               .values_list("idea_id", flat=True))
+
+
 def idea_list(*, user, sort: str = "trending", status: str = "", category: str = "",
               mine: bool = False) -> QuerySet[Idea]:
     """Ideas for the list page: published ones for everyone; staff may also list those in
