@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import replace
 
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from community.home import HomeItem, HomeSection, register_section
 from community.roles import is_community_manager
-from ideas.selectors import idea_list, supported_among
+from ideas import clock
+from ideas.selectors import idea_list, supported_among, supported_ideas_that_moved
 
 TRENDING_SHOWN = 4
 
@@ -45,6 +48,31 @@ def mark_supported(section: HomeSection, *, member) -> HomeSection:
                                    else item for item in section.items])
 
 
+MOVED_WITHIN = datetime.timedelta(days=14)
+MOVED_SHOWN = 4
+
+
+def supported_ideas_moved(*, member) -> HomeSection:
+    """Ideas the member supports that changed status or reached a milestone lately."""
+    moved = supported_ideas_that_moved(member=member, since=clock.now() - MOVED_WITHIN,
+                                       limit=MOVED_SHOWN)
+    items = []
+    for idea in moved:
+        if idea.moved_by == "milestone":
+            detail = f"Reached {idea.moved_supporters:,} supporters"
+        else:
+            detail = f"Now {idea.effective_status_label}"
+        items.append(HomeItem(
+            title=idea.title, url=idea.get_absolute_url(), object_id=idea.pk,
+            detail=f"{detail} on {date_format(idea.moved_at, 'j F')}",
+            why="You support this idea."))
+    return HomeSection(key="ideas.supported_moved", title="Ideas you support are moving",
+                       why="Ideas you support that changed status or reached a milestone in "
+                           "the last two weeks.", items=items)
+
+
 def register() -> None:
     register_section("ideas.trending", trending_ideas, order=50, depends_on=(("ideas", 0),),
                      audience=trending_audience, personalise=mark_supported)
+    register_section("ideas.supported_moved", supported_ideas_moved, order=25,
+                     members_only=True)
