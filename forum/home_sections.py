@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from community.home import HomeItem, HomeSection, register_section
 from community.roles import is_community_manager, is_staff_member, viewer_group_ids
+from community.selectors import unread_of_kind
 from forum.models import Topic
 from forum.visibility import category_open_q, topic_live
 
@@ -64,7 +65,22 @@ def new_replies_in_my_topics(*, member) -> HomeSection:
                        why="Replies you have not read yet, in topics you started.", items=items)
 
 
+MENTION_KIND = "forum.mention"
+
+
+def unread_mentions(*, member) -> HomeSection:
+    """Mentions of the member they have not read yet, from their notifications."""
+    mentions = unread_of_kind(user=member, kind=MENTION_KIND, limit=LATEST_SHOWN)
+    items = [HomeItem(title=mention.message, url=mention.url or reverse("notifications"),
+                      why="You were mentioned and have not read it yet.")
+             for mention in mentions]
+    return HomeSection(key="forum.mentions", title="Mentions of you",
+                       why="Posts that mention you, since you last read your notifications.",
+                       items=items)
+
+
 def register() -> None:
     register_section("forum.my_topics", new_replies_in_my_topics, order=10, members_only=True)
+    register_section("forum.mentions", unread_mentions, order=15, members_only=True)
     register_section("forum.latest", latest_topics, order=40, depends_on=(("forum", 0),),
                      audience=latest_audience)

@@ -93,12 +93,13 @@ def test_the_members_home_query_count_does_not_grow(client, rows, django_assert_
 
 
 # The session and member (with their groups), the site and the page (three), one for the
-# member's new replies, one for the ideas they support that moved, one for their points
+# member's new replies, one for their unread mentions, one for the ideas they support that
+# moved, one for their points
 # balance, two for the purchases to review (the purchases, then which of them the member
 # reviewed) and one for which trending ideas they support. The latest topics, trending
 # ideas, top-rated products, the levels, the catalogue and the running challenges every
 # member sees alike come from the cache (no challenge runs here: no progress is asked).
-QUERIES_MEMBER_HOME = 12
+QUERIES_MEMBER_HOME = 13
 
 
 def test_the_visitors_home_query_count(django_assert_num_queries):

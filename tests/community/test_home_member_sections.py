@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from badges.models import Challenge, ChallengeProgress
+from community.models import Notification
 from ideas import services as idea_services
 from ideas.models import MilestoneReached
 from tests.badges.conftest import restore_badge_defaults
 from tests.factories import BrandStaffFactory, UserFactory
+from tests.forum.factories import make_reply, make_topic
 from tests.ideas.factories import published_idea
 from tests.rewards.factories import give_points, level, make_reward
 
@@ -106,3 +108,15 @@ def test_publication_alone_is_not_a_move(client):
     with transaction.atomic():
         idea_services.cast_support(user=supporter, idea_id=idea.pk)
     assert "Ideas you support are moving" not in _home(client, supporter)
+
+
+def test_a_member_sees_unread_mentions_until_they_read_them(client, django_capture_on_commit_callbacks):
+    mentioned = UserFactory(username="ada")
+    topic = make_topic(title="Grinder settings")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_reply(topic, body="@ada knows the answer")
+    html = _home(client, mentioned)
+    assert "Mentions of you" in html and "mentioned you in “Grinder settings”" in html
+    assert "You were mentioned and have not read it yet." in html
+    Notification.objects.filter(recipient=mentioned).update(read_at=timezone.now())
+    assert "Mentions of you" not in _home(client, mentioned)
