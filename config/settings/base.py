@@ -254,6 +254,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=15),
     },
+    "reviews.retrain_sentiment": {
+        "task": "reviews.tasks.retrain_sentiment", "schedule": timedelta(hours=24),
+    },
     "badges.drain_events": {
         # After-commit drains are best effort: this takes what they missed (broker down, or
         # the process died between the commit and sending the drain).
@@ -618,6 +621,8 @@ HEARTH_SENTIMENT_ACKNOWLEDGE_THRESHOLD = float(
 HEARTH_SENTIMENT_CLAUSE_GATE = float(os.environ.get("HEARTH_SENTIMENT_CLAUSE_GATE", "0.9"))
 HEARTH_SENTIMENT_HEAD = os.environ.get("HEARTH_SENTIMENT_HEAD", "")
 HEARTH_SENTIMENT_TRAIN_FILE = os.environ.get("HEARTH_SENTIMENT_TRAIN_FILE", "")
+# The daily retraining trains a new head once this much staff feedback came in since the last.
+HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK = int(os.environ.get("HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK", "20"))
 # For HEARTH_SENTIMENT_BACKEND="transformers": a local text-classification model folder and
 # how negative each of its labels is.
 HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")
