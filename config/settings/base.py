@@ -254,6 +254,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=15),
     },
+    "community.score_content_tone": {
+        "task": "community.tasks.score_content_tone", "schedule": timedelta(minutes=10),
+    },
     "reviews.retrain_sentiment": {
         "task": "reviews.tasks.retrain_sentiment", "schedule": timedelta(hours=24),
     },

@@ -149,6 +149,17 @@ def score_texts(texts: list[str]) -> list[Score]:
     return [replace(score, model_version=version) for score in scores]
 
 
+def tone_scorer(texts: list[str]) -> list[tuple[float, str]]:
+    """The review model lent to ``community.tone`` (forum posts, idea comments): P(negative)
+    and the model's version of each text."""
+    from community.tone import ToneUnavailable
+
+    try:
+        return [(score.p_negative, score.model_version) for score in score_texts(texts)]
+    except SentimentUnavailable as exc:
+        raise ToneUnavailable(str(exc)) from exc
+
+
 def score_reply(text: str) -> Score:
     """The tone of a brand reply (see reply_tone): the lexicon, already loaded, unless
     HEARTH_SENTIMENT_REPLY_BACKEND is "model". Raises SentimentUnavailable only in that case."""

@@ -4,13 +4,13 @@ brand-staff account with the staff scope. No answer may be a server error, and e
 status code, content type and body must be ones the schema documents."""
 
 import pytest
+import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
-
-import schemathesis
 from schemathesis import GenerationMode, checks
+
 from tests.api.conftest import token_for
 from tests.factories import BrandStaffFactory, UserFactory
 from tests.forum.factories import make_reply, make_topic
