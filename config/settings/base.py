@@ -255,6 +255,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=15),
     },
+    "community.score_content_tone": {
+        "task": "community.tasks.score_content_tone", "schedule": timedelta(minutes=10),
+    },
+    "reviews.retrain_sentiment": {
+        "task": "reviews.tasks.retrain_sentiment", "schedule": timedelta(hours=24),
+    },
     "badges.drain_events": {
         # After-commit drains are best effort: this takes what they missed (broker down, or
         # the process died between the commit and sending the drain).
@@ -408,6 +414,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "api.schema.document_problems"],
 }
 
 # --- Email ---------------------------------------------------------------------------------
@@ -617,6 +625,8 @@ HEARTH_SENTIMENT_ACKNOWLEDGE_THRESHOLD = float(
 HEARTH_SENTIMENT_CLAUSE_GATE = float(os.environ.get("HEARTH_SENTIMENT_CLAUSE_GATE", "0.9"))
 HEARTH_SENTIMENT_HEAD = os.environ.get("HEARTH_SENTIMENT_HEAD", "")
 HEARTH_SENTIMENT_TRAIN_FILE = os.environ.get("HEARTH_SENTIMENT_TRAIN_FILE", "")
+# The daily retraining trains a new head once this much staff feedback came in since the last.
+HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK = int(os.environ.get("HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK", "20"))
 # For HEARTH_SENTIMENT_BACKEND="transformers": a local text-classification model folder and
 # how negative each of its labels is.
 HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")
