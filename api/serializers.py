@@ -68,6 +68,9 @@ class TopicOut(serializers.Serializer):
     is_hidden = serializers.BooleanField(help_text="Only ever true for its author and community managers.")
     is_deleted = serializers.SerializerMethodField(help_text="Only ever true for community managers.")
     solved = serializers.SerializerMethodField()
+    product = serializers.IntegerField(
+        source="product_id", allow_null=True,
+        help_text="The id of the product page the topic asks about, or null.")
     url = serializers.CharField(source="get_absolute_url")
 
     def get_is_deleted(self, topic) -> bool:
@@ -107,6 +110,9 @@ class TopicIn(serializers.Serializer):
     category = serializers.SlugField(help_text="The category's slug.")
     title = serializers.CharField(max_length=1000, trim_whitespace=False)
     body = serializers.CharField(max_length=100_000, trim_whitespace=False)
+    product = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**31 - 1,
+        help_text="The id of a product page the topic asks about (a live, public product).")
 
 
 class PostIn(serializers.Serializer):

@@ -6,7 +6,8 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
-from community.params import MAX_ID
+from community.models import ProductPage
+from community.params import MAX_ID, IdChoiceField
 from forum import rules
 from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 
@@ -42,7 +43,19 @@ class TopicForm(TokenMixin):
     title = forms.CharField(label="Title", required=False, max_length=TITLE_MAX_LENGTH * 2,
                             help_text=f"{rules.TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters.")
     body = _body_field("What would you like to discuss?")
-    field_order = ["title", "body", "token"]
+    product = IdChoiceField(
+        queryset=ProductPage.objects.none(), required=False,
+        empty_label="Not about a product", label="About a product (optional)",
+        error_messages={"invalid_choice": rules.PRODUCT_UNAVAILABLE},
+        help_text="A question about a product is listed on its page, and members who bought "
+                  "it are asked to help.",
+    )
+    field_order = ["title", "body", "product", "token"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form: which pages are private is read when the queryset is made.
+        self.fields["product"].queryset = rules.askable_products().order_by("title")
 
     def clean_title(self):
         return rules.clean_title(self.cleaned_data.get("title", ""))
@@ -78,6 +91,8 @@ class EditPostForm(forms.Form):
 
 def apply_service_error(form: forms.Form, error: ValidationError, field: str | None = "body") -> None:
     """Show a refusal from a service on the form (the typed text stays in the form)."""
+    if error.code == "product" and "product" in form.fields:
+        field = "product"
     form.add_error(None if error.code == "locked" else field, error)
 
 

@@ -149,6 +149,12 @@ class Topic(index.Indexed, models.Model):
     last_post_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A question about a product: listed on the product's page, and owners of the product
+    # are asked to help (outreach's "Can you help?" home section).
+    product = models.ForeignKey(
+        "community.ProductPage", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="forum_topics",
+    )
 
     objects = TopicQuerySet.as_manager()
 
@@ -164,6 +170,8 @@ class Topic(index.Indexed, models.Model):
         indexes = [
             models.Index(fields=["category", "-is_pinned", "-last_post_at"], name="topic_latest"),
             models.Index(fields=["category", "-created_at"], name="topic_newest"),
+            models.Index(fields=["product", "-last_post_at"], name="topic_product_latest",
+                         condition=models.Q(product__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -61,6 +61,24 @@ def can_start_topic(user, category: Category) -> bool:
     return True
 
 
+PRODUCT_UNAVAILABLE = "Choose a product from the list: that one is not on the site."
+
+
+def askable_products():
+    """The products a topic may be about: live pages visitors can open (no view restriction)."""
+    from community.models import ProductPage
+
+    return ProductPage.objects.live().public()
+
+
+def check_product(product) -> None:
+    """A topic may be about a live, public product only (one query; none without one)."""
+    if product is None:
+        return
+    if not askable_products().filter(pk=product.pk).exists():
+        raise ValidationError(PRODUCT_UNAVAILABLE, code="product")
+
+
 def check_start_topic(user, category: Category) -> None:
     if not _signed_in(user):
         raise PermissionDenied("Log in to start a topic.")

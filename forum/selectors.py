@@ -92,13 +92,68 @@ def topic_list(*, user, category: Category, sort: str = "latest") -> QuerySet[To
     )
 
 
+def first_category_to_start_in() -> Category | None:
+    """Where a member's question about a product goes: the first category everyone may read
+    and any member may start topics in (so the product's page can list the question to all)."""
+    return (Category.objects.filter(is_restricted=False, members_group__isnull=True)
+            .order_by("sort_order", "name").first())
+
+
+def askable_product(*, product_id: int):
+    """The live, public product a topic may be about, or None."""
+    return rules.askable_products().filter(pk=product_id).first()
+
+
+@dataclass(frozen=True)
+class ProductQuestion:
+    title: str
+    url: str
+    reply_count: int
+    solved: bool
+    last_post_at: object
+
+
+QUESTIONS_SHOWN = 5
+
+
+def questions_about(*, user, product_id: int, limit: int = QUESTIONS_SHOWN) -> list[ProductQuestion]:
+    """The latest topics about a product that ``user`` may read (live: neither hidden nor
+    deleted, in a category open to them), newest activity first. One query."""
+    rows = (Topic.objects.readable_by(user).filter(product_id=product_id)
+            .order_by("-last_post_at", "-pk")
+            .values_list("pk", "slug", "title", "reply_count", "accepted_answer_id", "last_post_at")[:limit])
+    questions = []
+    for pk, slug, title, reply_count, accepted_answer_id, last_post_at in rows:
+        url = Topic(pk=pk, slug=slug).get_absolute_url()
+        questions.append(ProductQuestion(title=title, url=url, reply_count=reply_count,
+                                         solved=accepted_answer_id is not None,
+                                         last_post_at=last_post_at))
+    return questions
+
+
+def unanswered_topics_about(*, product_ids, since, exclude_author_id: int | None,
+                            limit: int) -> list[Topic]:
+    """Topics about any of ``product_ids`` started after ``since`` that nobody has answered
+    yet: no replies, not solved, neither hidden nor deleted, in a category everyone may read;
+    not started by ``exclude_author_id``. Newest first, with ``product`` loaded. One query."""
+    product_ids = list(product_ids)
+    if not product_ids:
+        return []
+    topics = (Topic.objects.readable_by(None)
+              .filter(product_id__in=product_ids, product__live=True, created_at__gt=since,
+                      reply_count=0, accepted_answer__isnull=True))
+    if exclude_author_id is not None:
+        topics = topics.exclude(author_id=exclude_author_id)
+    return list(topics.select_related("product").order_by("-created_at", "-pk")[:limit])
+
+
 def topic_for_reader(*, user, topic_id: int) -> Topic | None:
     """The topic if ``user`` may open it, with what its page header needs (category, the
     accepted answer and its author, whether the reader watches it)."""
     topic = (
         Topic.objects.visible_to(user)
         .filter(pk=topic_id)
-        .select_related("category", "author", "accepted_answer__author")
+        .select_related("category", "author", "accepted_answer__author", "product")
         .with_watching(user)
         .with_read_state(user)
         .first()

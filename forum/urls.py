@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/", views.mention_candidates, name="mention_candidates"),
     path("c/<slug:slug>/", views.category, name="category"),
     path("c/<slug:slug>/new/", views.new_topic, name="new_topic"),
+    path("ask/", views.ask_about_product, name="ask_about_product"),
     path("t/<id:topic_id>/", views.topic, name="topic_short"),
     path("t/<id:topic_id>-<slug:slug>/", views.topic, name="topic"),
     path("t/<id:topic_id>/unread/", views.topic_unread, name="topic_unread"),

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.context_processors import csrf
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import page_cache
@@ -84,12 +85,15 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
     category = _category_or_404(request.user, slug)
     rules.check_start_topic(request.user, category)
-    form = TopicForm(request.POST or None)
+    # From a product page's "Ask a question about this product": the product is chosen
+    # already (an id that is not a live, public product is simply not pre-filled).
+    form = TopicForm(request.POST or None, initial={"product": parse_id(request.GET.get("product"))})
     if request.method == "POST" and form.is_valid():
         try:
             topic = services.start_topic(
                 author=request.user, category=category, title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"], client_token=form.cleaned_data["token"],
+                product=form.cleaned_data["product"],
             )
         except ValidationError as error:
             apply_service_error(form, error)
@@ -99,6 +103,19 @@ def new_topic(request: HttpRequest, slug: str) -> HttpResponse:
             _tell_if_held(request, topic.posts.filter(post_number=1).first(), "topic")
             return redirect(topic.get_absolute_url())
     return render(request, "forum/topic_form.html", {"category": category, "form": form})
+
+
+@login_required
+@require_GET
+def ask_about_product(request: HttpRequest) -> HttpResponse:
+    """A product page's "Ask a question about this product": the new-topic form of the first
+    category the member may start topics in, with the product chosen."""
+    product_id = parse_id(request.GET.get("product"))
+    category = selectors.first_category_to_start_in()
+    if category is None:
+        raise Http404("There is no forum category to ask in.")
+    url = reverse("forum:new_topic", kwargs={"slug": category.slug})
+    return redirect(f"{url}?product={product_id}" if product_id else url)
 
 
 def _topic_page(request: HttpRequest, topic: Topic, *, form: ReplyForm | None = None, status: int = 200):

@@ -5,13 +5,14 @@ through forum's services as the token's member."""
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
 from api import serializers as s
 from api.views.base import PublicListView, PublicReadView, cursor_for, found
-from forum import selectors, services
+from forum import rules, selectors, services
 from forum.models import Post, Topic
 
 
@@ -43,11 +44,16 @@ class TopicList(PublicListView):
         category = found(
             selectors.category_for_reader(user=request.user, slug=data.validated_data["category"])
         )
+        product_id = data.validated_data.get("product")
+        product = selectors.askable_product(product_id=product_id) if product_id else None
+        if product_id and product is None:
+            raise ValidationError({"product": [rules.PRODUCT_UNAVAILABLE]}, code="product")
         topic = services.start_topic(
             author=request.user,
             category=category,
             title=data.validated_data["title"],
             body=data.validated_data["body"],
+            product=product,
         )
         topic = found(selectors.topic_for_reader(user=request.user, topic_id=topic.pk))
         return Response(s.TopicOut(topic).data, status=status.HTTP_201_CREATED)

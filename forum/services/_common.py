@@ -24,11 +24,14 @@ def access_group(user_id: int) -> str:
     return f"forum.access.{user_id}"
 
 
-def _bump_topic(topic_id: int) -> None:
-    """After commit, make cached pages that show the topic stale: its own pages and the
-    forum's listings (community.cache_versions)."""
+def _bump_topic(topic_id: int, product_id: int | None = None) -> None:
+    """After commit, make cached pages that show the topic stale: its own pages, the forum's
+    listings and, for a question about a product, the product's page, which lists it
+    (community.cache_versions)."""
     cache_versions.bump("topic", topic_id)
     cache_versions.bump("forum", 0)
+    if product_id is not None:
+        cache_versions.bump("product", product_id)
 
 
 def render_body(body: str) -> str:

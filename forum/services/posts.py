@@ -11,7 +11,7 @@ from django.utils import timezone
 from community.deferred import enqueue_on_commit
 from community.events import send_on_commit
 from community.markdown import extract_mentions
-from community.models import User
+from community.models import ProductPage, User
 from community.realtime import send_to_group_on_commit
 from forum import rules, signals
 from forum.models import Category, Post, PostRevision, Topic, TopicSubscription
@@ -35,7 +35,8 @@ def _watch_automatically(*, user: User, topic_id: int) -> None:
 
 
 def start_topic(
-    *, author: User, category: Category, title: str, body: str, client_token: uuid.UUID | None = None
+    *, author: User, category: Category, title: str, body: str, client_token: uuid.UUID | None = None,
+    product: ProductPage | None = None,
 ) -> Topic:
     """Open a topic in ``category`` with its first post.
 
@@ -45,11 +46,13 @@ def start_topic(
     resubmitted form (same ``client_token``) returns the topic it already created; a new
     member's topic is held for approval when HEARTH_PREMODERATE["forum.topic"] says so, and
     the text is scanned for spam; the author watches the topic; ``topic_created`` is sent
-    after commit.
+    after commit. ``product`` (optional) makes it a question about a live, public product
+    (``ValidationError`` code ``product`` otherwise); the product's page goes stale with it.
     """
     rules.check_start_topic(author, category)
     title = rules.clean_title(title)
     body = rules.clean_body(body)
+    rules.check_product(product)
     if client_token is not None:
         existing = _post_by_token(author=author, client_token=client_token)
         if existing is not None:
@@ -62,6 +65,7 @@ def start_topic(
             topic = Topic.objects.create(
                 category=category, author=author, title=title, created_at=now,
                 last_post_at=now, last_post_author=author, last_post_number=1,
+                product=product,
             )
             post = Post.objects.create(
                 topic=topic, author=author, post_number=1, body=body, body_html=body_html,
@@ -71,7 +75,7 @@ def start_topic(
                 topic_count=F("topic_count") + 1, post_count=F("post_count") + 1
             )
             _watch_automatically(user=author, topic_id=topic.pk)
-            _bump_topic(topic.pk)
+            _bump_topic(topic.pk, topic.product_id)
             _enqueue_post_notifications(post)
             held = _moderate_new_post(post=post, author=author, text=f"{title}\n{body}", kind=Topic)
             if not held:
@@ -149,7 +153,7 @@ def post_reply(
             if _live(locked):
                 Category.objects.filter(pk=locked.category_id).update(post_count=F("post_count") + 1)
             _watch_automatically(user=author, topic_id=locked.pk)
-            _bump_topic(locked.pk)
+            _bump_topic(locked.pk, locked.product_id)
             send_to_group_on_commit(
                 topic_group(locked.pk),
                 {"type": "topic.post_created", "post_id": post.pk, "post_number": number},
@@ -246,7 +250,7 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
         send_to_group_on_commit(
             topic_group(current.topic_id), {"type": "topic.post_changed", "post_id": current.pk}
         )
-        _bump_topic(current.topic_id)
+        _bump_topic(current.topic_id, current.topic.product_id)
         if extract_mentions(body):
             from forum import tasks
 

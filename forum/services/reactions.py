@@ -108,7 +108,7 @@ def accept_answer(*, actor: User, post: Post) -> bool:
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.answer_changed", "post_id": post.pk}
         )
-        _bump_topic(topic.pk)
+        _bump_topic(topic.pk, topic.product_id)
         from forum import tasks
 
         enqueue_on_commit(tasks.notify_accepted, post.pk, actor.pk)
@@ -127,5 +127,5 @@ def unaccept_answer(*, actor: User, topic: Topic) -> bool:
             send_to_group_on_commit(
                 topic_group(topic.pk), {"type": "topic.answer_changed", "post_id": None}
             )
-            _bump_topic(topic.pk)
+            _bump_topic(topic.pk, topic.product_id)
     return bool(changed)

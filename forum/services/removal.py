@@ -54,7 +54,7 @@ def apply_soft_delete(*, actor: User, post: Post) -> Post:
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
         )
-        _bump_topic(topic.pk)
+        _bump_topic(topic.pk, topic.product_id)
     return current
 
 
@@ -95,7 +95,7 @@ def _write_hidden(*, post: Post, hidden: bool, reason: str) -> Post:
         send_to_group_on_commit(
             topic_group(topic.pk), {"type": "topic.post_changed", "post_id": current.pk}
         )
-        _bump_topic(topic.pk)
+        _bump_topic(topic.pk, topic.product_id)
         if not hidden and current.post_number == topic.last_post_number:
             # An approved reply arrives for readers who never had it, as a new reply does.
             send_to_group_on_commit(topic_group(topic.pk), {

@@ -31,7 +31,7 @@ def set_topic_flag(*, topic: Topic, field: str, value: bool) -> bool:
         raise ValueError(f"not a topic flag: {field}")
     changed = Topic.objects.filter(pk=topic.pk).exclude(**{field: value}).update(**{field: value})
     if changed:
-        _bump_topic(topic.pk)
+        _bump_topic(topic.pk, topic.product_id)
     setattr(topic, field, value)
     return bool(changed)
 
@@ -52,7 +52,7 @@ def move_topic(*, actor: User, topic: Topic, category: Category, check: bool = T
         current.save(update_fields=["category"])
         recompute_category(previous)
         recompute_category(category.pk)
-        _bump_topic(current.pk)
+        _bump_topic(current.pk, current.product_id)
     topic.category = category
     return True
 
@@ -62,8 +62,11 @@ def category_changed(*, category: Category) -> int:
     every cached page that showed it stale once the edit commits: the listings and each of
     its topics' pages (``community.page_cache``), so a category made members-only is gone
     from visitors' cached pages at once. Returns how many topics were bumped."""
-    topic_ids = list(Topic.objects.filter(category=category).values_list("pk", flat=True))
-    for topic_id in topic_ids:
+    rows = list(Topic.objects.filter(category=category).values_list("pk", "product_id"))
+    for topic_id, _ in rows:
         cache_versions.bump("topic", topic_id)
+    # A product's page lists the questions about it: one made members-only leaves it too.
+    for product_id in {product_id for _, product_id in rows if product_id is not None}:
+        cache_versions.bump("product", product_id)
     cache_versions.bump("forum", 0)
-    return len(topic_ids)
+    return len(rows)

@@ -9,10 +9,12 @@ remain the reference: tests/forum/test_fragments.py checks that both give the sa
 from django import template
 from django.template.defaultfilters import pluralize
 from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from community import fragments
+from forum import selectors
 from forum.models import Post
 from moderation.templatetags.moderation_tags import flag_box
 
@@ -76,3 +78,15 @@ def time_ago(when):
     """``<time>`` with the relative wording, as ``includes/time_ago.html`` renders it, worked
     out once per second (``community.fragments.time_ago``): a topic list shows two per row."""
     return fragments.time_ago(when) if when else ""
+
+
+@register.inclusion_tag("forum/includes/product_questions.html", takes_context=True)
+def product_questions(context, product):
+    """The "Questions about this product" section of a product page: the latest topics about
+    it the reader may read, and the link to ask one (one query). The product page's cached
+    copies for visitors go stale when such a topic changes (``forum.services`` bump the
+    product's version)."""
+    request = context["request"]
+    questions = selectors.questions_about(user=request.user, product_id=product.pk)
+    return {"product": product, "questions": questions,
+            "ask_url": f"{reverse('forum:ask_about_product')}?product={product.pk}"}

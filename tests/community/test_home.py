@@ -96,10 +96,12 @@ def test_the_members_home_query_count_does_not_grow(client, rows, django_assert_
 # member's new replies, one for their unread mentions, one for the ideas they support that
 # moved, one for their points
 # balance, two for the purchases to review (the purchases, then which of them the member
-# reviewed) and one for which trending ideas they support. The latest topics, trending
+# reviewed), two for "Can you help?" (the products the member bought, then the unanswered
+# questions about them: outreach.home_sections.questions_you_can_answer) and one for which
+# trending ideas they support. The latest topics, trending
 # ideas, top-rated products, the levels, the catalogue and the running challenges every
 # member sees alike come from the cache (no challenge runs here: no progress is asked).
-QUERIES_MEMBER_HOME = 13
+QUERIES_MEMBER_HOME = 15
 
 
 def test_the_visitors_home_query_count(django_assert_num_queries):
@@ -178,7 +180,8 @@ def test_a_member_sharing_a_view_gets_the_shared_sections_from_the_cache(
     _home(client)
     client.force_login(UserFactory())
     _home(client)  # the session and the member's first request
-    # Without purchases, which of them the member reviewed is not asked.
-    with django_assert_num_queries(QUERIES_MEMBER_HOME - 1):
+    # Without purchases, which of them the member reviewed is not asked, nor which
+    # questions about them nobody has answered.
+    with django_assert_num_queries(QUERIES_MEMBER_HOME - 2):
         html = _home(client)
     assert html.count("out of 5 from 1 review") == 3

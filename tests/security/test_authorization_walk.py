@@ -130,6 +130,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "forum:mention_candidates": (MEMBERS, MEMBERS_POST_ONLY),
     "forum:category": (PUBLIC, NO_POST),
     "forum:new_topic": (MEMBERS, MEMBERS),
+    # A redirect to a category's new-topic form; GET only ("login method ..." for a POST).
+    "forum:ask_about_product": (MEMBERS, MEMBERS_POST_ONLY),
     "forum:topic_short": (PUBLIC, NO_POST),
     "forum:topic": (PUBLIC, NO_POST),
     "forum:topic_unread": (PUBLIC, NO_POST),
