@@ -29,6 +29,21 @@ def _body_field(label: str = "Your post") -> forms.CharField:
     )
 
 
+def _product_field() -> IdChoiceField:
+    return IdChoiceField(
+        queryset=ProductPage.objects.none(), required=False,
+        empty_label="Not about a product", label="About a product (optional)",
+        error_messages={"invalid_choice": rules.PRODUCT_UNAVAILABLE},
+        help_text="A question about a product is listed on its page, and members who bought "
+                  "it are asked to help.",
+    )
+
+
+def _offer_products(form: forms.Form) -> None:
+    # Built per form: which pages are private is read when the queryset is made.
+    form.fields["product"].queryset = rules.askable_products().order_by("title")
+
+
 class TokenMixin(forms.Form):
     # A fresh uuid per rendered form: resubmitting the same form creates nothing new.
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -43,19 +58,12 @@ class TopicForm(TokenMixin):
     title = forms.CharField(label="Title", required=False, max_length=TITLE_MAX_LENGTH * 2,
                             help_text=f"{rules.TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters.")
     body = _body_field("What would you like to discuss?")
-    product = IdChoiceField(
-        queryset=ProductPage.objects.none(), required=False,
-        empty_label="Not about a product", label="About a product (optional)",
-        error_messages={"invalid_choice": rules.PRODUCT_UNAVAILABLE},
-        help_text="A question about a product is listed on its page, and members who bought "
-                  "it are asked to help.",
-    )
+    product = _product_field()
     field_order = ["title", "body", "product", "token"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Built per form: which pages are private is read when the queryset is made.
-        self.fields["product"].queryset = rules.askable_products().order_by("title")
+        _offer_products(self)
 
     def clean_title(self):
         return rules.clean_title(self.cleaned_data.get("title", ""))
@@ -75,12 +83,16 @@ class ReplyForm(TokenMixin):
 class EditPostForm(forms.Form):
     title = forms.CharField(label="Title", required=False, max_length=TITLE_MAX_LENGTH * 2)
     body = _body_field("Text")
+    product = _product_field()
 
     def __init__(self, *args, first_post: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.first_post = first_post
-        if not first_post:
+        if first_post:
+            _offer_products(self)
+        else:
             del self.fields["title"]
+            del self.fields["product"]
 
     def clean_title(self):
         return rules.clean_title(self.cleaned_data.get("title", ""))

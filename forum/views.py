@@ -253,12 +253,13 @@ def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
     post = _post_or_404(request.user, post_id)
     rules.check_edit(request.user, post)
     first = post.post_number == 1
-    initial = {"body": post.body, "title": post.topic.title}
+    initial = {"body": post.body, "title": post.topic.title, "product": post.topic.product_id}
     form = EditPostForm(request.POST or None, initial=initial, first_post=first)
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_post(editor=request.user, post=post, body=form.cleaned_data["body"],
-                               title=form.cleaned_data.get("title"))
+                               title=form.cleaned_data.get("title"),
+                               product=form.cleaned_data.get("product", services.UNCHANGED))
         except ValidationError as error:
             apply_service_error(form, error)
         except ActionRefused as refusal:

@@ -13,7 +13,7 @@ split by concern: posts (opening, replying, editing), removal (delete, hide), re
 
 from forum.counters import recompute_forum_counters
 from forum.services._common import access_group, render_body, topic_group
-from forum.services.posts import apply_edit, edit_post, post_reply, start_topic
+from forum.services.posts import UNCHANGED, apply_edit, edit_post, post_reply, start_topic
 from forum.services.reactions import accept_answer, like_post, unaccept_answer, unlike_post
 from forum.services.reading import (
     mark_topic_read,
@@ -27,8 +27,8 @@ from forum.services.removal import apply_hidden, apply_soft_delete, delete_post,
 from forum.services.topics import category_changed, lock_topic, move_topic, pin_topic, set_topic_flag
 
 __all__ = [
-    "accept_answer", "access_group", "apply_edit", "apply_hidden", "apply_soft_delete", "category_changed",
-    "delete_post", "edit_post",
+    "UNCHANGED", "accept_answer", "access_group", "apply_edit", "apply_hidden", "apply_soft_delete",
+    "category_changed", "delete_post", "edit_post",
     "hide_post", "like_post", "lock_topic", "mark_topic_read", "move_topic", "note_page_read",
     "note_reading", "note_visit", "pin_topic", "post_reply", "readable_words",
     "recompute_forum_counters", "render_body", "set_topic_flag", "start_topic", "topic_group",

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from community import cache_versions
 from community.deferred import enqueue_on_commit
 from community.events import send_on_commit
 from community.markdown import extract_mentions
@@ -183,8 +184,14 @@ def _moderate_new_post(*, post: Post, author: User, text: str, kind: type) -> bo
     return held
 
 
-def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) -> Post:
-    """Replace the text of ``post`` (and the topic's title, when editing the opening post).
+# ``product`` left out of an edit: the topic keeps the product it is about.
+UNCHANGED = object()
+
+
+def edit_post(*, editor: User, post: Post, body: str, title: str | None = None,
+              product: ProductPage | None | object = UNCHANGED) -> Post:
+    """Replace the text of ``post`` (and the topic's title and the product it is about, or
+    None for none, when editing the opening post; a product must be live and public).
 
     Guarantees: only the author or a community manager edits, never a deleted post; an
     author's edit meets moderation's checks for what it adds (suspension, new members' links:
@@ -196,10 +203,14 @@ def edit_post(*, editor: User, post: Post, body: str, title: str | None = None) 
     rules.check_edit(editor, post)
     body = rules.clean_body(body)
     title = rules.clean_title(title) if title is not None and post.post_number == 1 else None
+    if post.post_number != 1:
+        product = UNCHANGED
+    elif product is not UNCHANGED:
+        rules.check_product(product)
     if editor.pk == post.author_id:
         added = added_text(_scanned_text(post, body=post.body), _scanned_text(post, body=body, title=title))
         check_can_act(user=editor, action="post_edit", text=added)
-    return apply_edit(editor=editor, post=post, body=body, title=title, check=True)
+    return apply_edit(editor=editor, post=post, body=body, title=title, check=True, product=product)
 
 
 def _scanned_text(post: Post, *, body: str, title: str | None = None) -> str:
@@ -209,7 +220,8 @@ def _scanned_text(post: Post, *, body: str, title: str | None = None) -> str:
     return body
 
 
-def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check: bool = False) -> Post:
+def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check: bool = False,
+               product: ProductPage | None | object = UNCHANGED) -> Post:
     """The write behind ``edit_post``, also used by the moderation queue (which has checked
     the editor already): the earlier text becomes a PostRevision, so a moderator's edit shows
     in the post's history like any other."""
@@ -222,7 +234,10 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
         if current.deleted_at is not None:
             return current
         title_changed = title is not None and title != current.topic.title
-        if current.body == body and not title_changed:
+        previous_product_id = current.topic.product_id
+        product_changed = (product is not UNCHANGED and current.post_number == 1
+                           and getattr(product, "pk", None) != previous_product_id)
+        if current.body == body and not title_changed and not product_changed:
             return current
         before = _scanned_text(current, body=current.body)
         now = timezone.now()
@@ -240,6 +255,12 @@ def apply_edit(*, editor: User, post: Post, body: str, title: str | None, check:
         if title_changed:
             current.topic.title = title
             current.topic.save(update_fields=["title"])
+        if product_changed:
+            current.topic.product = product
+            current.topic.save(update_fields=["product"])
+            if previous_product_id is not None:
+                # The product it was about no longer lists it.
+                cache_versions.bump("product", previous_product_id)
         if editor.pk == current.author_id:
             # A moderator's edit is not the author's writing: only the author's is scanned.
             after = _scanned_text(current, body=current.body)

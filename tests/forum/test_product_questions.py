@@ -195,3 +195,41 @@ def test_the_api_shows_which_product_a_topic_is_about(client, kettle, category):
     plain = make_topic(category=category, title="General chat about tea")
     assert client.get(f"/api/v1/topics/{topic.pk}/").json()["product"] == kettle.pk
     assert client.get(f"/api/v1/topics/{plain.pk}/").json()["product"] is None
+
+
+def test_the_author_changes_or_clears_the_product_when_editing_the_opening_post(client, kettle, category,
+                                                                               django_capture_on_commit_callbacks):
+    flask = make_product(title="Trail Flask", sku="FLA-1")
+    author = UserFactory()
+    topic = _ask(author, kettle, category=category)
+    opening = topic.posts.get(post_number=1)
+    client.force_login(author)
+    edit_url = reverse("forum:edit_post", args=[opening.pk])
+    form_html = client.get(edit_url).content.decode()
+    assert f'<option value="{kettle.pk}" selected>Ember Kettle</option>' in form_html
+    data = {"title": topic.title, "body": opening.body}
+    response = client.post(edit_url, {**data, "product": "424242"})
+    assert response.status_code == 200 and "Choose a product from the list" in response.content.decode()
+    topic.refresh_from_db()
+    assert topic.product_id == kettle.pk
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(edit_url, {**data, "product": str(flask.pk)}).status_code == 302
+    topic.refresh_from_db()
+    assert topic.product_id == flask.pk and opening.revisions.count() == 0
+    assert "Does the Ember Kettle descale itself?" not in client.get(kettle.url).content.decode()
+    assert "Does the Ember Kettle descale itself?" in client.get(flask.url).content.decode()
+    assert client.post(edit_url, {**data, "product": ""}).status_code == 302
+    topic.refresh_from_db()
+    assert topic.product_id is None
+
+
+def test_a_reply_has_no_product_to_edit(client, kettle, category):
+    topic = _ask(UserFactory(), kettle, category=category)
+    reply = make_reply(topic, body="Mine does, every week.")
+    client.force_login(reply.author)
+    html = client.get(reverse("forum:edit_post", args=[reply.pk])).content.decode()
+    assert "About a product" not in html
+    assert client.post(reverse("forum:edit_post", args=[reply.pk]),
+                       {"body": "Mine does, every month.", "product": ""}).status_code == 302
+    topic.refresh_from_db()
+    assert topic.product_id == kettle.pk
