@@ -17,7 +17,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.settings.sso import social_providers
+from config.settings.sso import form_action_origins, social_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -366,6 +366,8 @@ ACCOUNT_RATE_LIMITS = {
 # HEARTH_GITHUB_* (config/settings/sso.py); the log-in and sign-up pages show a button per
 # provider configured.
 SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+# The account pages' Content-Security-Policy lets their provider buttons reach these origins.
+HEARTH_CSP_ACCOUNT_FORM_ORIGINS = form_action_origins(SOCIALACCOUNT_PROVIDERS)
 SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
 # A new member coming from a provider confirms a username and answers the optional, unticked
 # marketing-email question, as on the sign-up page (privacy/forms.py): never signed up unasked.

@@ -14,6 +14,7 @@ whoever runs such a provider can sign in to any Hearth account whose address it 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -91,3 +92,18 @@ def social_providers(environ: Mapping[str, str]) -> dict:
             "SCOPE": ["read:user", "user:email"],
         }
     return providers
+
+
+def form_action_origins(providers: dict) -> list[str]:
+    """Where the account pages' provider buttons send the browser (their POST is redirected to
+    the provider's authorization endpoint): the page's Content-Security-Policy must allow it
+    in form-action (community/middleware.py). For OpenID Connect, the issuer's origin."""
+    origins = []
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        parts = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    if "google" in providers:
+        origins.append("https://accounts.google.com")
+    if "github" in providers:
+        origins.append("https://github.com")
+    return origins

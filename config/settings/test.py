@@ -50,3 +50,4 @@ if REDIS_URL:
 # unless a test configures one (tests/sso), whatever the environment says.
 HEARTH_SHOP_SSO_SECRET = "test-shop-sso-secret"  # noqa: S105 - a test value
 SOCIALACCOUNT_PROVIDERS = {}
+HEARTH_CSP_ACCOUNT_FORM_ORIGINS = []

@@ -7,7 +7,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from config.settings.sso import social_providers
+from config.settings.sso import form_action_origins, social_providers
 from tests.sso.oidc_provider import OidcProvider
 
 CLIENT_ID = "hearth-community"
@@ -36,6 +36,7 @@ def provider_environment(provider: OidcProvider, *, trusted: bool = True) -> dic
 def configure(settings, provider: OidcProvider, *, trusted: bool = True) -> None:
     """SOCIALACCOUNT_PROVIDERS as config/settings/base.py builds it from these variables."""
     settings.SOCIALACCOUNT_PROVIDERS = social_providers(provider_environment(provider, trusted=trusted))
+    settings.HEARTH_CSP_ACCOUNT_FORM_ORIGINS = form_action_origins(settings.SOCIALACCOUNT_PROVIDERS)
 
 
 def shop_recipe() -> dict:

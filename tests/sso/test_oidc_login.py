@@ -181,3 +181,11 @@ def test_an_account_holding_the_address_unverified_loses_its_password_and_waits_
     assert not squatter.has_usable_password()
     assert signed_in_as(client) is None
     assert [message.to for message in mailoutbox] == [["wren@example.com"]]
+
+
+def test_only_the_account_pages_may_send_a_form_to_the_provider(client, provider):
+    """The button's POST is redirected to the provider: the policy's form-action must allow
+    its origin there (browsers block it otherwise), and nowhere else."""
+    login_policy = client.get("/accounts/login/")["Content-Security-Policy"]
+    assert f"form-action 'self' {provider.url};" in login_policy
+    assert "form-action 'self';" in client.get("/forum/")["Content-Security-Policy"]

@@ -83,3 +83,12 @@ def test_the_settings_module_reads_the_environment(monkeypatch):
         monkeypatch.delenv("HEARTH_GITHUB_CLIENT_ID")
         monkeypatch.delenv("HEARTH_GITHUB_CLIENT_SECRET")
         importlib.reload(base)
+
+
+def test_the_account_pages_may_send_forms_to_the_configured_providers_origins():
+    from config.settings.sso import form_action_origins
+
+    providers = social_providers({**OIDC, "HEARTH_GOOGLE_CLIENT_ID": "g",
+                                  "HEARTH_GOOGLE_CLIENT_SECRET": "gs"})
+    assert form_action_origins(providers) == ["https://login.example.com", "https://accounts.google.com"]
+    assert form_action_origins({}) == []
