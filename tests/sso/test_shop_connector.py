@@ -258,3 +258,33 @@ def test_the_same_link_followed_twice_at_once_signs_in_once(rf):
                                 "link again.", "signed in"]
     assert User.objects.filter(username="ada_byron").count() == 1
     assert UsedNonce.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_links_for_a_new_customer_followed_at_once_make_one_member(rf):
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL")
+    logins = []
+    for _ in range(2):
+        query = parse_qs(urlsplit(link()).query)
+        logins.append(connector.verify(query["payload"][0], query["sig"][0], secret=SECRET, max_age=300))
+    barrier, members = threading.Barrier(2), []
+
+    def follow(login):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            user, _created = services.sign_in_shop_customer(request=rf.get("/sso/shop/"), login=login)
+            members.append(user.pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=follow, args=(login,)) for login in logins]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert len(members) == 2 and members[0] == members[1]
+    assert ShopAccount.objects.count() == 1 and User.objects.count() == 1
+    assert UsedNonce.objects.count() == 2
