@@ -288,3 +288,18 @@ def test_two_links_for_a_new_customer_followed_at_once_make_one_member(rf):
     assert len(members) == 2 and members[0] == members[1]
     assert ShopAccount.objects.count() == 1 and User.objects.count() == 1
     assert UsedNonce.objects.count() == 2
+
+
+def test_a_new_member_from_the_shop_gets_the_orders_placed_with_the_address(
+        client, django_capture_on_commit_callbacks):
+    from shop import services as shop_services
+    from shop.models import Order
+    from shop.parsing import parse_order
+    from tests.shop.factories import order_payload
+
+    shop_services.record_order(data=parse_order(order_payload(order_id="A-1", email="ada@example.com")),
+                               source=Order.Source.WEBHOOK)
+    assert Order.objects.get(external_id="A-1").member is None
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(link())
+    assert Order.objects.get(external_id="A-1").member == signed_in_as(client)
