@@ -25,3 +25,6 @@ class BadgesConfig(AppConfig):
         receivers.connect()
         config.connect()
         live.register()
+        from badges import home_sections
+
+        home_sections.register()

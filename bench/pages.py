@@ -61,6 +61,12 @@ PAGES = [
          reader="reviewer", members_only=True),
     Page("leaderboard", lambda data: "/leaderboard/", None, 0.10, listing=True),
     Page("profile", lambda data: f"/u/{data['profile_username']}/", None, 0.10, listing=True),
+    # The REST API's main lists (docs/api.md), first page of each (cursor pagination), read
+    # anonymously and with the member's session (the API's session authentication).
+    Page("api topics", lambda data: "/api/v1/topics/", 0.10, 0.10, listing=True),
+    Page("api ideas", lambda data: "/api/v1/ideas/", 0.10, 0.10, listing=True),
+    Page("api reviews", lambda data: "/api/v1/reviews/", 0.10, 0.10, listing=True),
+    Page("api leaderboard", lambda data: "/api/v1/leaderboards/all/", 0.10, 0.10, listing=True),
     # The community health dashboard over the whole seeded community (aggregates over 60,000
     # posts, 50,000 reviews, 300,000 supports), as a community manager sees it.
     Page("community health, 30 days", lambda data: "/staff/health/?days=30", None, 0.02,

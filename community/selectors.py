@@ -57,6 +57,12 @@ def inbox(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).select_related("actor")
 
 
+def unread_of_kind(*, user: User, kind: str, limit: int) -> list[Notification]:
+    """The member's newest unread notifications of one kind (one query)."""
+    return list(Notification.objects.filter(recipient=user, kind=kind, read_at__isnull=True)
+                .order_by("-created_at", "-id")[:limit])
+
+
 # Bayesian prior for the catalogue order: each product starts with this many imaginary
 # reviews of this rating, so one 5-star review does not top the list (as Trustpilot does).
 RATING_PRIOR_REVIEWS = 7

@@ -1,5 +1,6 @@
 """Thin Celery tasks: fetch by id, call a service, own the retries. Each is idempotent."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -17,6 +18,8 @@ from community.services.notifications import email_basis_holds
 
 UNSUBSCRIBE_SALT = "hearth.unsubscribe"
 
+
+logger = logging.getLogger(__name__)
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
     return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
@@ -110,3 +113,16 @@ def email_subject(message: str) -> str:
     """A notification's text as a one-line subject: member text in it (a display name, a
     title) may hold line breaks, which a mail header must not."""
     return f"[{settings.WAGTAIL_SITE_NAME}] {' '.join(message.split())[:120]}"
+
+
+@shared_task
+def score_content_tone() -> str:
+    """Every ten minutes: score the forum posts and idea comments written since the last run
+    (community.tone), for the health dashboard's tone trend."""
+    from community.tone import ToneUnavailable, score_new_content
+
+    try:
+        return f"scored {score_new_content()}"
+    except ToneUnavailable as exc:
+        logger.warning("content tone not scored: %s", exc)
+        return f"not scored: {exc}"

@@ -18,9 +18,10 @@ class ForumConfig(AppConfig):
         register_recomputer("forum.counters", recompute_forum_counters)
         register_with_moderation()
 
-        from forum import home_sections
+        from forum import home_sections, tone
 
         home_sections.register()
+        tone.register()
         from community.group_access import register_door
         from forum.selectors import members_only_categories
 

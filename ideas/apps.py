@@ -21,9 +21,10 @@ class IdeasConfig(AppConfig):
 
         register_adapters()
 
-        from ideas import home_sections
+        from ideas import home_sections, tone
 
         home_sections.register()
+        tone.register()
         # Registers the periodic tasks with Celery even where nothing else imports them (the
         # embedded scheduler of `manage.py serve` looks them up by name).
         from ideas import tasks  # noqa: F401

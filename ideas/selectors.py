@@ -3,8 +3,18 @@ number of queries whatever the number of ideas, supporters or comments."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.fields import BooleanField
+from django.db.models.functions import Coalesce, Greatest
 
 from community.roles import is_community_manager
 from community.selectors import with_roles
@@ -19,6 +29,7 @@ from ideas.models import (
     StatusChange,
     Support,
 )
+from ideas.visibility import idea_readable
 
 SORTS = {
     "trending": "Trending",
@@ -35,6 +46,38 @@ def _supported_by(user):
     if user and user.is_authenticated:
         return Exists(Support.objects.filter(idea=OuterRef("pk"), user=user))
     return Value(False, output_field=BooleanField())
+
+
+def supported_among(*, member, idea_ids: list[int]) -> set[int]:
+    """Which of ``idea_ids`` the member supports (one query; none for a visitor)."""
+    if not (member and member.is_authenticated and idea_ids):
+        return set()
+    return set(Support.objects.filter(user=member, idea_id__in=idea_ids)
+               .values_list("idea_id", flat=True))
+
+
+def supported_ideas_that_moved(*, member, since, limit: int) -> list[Idea]:
+    """Public ideas ``member`` supports whose status changed (publication aside) or that
+    reached a milestone since ``since``, latest first, each with ``moved_at``, ``moved_by``
+    ("status" or "milestone") and ``moved_supporters`` (the milestone). One query."""
+    last_milestone = (MilestoneReached.objects.filter(idea=OuterRef("pk"), reached_at__gte=since)
+                      .order_by("-reached_at"))
+    ideas = (Idea.objects.with_effective_status().filter(idea_readable())
+             .filter(supports__user=member)
+             .annotate(milestone_at=Subquery(last_milestone.values("reached_at")[:1]),
+                       moved_supporters=Subquery(last_milestone.values("supporters")[:1]))
+             .filter(Q(status_changed_at__gte=since) & ~Q(status=Status.GATHERING_SUPPORT)
+                     | Q(milestone_at__isnull=False))
+             .annotate(moved_at=Greatest(Coalesce("milestone_at", "status_changed_at"),
+                                         "status_changed_at"))
+             .order_by("-moved_at", "-pk")[:limit])
+    result = list(ideas)
+    for idea in result:
+        milestone_last = idea.milestone_at is not None and (
+            idea.status == Status.GATHERING_SUPPORT or idea.milestone_at >= idea.status_changed_at)
+        idea.moved_by = "milestone" if milestone_last else "status"
+        idea.moved_at = idea.milestone_at if milestone_last else idea.status_changed_at
+    return result
 
 
 def idea_list(*, user, sort: str = "trending", status: str = "", category: str = "",

@@ -50,4 +50,8 @@ def health_charts(health: Health) -> dict[str, Chart]:
         charts["sentiment"] = make_chart(
             title=f"Share of reviews reading as negative, per product category and {per}",
             labels=buckets, series=health.sentiment, unit="%", y_max=100)
+    if health.tone:
+        charts["tone"] = make_chart(
+            title=f"Share of forum posts and idea comments reading as negative, per area and {per}",
+            labels=buckets, series=health.tone, unit="%", y_max=100)
     return charts

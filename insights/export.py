@@ -67,6 +67,11 @@ def health_csv(health: Health) -> str:
         for (first, after), share in zip(health.sentiment_buckets, shares, strict=True):
             row(category, first.isoformat(), after.isoformat(), share)
     writer.writerow([])
+    row("area", "from", "before", "negative_percent")
+    for area, shares in health.tone.items():
+        for (first, after), share in zip(health.sentiment_buckets, shares, strict=True):
+            row(area, first.isoformat(), after.isoformat(), share)
+    writer.writerow([])
     row("search_without_results", "times")
     for text, count in health.top_searches:
         row(text, count)

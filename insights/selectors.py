@@ -199,6 +199,27 @@ def sentiment_by_category(win: Window) -> tuple[list[tuple[datetime.date, dateti
     return buckets, shares
 
 
+def tone_by_area(win: Window) -> dict[str, list]:
+    """Per area ("Forum · Kitchen", "Ideas · Coffee") and bucket of ``sentiment_by_category``:
+    the share of forum posts and idea comments written then that read as negative
+    (``community.tone``, scored in the background), None where none was scored. The areas
+    with the most scored content, at most ``CHARTED_CATEGORIES`` (one query)."""
+    from community.models import ContentTone
+
+    buckets = win.buckets()
+    aggregates = {}
+    for i, (first, after) in enumerate(buckets):
+        in_bucket = Q(written_at__gte=_midnight(first), written_at__lt=_midnight(after))
+        aggregates[f"t{i}"] = Count("pk", filter=in_bucket)
+        aggregates[f"n{i}"] = Count("pk", filter=in_bucket & Q(p_negative__gte=NEGATIVE_AT))
+    rows = (ContentTone.objects.filter(written_at__gte=win.start, written_at__lt=win.end)
+            .values("area").annotate(scored=Count("pk"), **aggregates).order_by())
+    rows = sorted(rows, key=lambda row: (-row["scored"], row["area"]))
+    return {row["area"]: [round(100 * row[f"n{i}"] / row[f"t{i}"]) if row[f"t{i}"] else None
+                          for i in range(len(buckets))]
+            for row in rows[:CHARTED_CATEGORIES]}
+
+
 def top_searches_without_results(win: Window) -> list[tuple[str, int]]:
     """The queries that most often found nothing in the period, case folded (one query)."""
     from community.models import SearchWithoutResults
@@ -236,6 +257,7 @@ class Health:
     stars: list[int]
     sentiment_buckets: list[tuple[datetime.date, datetime.date]]
     sentiment: dict[str, list]
+    tone: dict[str, list]
     top_searches: list[tuple[str, int]]
     queue: dict
     stickiness: list[float | None] = field(init=False)
@@ -261,7 +283,7 @@ class Health:
 
 
 # The queries ``community_health`` makes, whatever the data and the period.
-QUERIES = 12
+QUERIES = 13
 
 
 def community_health(*, days: int, now: datetime.datetime | None = None) -> Health:
@@ -280,7 +302,7 @@ def community_health(*, days: int, now: datetime.datetime | None = None) -> Heal
         flags=_daily(_model("moderation.Flag").objects.all(), "created_at", win),
         searches=_daily(SearchWithoutResults.objects.all(), "searched_at", win),
         answers=forum_answers(win), ideas=ideas_by_status(win), stars=star_mix(win),
-        sentiment_buckets=buckets, sentiment=sentiment,
+        sentiment_buckets=buckets, sentiment=sentiment, tone=tone_by_area(win),
         top_searches=top_searches_without_results(win), queue=moderation_queue(now=now),
     )
 

@@ -29,3 +29,7 @@ class ReviewsConfig(AppConfig):
         from reviews import home_sections
 
         home_sections.register()
+        from community.tone import register_scorer
+        from reviews.sentiment import tone_scorer
+
+        register_scorer(tone_scorer)

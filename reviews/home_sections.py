@@ -26,6 +26,11 @@ def top_rated_products(*, member) -> HomeSection:
                        more_url="/products/", more_label="All products")
 
 
+def everyone(*, member) -> str:
+    """Every reader sees the same public products, rated from visible reviews."""
+    return "public"
+
+
 def register() -> None:
     register_section("reviews.top_rated", top_rated_products, order=60,
-                     depends_on=(("product", CATALOGUE),))
+                     depends_on=(("product", CATALOGUE),), audience=everyone)

@@ -91,6 +91,9 @@ class Review(models.Model):
     # why a review was flagged. Empty until scored, and again after an edit.
     sentiment_clauses = models.JSONField(default=list, blank=True)
     sentiment_backend = models.CharField(max_length=20, blank=True)
+    # Which model scored it (``reviews.sentiment.model_version``): after a new model is
+    # promoted, ``sentiment rescore --stale`` scores again only the reviews an older one scored.
+    sentiment_model = models.CharField(max_length=64, blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
     flagged_negative = models.BooleanField(default=False)
     hidden_at = models.DateTimeField(null=True, blank=True)
@@ -242,6 +245,37 @@ class SentimentFeedback(models.Model):
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                  related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+
+class SentimentModel(models.Model):
+    """A sentiment head trained by the periodic retraining (or ``sentiment retrain``), and
+    the decision about it: promoted (reviews are scored with it from then on) or kept back
+    because it did worse than the model in use on the held-back rows. The latest promoted
+    row is the model in use; with none, the head committed with the code is."""
+
+    class Decision(models.TextChoices):
+        PROMOTED = "promoted", "Promoted"
+        KEPT_BACK = "kept_back", "Kept back: not better"
+
+    version = models.CharField(max_length=64, unique=True)
+    head = models.BinaryField(help_text="The head's weights and bias (numpy .npz).")
+    replaced_version = models.CharField(max_length=64, blank=True,
+                                        help_text="The model in use when this one was judged.")
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    reason = models.CharField(max_length=300)
+    trained_rows = models.PositiveIntegerField()
+    feedback_rows = models.PositiveIntegerField()
+    held_out_rows = models.PositiveIntegerField()
+    # {"candidate": {"accuracy": …, "precision": …, "recall": …, "f1": …}, "current": {…}}
+    metrics = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.get_decision_display()})"
 
 
 @register_setting(icon="mail")

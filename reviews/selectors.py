@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
@@ -15,7 +15,14 @@ from community.charts import make_chart
 from community.fragments import member_state
 from community.models import ProductPage, User
 from community.selectors import with_roles
-from reviews.models import FollowUp, HelpfulVote, ProductRating, Review, SentimentFeedback
+from reviews.models import (
+    FollowUp,
+    HelpfulVote,
+    ProductRating,
+    Review,
+    SentimentFeedback,
+    SentimentModel,
+)
 
 SORTS = {
     "helpful": ("-helpful_count", "-created_at"),
@@ -179,7 +186,21 @@ def dashboard(*, weeks: int = 12) -> dict:
         "trends": [(title, negative_share_chart(title, points, weeks=weeks, now=now))
                    for title, points in sorted(trends.items())],
         **calibration(),
+        "models": model_log(),
+        "feedback_waiting": feedback_since_last_model(),
     }
+
+
+def model_log(*, limit: int = 10) -> list:
+    """The latest retrained sentiment models and what was decided about each (one query)."""
+    return list(SentimentModel.objects.defer("head").order_by("-created_at", "-pk")[:limit])
+
+
+def feedback_since_last_model() -> int:
+    """Staff feedback not yet learnt by a retraining (one query)."""
+    last = SentimentModel.objects.order_by("-created_at", "-pk").values("created_at")[:1]
+    return SentimentFeedback.objects.filter(
+        Q(created_at__gt=Subquery(last)) | ~Exists(SentimentModel.objects.all())).count()
 
 
 CALIBRATION_LINES = [round(0.1 * i, 1) for i in range(1, 10)]

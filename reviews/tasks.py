@@ -29,3 +29,21 @@ def record_order_purchases(order_id: int) -> int:
     from reviews.services import record_order_purchases as record
 
     return record(order_id=order_id)
+
+
+@shared_task
+def retrain_sentiment() -> str:
+    """Daily: train and judge a new sentiment head once enough staff feedback came in; after
+    a promotion, score again the reviews an older model scored."""
+    from reviews.services import rescore_reviews
+    from reviews.services.retraining import RetrainingUnavailable, retrain
+
+    try:
+        model = retrain()
+    except RetrainingUnavailable as exc:
+        return f"not retrained: {exc}"
+    if model is None:
+        return "not enough new feedback"
+    if model.decision != model.Decision.PROMOTED:
+        return f"{model.version} kept back"
+    return f"{model.version} promoted; rescored {rescore_reviews(stale_only=True)} reviews"

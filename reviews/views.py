@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -196,4 +197,5 @@ def get_object_or_404_follow_up(follow_up_id):
 def dashboard(request):
     _require_follow_up_worker(request)
     return render(request, "reviews/dashboard.html", {
-        "stats": selectors.dashboard(), "thresholds": SentimentThresholds.load().thresholds()})
+        "stats": selectors.dashboard(), "thresholds": SentimentThresholds.load().thresholds(),
+        "min_feedback": settings.HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK})

@@ -28,3 +28,6 @@ class RewardsConfig(AppConfig):
         from shop.selectors import spend_by_member
 
         register_spend_source(spend_by_member)
+        from rewards import home_sections
+
+        home_sections.register()

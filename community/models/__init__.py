@@ -3,8 +3,10 @@ from .notifications import Notification, NotificationPreference
 from .outbox import OutboxTask
 from .pages import HomePage, ProductCategory, ProductIndexPage, ProductPage, StandardPage
 from .searches import SearchWithoutResults
+from .tone import ContentTone
 
 __all__ = [
+    "ContentTone",
     "HomePage",
     "Notification",
     "NotificationPreference",

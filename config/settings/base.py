@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "api",
     "insights",
     "sso",
+    "webhooks",
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
@@ -263,6 +264,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reviews.tasks.escalate_overdue_follow_ups",
         "schedule": timedelta(minutes=15),
     },
+    "community.score_content_tone": {
+        "task": "community.tasks.score_content_tone", "schedule": timedelta(minutes=10),
+    },
+    "reviews.retrain_sentiment": {
+        "task": "reviews.tasks.retrain_sentiment", "schedule": timedelta(hours=24),
+    },
     "badges.drain_events": {
         # After-commit drains are best effort: this takes what they missed (broker down, or
         # the process died between the commit and sending the drain).
@@ -448,6 +455,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["api.schema.only_the_api"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "api.schema.document_problems"],
 }
 
 # --- Email ---------------------------------------------------------------------------------
@@ -657,6 +666,8 @@ HEARTH_SENTIMENT_ACKNOWLEDGE_THRESHOLD = float(
 HEARTH_SENTIMENT_CLAUSE_GATE = float(os.environ.get("HEARTH_SENTIMENT_CLAUSE_GATE", "0.9"))
 HEARTH_SENTIMENT_HEAD = os.environ.get("HEARTH_SENTIMENT_HEAD", "")
 HEARTH_SENTIMENT_TRAIN_FILE = os.environ.get("HEARTH_SENTIMENT_TRAIN_FILE", "")
+# The daily retraining trains a new head once this much staff feedback came in since the last.
+HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK = int(os.environ.get("HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK", "20"))
 # For HEARTH_SENTIMENT_BACKEND="transformers": a local text-classification model folder and
 # how negative each of its labels is.
 HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")
@@ -757,3 +768,30 @@ CELERY_BEAT_SCHEDULE |= {
 # The community health dashboard's figures are computed at most once per period and this many
 # seconds (insights.selectors.cached_community_health).
 HEARTH_INSIGHTS_CACHE_SECONDS = int(os.environ.get("HEARTH_INSIGHTS_CACHE_SECONDS", "300"))
+
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------------
+# Lifts the SSRF guard (http:// and private, loopback or link-local hosts): only for a
+# developer's own machine or a test's local receiver, never in production.
+HEARTH_WEBHOOKS_ALLOW_PRIVATE = env_bool("HEARTH_WEBHOOKS_ALLOW_PRIVATE", False)
+# Seconds to connect to a receiver, and to wait for its answer.
+HEARTH_WEBHOOKS_CONNECT_TIMEOUT = float(os.environ.get("HEARTH_WEBHOOKS_CONNECT_TIMEOUT", "3"))
+HEARTH_WEBHOOKS_READ_TIMEOUT = float(os.environ.get("HEARTH_WEBHOOKS_READ_TIMEOUT", "10"))
+# Seconds after each failed attempt before the next (then the delivery has failed for good):
+# 5 s, 5 min, 30 min, 2 h, 5 h, 10 h: seven attempts over about 17.5 hours.
+HEARTH_WEBHOOKS_RETRY_SCHEDULE = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600]
+# An endpoint is switched off (and staff told) when every attempt has failed for this many
+# hours, or when this many deliveries in a row failed after every retry.
+HEARTH_WEBHOOKS_DISABLE_AFTER_HOURS = int(os.environ.get("HEARTH_WEBHOOKS_DISABLE_AFTER_HOURS", "24"))
+HEARTH_WEBHOOKS_DISABLE_AFTER_EXHAUSTED = int(
+    os.environ.get("HEARTH_WEBHOOKS_DISABLE_AFTER_EXHAUSTED", "3"))
+# Finished deliveries (and their attempt log) are deleted after this many days.
+HEARTH_WEBHOOKS_KEEP_DAYS = int(os.environ.get("HEARTH_WEBHOOKS_KEEP_DAYS", "30"))
+CELERY_BEAT_SCHEDULE |= {
+    # Retries, and first attempts whose task was lost: each is made within a minute of due.
+    "webhooks.send_due_deliveries": {
+        "task": "webhooks.tasks.send_due_deliveries", "schedule": timedelta(minutes=1),
+    },
+    "webhooks.purge_old_deliveries": {
+        "task": "webhooks.tasks.purge_old_deliveries", "schedule": timedelta(hours=24),
+    },
+}

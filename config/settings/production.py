@@ -20,6 +20,12 @@ if not SECRET_KEY or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY
         "Set DJANGO_SECRET_KEY to a random value of at least 50 characters in production."
     )
 
+# Webhooks to loopback or private addresses would let anyone with admin access probe the
+# servers behind Hearth (docs/webhooks.md): never in production.
+if env_bool("HEARTH_WEBHOOKS_ALLOW_PRIVATE", False):
+    raise ImproperlyConfigured("HEARTH_WEBHOOKS_ALLOW_PRIVATE must be off in production.")
+HEARTH_WEBHOOKS_ALLOW_PRIVATE = False
+
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma separated) in production.")

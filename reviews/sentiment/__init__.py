@@ -10,26 +10,36 @@
 The backend is built once per process, on first use (in a Celery worker, never at web
 start-up). When it cannot load, ``get_backend`` raises SentimentUnavailable and callers
 leave the review pending for the periodic sweep.
+
+The minilm head in use is the latest one the periodic retraining promoted
+(``reviews.SentimentModel``; docs/reviews: "The model learns"), else the committed head.npz.
+Every process follows a promotion within ``PROMOTION_CHECK_SECONDS``: before scoring it
+compares its head's version with the one the cache names (one cache read) and loads the
+promoted head from the database when they differ; the encoder stays loaded.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 
 from .base import Backend, Score, SentimentUnavailable
 
 __all__ = ["Backend", "Score", "SentimentUnavailable", "get_backend", "score_texts",
-           "is_flagged", "is_confident", "Thresholds", "head_path", "reset_backend", "score_reply"]
+           "is_flagged", "is_confident", "Thresholds", "head_path", "reset_backend", "score_reply",
+           "model_version", "announce_promotion"]
 
 _lock = threading.Lock()
 _backend: Backend | None = None
 
 HEAD_FILE = Path(__file__).resolve().parent / "head.npz"
+PROMOTED_KEY = "reviews:sentiment:promoted-model"
+PROMOTION_CHECK_SECONDS = 300
 
 
 def head_path() -> Path:
@@ -45,7 +55,7 @@ def _build() -> Backend:
     if choice == "minilm":
         from .minilm import MiniLMHeadBackend
 
-        return MiniLMHeadBackend(head_path=head_path(), clause_gate=gate)
+        return MiniLMHeadBackend(head_path=head_path(), clause_gate=gate, head=_promoted_head())
     if choice == "transformers":
         from .local_transformers import LocalTransformersBackend
 
@@ -76,15 +86,78 @@ def reset_backend() -> None:
         _backend = None
 
 
+def model_version(backend: Backend) -> str:
+    """What names the model a score came from: the head's version for minilm (its weights'
+    digest), the backend's name otherwise."""
+    return getattr(backend, "version", "") or backend.name
+
+
+def _promoted_version() -> str:
+    """The version of the latest promoted head ("" for none: the committed head), from the
+    cache, read from the database at most every PROMOTION_CHECK_SECONDS."""
+    version = cache.get(PROMOTED_KEY)
+    if version is None:
+        from reviews.models import SentimentModel
+
+        version = (SentimentModel.objects.filter(decision=SentimentModel.Decision.PROMOTED)
+                   .order_by("-created_at", "-pk").values_list("version", flat=True).first() or "")
+        cache.set(PROMOTED_KEY, version, PROMOTION_CHECK_SECONDS)
+    return version
+
+
+def _promoted_head():
+    """The latest promoted head, or None for the committed one."""
+    from reviews.models import SentimentModel
+
+    from .minilm import Head
+
+    version = _promoted_version()
+    row = SentimentModel.objects.filter(version=version).values_list("head", flat=True).first() \
+        if version else None
+    return Head.from_bytes(bytes(row)) if row is not None else None
+
+
+def announce_promotion(version: str) -> None:
+    """Tell every process (through the cache) that ``version`` is now the model in use."""
+    cache.set(PROMOTED_KEY, version, PROMOTION_CHECK_SECONDS)
+
+
+def _follow_promotions(backend: Backend) -> None:
+    head = getattr(backend, "head", None)
+    if head is None:
+        return
+    wanted = _promoted_version()
+    if wanted and wanted != backend.version:
+        promoted = _promoted_head()
+        if promoted is not None:
+            with _lock:
+                backend.head = promoted
+
+
 def score_texts(texts: list[str]) -> list[Score]:
     """Score texts with the configured backend; with the clauses that made each score when
-    the backend can say (``explain``)."""
+    the backend can say (``explain``), and the version of the model that scored them."""
     backend = get_backend()
+    _follow_promotions(backend)
     explain = getattr(backend, "explain", None)
     if explain is not None:
-        return [Score(p_negative=float(p), backend=backend.name, clauses=tuple(clauses))
-                for p, clauses in explain(texts)]
-    return [Score(p_negative=float(p), backend=backend.name) for p in backend.p_negative(texts)]
+        scores = [Score(p_negative=float(p), backend=backend.name, clauses=tuple(clauses))
+                  for p, clauses in explain(texts)]
+    else:
+        scores = [Score(p_negative=float(p), backend=backend.name) for p in backend.p_negative(texts)]
+    version = model_version(backend)
+    return [replace(score, model_version=version) for score in scores]
+
+
+def tone_scorer(texts: list[str]) -> list[tuple[float, str]]:
+    """The review model lent to ``community.tone`` (forum posts, idea comments): P(negative)
+    and the model's version of each text."""
+    from community.tone import ToneUnavailable
+
+    try:
+        return [(score.p_negative, score.model_version) for score in score_texts(texts)]
+    except SentimentUnavailable as exc:
+        raise ToneUnavailable(str(exc)) from exc
 
 
 def score_reply(text: str) -> Score:

@@ -29,6 +29,8 @@ class Score:
     # What the score was made of, for staff to see why a text was flagged. Empty when the
     # backend cannot say (a whole-text classifier).
     clauses: tuple[ClauseScore, ...] = ()
+    # Which model made it (``reviews.sentiment.model_version``), stored with the review.
+    model_version: str = ""
 
     @property
     def label(self) -> str:

@@ -7,6 +7,8 @@ is applied with numpy. Clause embeddings come from the same forward pass as the 
 
 from __future__ import annotations
 
+import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,23 @@ class Head:
         np.savez(path, weights=self.weights, bias=np.float32(self.bias),
                  **{k: np.asarray(v) for k, v in metadata.items()})
 
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Head:
+        with np.load(io.BytesIO(data)) as arrays:
+            return cls(arrays["weights"], float(arrays["bias"]))
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez(buffer, weights=self.weights, bias=np.float32(self.bias))
+        return buffer.getvalue()
+
+    @property
+    def version(self) -> str:
+        """Names the head by what it computes: the same weights, the same version, wherever
+        they were trained or stored."""
+        digest = hashlib.sha256(self.weights.tobytes() + np.float32(self.bias).tobytes())
+        return f"minilm-head-{digest.hexdigest()[:12]}"
+
     def p_negative(self, embeddings: np.ndarray) -> np.ndarray:
         logits = embeddings @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-logits))
@@ -41,14 +60,19 @@ class Head:
 class MiniLMHeadBackend:
     name = "minilm"
 
-    def __init__(self, *, head_path: Path | str, clause_gate: float, batch_size: int = 32):
-        self.head = Head.load(head_path)
+    def __init__(self, *, head_path: Path | str, clause_gate: float, batch_size: int = 32,
+                 head: Head | None = None):
+        self.head = head or Head.load(head_path)
         try:
             self.encoder = shared_encoder.get_encoder()
         except shared_encoder.EncoderUnavailable as exc:
             raise SentimentUnavailable(str(exc)) from exc
         self.clause_gate = clause_gate
         self.batch_size = batch_size
+
+    @property
+    def version(self) -> str:
+        return self.head.version
 
     def p_negative(self, texts: list[str]) -> list[float]:
         return [score for score, _clauses in self.explain(texts)]

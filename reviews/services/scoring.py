@@ -49,7 +49,8 @@ def _acknowledge(*, review: Review) -> None:
 
 
 def apply_score(*, review_id: int, text_version: int | None, p_negative: float, backend: str,
-                clauses: tuple = (), thresholds: sentiment.Thresholds | None = None) -> bool:
+                clauses: tuple = (), thresholds: sentiment.Thresholds | None = None,
+                model_version: str = "") -> bool:
     """Store a score (and the clause scores that made it) for the review's current text and
     apply the flag rule with the thresholds staff set. A score for an older version of the
     text is dropped (returns False). Idempotent."""
@@ -59,10 +60,11 @@ def apply_score(*, review_id: int, text_version: int | None, p_negative: float, 
         if review is None or (text_version is not None and review.text_version != text_version):
             return False
         review.p_negative, review.sentiment_backend = p_negative, backend
+        review.sentiment_model = model_version or backend
         review.sentiment_clauses = [list(clause) for clause in clauses]
         review.sentiment, review.scored_at = Review.Sentiment.SCORED, timezone.now()
         review.save(update_fields=["p_negative", "sentiment_clauses", "sentiment_backend",
-                                   "sentiment", "scored_at"])
+                                   "sentiment_model", "sentiment", "scored_at"])
         if sentiment.is_flagged(p_negative=p_negative, rating=review.rating, thresholds=lines):
             flag_review(review=review, p_negative=p_negative)
             if sentiment.is_confident(p_negative=p_negative, rating=review.rating, thresholds=lines):
@@ -85,7 +87,8 @@ def score_reviews(*, review_ids: list[int], only_version: dict[int, int] | None 
     for review, score in zip(reviews, scores, strict=True):
         version = (only_version or {}).get(review.pk, review.text_version)
         apply_score(review_id=review.pk, text_version=version, p_negative=score.p_negative,
-                    backend=score.backend, clauses=score.clauses, thresholds=thresholds)
+                    backend=score.backend, clauses=score.clauses, thresholds=thresholds,
+                    model_version=score.model_version)
     return f"scored {len(reviews)}"
 
 
@@ -97,9 +100,14 @@ def sweep_pending_reviews(*, batch_size: int = 64, limit: int = 1000) -> str:
     return f"{len(ids)} pending: {', '.join(results) or 'none'}"
 
 
-def rescore_reviews(*, batch_size: int = 64, progress: Callable[[int, int], None] | None = None) -> int:
-    """Score every review again with the current model, in batches. Idempotent."""
-    ids = list(Review.objects.order_by("pk").values_list("pk", flat=True))
+def rescore_reviews(*, batch_size: int = 64, progress: Callable[[int, int], None] | None = None,
+                    stale_only: bool = False) -> int:
+    """Score every review again with the current model, in batches; with ``stale_only``,
+    only those another model (or none) scored. Idempotent."""
+    reviews = Review.objects.order_by("pk")
+    if stale_only:
+        reviews = reviews.exclude(sentiment_model=sentiment.model_version(sentiment.get_backend()))
+    ids = list(reviews.values_list("pk", flat=True))
     for start in range(0, len(ids), batch_size):
         result = score_reviews(review_ids=ids[start:start + batch_size])
         if result == "pending":

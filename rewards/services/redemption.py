@@ -18,9 +18,11 @@ from badges.models import Level
 from badges.selectors import balances_of, level_standing
 from badges.services.wallet import spend_points
 from community.deferred import enqueue_on_commit
+from community.events import send_on_commit
 from community.models import User
 from community.refusals import Invalid, Suspended
 from community.suspensions import is_suspended
+from rewards import signals
 from rewards.models import DiscountCode, Redemption, Reward
 from rewards.services._common import (
     REDEEMED_REASON,
@@ -179,6 +181,8 @@ def _redeem(*, member: User, reward_id: int, key: str, choice: Choice, free: boo
     from rewards import tasks
 
     enqueue_on_commit(tasks.notify_redemption, redemption.pk)
+    send_on_commit(signals.redemption_created, sender=Redemption, redemption_id=redemption.pk,
+                   member_id=member.pk, reward_id=reward.pk, points=points)
     return redemption
 
 

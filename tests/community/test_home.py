@@ -3,12 +3,15 @@ their own, each with the reason it is shown; fixed query counts; the visitors' c
 goes stale with what it lists."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
 from django.test import Client
 
 from community.home import register_section
 from forum import services as forum_services
+from ideas import services as idea_services
 from tests.factories import CommunityManagerFactory, UserFactory, make_product
-from tests.forum.factories import make_reply, make_topic
+from tests.forum.factories import CategoryFactory, make_reply, make_topic
 from tests.ideas.factories import published_idea
 from tests.outreach.factories import bought
 from tests.reviews.factories import write_review
@@ -89,9 +92,14 @@ def test_the_members_home_query_count_does_not_grow(client, rows, django_assert_
     assert html.count("and have not reviewed it yet.") == min(rows, 3)
 
 
-# The session and member, the page, one for each section; two for the purchases to review
-# (the purchases, then which of them the member reviewed).
-QUERIES_MEMBER_HOME = 14
+# The session and member (with their groups), the site and the page (three), one for the
+# member's new replies, one for their unread mentions, one for the ideas they support that
+# moved, one for their points
+# balance, two for the purchases to review (the purchases, then which of them the member
+# reviewed) and one for which trending ideas they support. The latest topics, trending
+# ideas, top-rated products, the levels, the catalogue and the running challenges every
+# member sees alike come from the cache (no challenge runs here: no progress is asked).
+QUERIES_MEMBER_HOME = 13
 
 
 def test_the_visitors_home_query_count(django_assert_num_queries):
@@ -114,3 +122,63 @@ def test_a_repeat_visitor_gets_the_home_page_from_the_cache(settings, django_ass
     _home(Client())
     with django_assert_num_queries(0):
         assert "Descaling the kettle" in _home(Client())
+
+
+def test_members_of_an_early_access_group_share_a_latest_list_that_others_never_get(client):
+    insiders = Group.objects.create(name="Early access")
+    lounge = CategoryFactory(name="Insiders lounge", slug="insiders-lounge", members_group=insiders)
+    first, second, outsider = UserFactory(), UserFactory(), UserFactory()
+    for member in (first, second):
+        member.groups.add(insiders)
+    make_topic(author=first, category=lounge, title="Quokka prototype first look")
+    for reader, sees in ((first, True), (outsider, False), (second, True), (outsider, False)):
+        client.force_login(reader)
+        assert ("Quokka prototype first look" in _home(client)) is sees
+
+
+def test_a_members_own_hidden_topic_is_not_in_the_latest_list_others_share(client):
+    author, reader = UserFactory(), UserFactory()
+    topic = make_topic(author=author, title="Buy cheap descaler here")
+    forum_services.hide_post(actor=CommunityManagerFactory(),
+                             post=topic.posts.get(post_number=1), reason="spam")
+    for member in (author, reader):
+        client.force_login(member)
+        assert "Buy cheap descaler here" not in _home(client)
+
+
+def test_the_shared_trending_list_says_you_support_it_only_to_supporters(client):
+    idea = published_idea(title="A travel kettle")
+    supporter, other = UserFactory(), UserFactory()
+    with transaction.atomic():
+        idea_services.cast_support(user=supporter, idea_id=idea.pk)
+    client.force_login(supporter)
+    assert "You support it." in _home(client)
+    client.force_login(other)
+    html = _home(client)
+    assert "A travel kettle" in html and "You support it." not in html
+
+
+def test_a_new_topic_reaches_the_cached_latest_list_at_once(client, django_capture_on_commit_callbacks):
+    member = UserFactory()
+    client.force_login(member)
+    make_topic(title="Descaling the kettle")
+    assert "Descaling the kettle" in _home(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_topic(title="A squeaky grinder")
+    assert "A squeaky grinder" in _home(client)
+
+
+def test_a_member_sharing_a_view_gets_the_shared_sections_from_the_cache(
+        client, django_assert_num_queries):
+    for index in range(3):
+        make_topic(title=f"Question {index}")
+        published_idea(title=f"Idea {index}")
+        write_review(product=make_product(title=f"Thing {index}", sku=f"T-{index}"), rating=4)
+    client.force_login(UserFactory())
+    _home(client)
+    client.force_login(UserFactory())
+    _home(client)  # the session and the member's first request
+    # Without purchases, which of them the member reviewed is not asked.
+    with django_assert_num_queries(QUERIES_MEMBER_HOME - 1):
+        html = _home(client)
+    assert html.count("out of 5 from 1 review") == 3

@@ -27,6 +27,12 @@ class Command(BaseCommand):
         sub.add_parser("score", help="Score lines read from stdin.")
         rescore = sub.add_parser("rescore", help="Score every review again, in batches.")
         rescore.add_argument("--batch-size", type=int, default=64)
+        rescore.add_argument("--stale", action="store_true",
+                             help="only reviews another model (or none) scored")
+        retrain = sub.add_parser("retrain", help="Train a head with staff feedback and promote it "
+                                                 "if it is not worse on the held-back rows.")
+        retrain.add_argument("--force", action="store_true",
+                             help="train even with little new feedback")
 
     def handle(self, *args, action, **options):
         return getattr(self, f"do_{action}")(**options)
@@ -88,13 +94,41 @@ class Command(BaseCommand):
             label = "negative" if p >= sentiment.threshold() else "positive"
             self.stdout.write(f"{label}\t{p:.3f}\t{text}")
 
-    def do_rescore(self, *, batch_size=64, **_):
+    def do_rescore(self, *, batch_size=64, stale=False, **_):
+        from reviews.models import Review
         from reviews.services import rescore_reviews
 
-        self._backend()
-        total = rescore_reviews(batch_size=batch_size, progress=self._progress)
+        backend = self._backend()
+        flagged_before = set(Review.objects.filter(flagged_negative=True).values_list("pk", flat=True))
+        total = rescore_reviews(batch_size=batch_size, progress=self._progress, stale_only=stale)
+        flagged_after = set(Review.objects.filter(flagged_negative=True).values_list("pk", flat=True))
+        everyone = Review.objects.count()
+        changed = len(flagged_after ^ flagged_before)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"rescored {total} reviews"))
+        self.stdout.write(self.style.SUCCESS(
+            f"rescored {total} reviews with {sentiment.model_version(backend)}; "
+            f"{changed} of {everyone} changed state ({100 * changed / max(everyone, 1):.1f}%): "
+            f"{len(flagged_after - flagged_before)} newly flagged"))
+
+    def do_retrain(self, *, force=False, **_):
+        from reviews.services.retraining import (
+            RetrainingUnavailable,
+            min_new_feedback,
+            new_feedback_count,
+            retrain,
+        )
+
+        self._backend()
+        pending = new_feedback_count()
+        try:
+            model = retrain(force=force)
+        except RetrainingUnavailable as exc:
+            raise CommandError(str(exc)) from exc
+        if model is None:
+            self.stdout.write(f"{pending} new feedback rows, fewer than {min_new_feedback()}: "
+                              "nothing trained (--force trains anyway)")
+            return
+        self.stdout.write(f"{model.version}: {model.get_decision_display()}. {model.reason}")
 
     def _progress(self, done: int, total: int) -> None:
         width = 30
