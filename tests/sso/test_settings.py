@@ -92,3 +92,15 @@ def test_the_account_pages_may_send_forms_to_the_configured_providers_origins():
                                   "HEARTH_GOOGLE_CLIENT_SECRET": "gs"})
     assert form_action_origins(providers) == ["https://login.example.com", "https://accounts.google.com"]
     assert form_action_origins({}) == []
+
+
+@pytest.mark.django_db
+def test_the_member_menu_links_sign_in_methods_only_where_a_provider_is_configured(client, settings):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    settings.SOCIALACCOUNT_PROVIDERS = {}
+    assert "Sign-in methods" not in client.get("/settings/notifications/").content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers(OIDC)
+    html = client.get("/settings/notifications/").content.decode()
+    assert 'href="/accounts/3rdparty/">Sign-in methods<' in html
