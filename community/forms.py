@@ -85,7 +85,7 @@ class NotificationPreferencesForm(forms.Form):
         if digest is not None:
             self.fields[DIGEST_FIELD] = forms.ChoiceField(
                 label=f"{digest.label}: how often", choices=DigestFrequency.choices,
-                initial=digest_frequency,
+                initial=digest_frequency, required=False,  # left out of a post: unchanged
                 help_text="A summary of what happened while you were away (replies to your "
                           "topics, mentions, ideas you support, your points), sent only if you "
                           "have not visited in that time"
