@@ -141,11 +141,10 @@ def _re_engagement_emails(django_capture_on_commit_callbacks) -> list:
     from django.utils import timezone
 
     from outreach import services as outreach
+    from tests.factories import make_product
     from tests.forum.factories import CategoryFactory, make_reply, make_topic
     from tests.outreach.factories import bought, consenting_member
     from tests.rewards.factories import give_points
-
-    from tests.factories import make_product
 
     member = consenting_member(email="member@example.com")
     bought(member, make_product(title="Ember Kettle", sku="KET-9"))
