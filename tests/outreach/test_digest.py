@@ -79,7 +79,8 @@ def test_a_member_away_for_a_week_gets_one_digest_with_replies_to_their_topic_an
     assert "Because you started “Which descaler works best?”." in text
     assert f"{SITE}{topic.get_absolute_url()}" in text
     email = OutreachEmail.objects.get()
-    assert (email.kind, email.period) == (OutreachEmail.Kind.DIGEST, digest.period_key("weekly", timezone.now()))
+    assert (email.kind, email.period) == (OutreachEmail.Kind.DIGEST,
+                                          digest.period_key("weekly", timezone.now()))
 
 
 def test_every_section_appears_when_there_is_something_for_it_each_with_its_reason(smtp, kitchen, kettle):
@@ -175,7 +176,8 @@ def test_the_frequency_is_respected(smtp, kitchen):
 
     assert sorted(e.rcpt_tos[0] for e in smtp.envelopes) == sorted([daily.email, monthly.email])
     subjects = sorted(m["Subject"] for m in smtp.messages)
-    assert subjects == ["[Hearth] Your day on Hearth: 1 new reply", "[Hearth] Your month on Hearth: 1 new reply"]
+    assert subjects == ["[Hearth] Your day on Hearth: 1 new reply",
+                        "[Hearth] Your month on Hearth: 1 new reply"]
     # A day later the daily member gets the next day's digest; the others wait for their period.
     tomorrow = timezone.now() + datetime.timedelta(days=1, minutes=5)
     reply = make_reply(make_topic(author=daily, category=kitchen, title="Another question"))
