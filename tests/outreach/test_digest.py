@@ -307,3 +307,19 @@ def test_building_digests_costs_the_same_queries_for_5_members_as_for_50(kitchen
         many = digest.build_digests(members, now=now, base_url=SITE)
     assert len(five) == len(fifty) == QUERIES_TO_BUILD_A_BATCH
     assert all(len(built.sections) == 7 for built in few + many)
+
+
+def test_an_idea_reaching_a_milestone_is_news_for_its_supporters(kitchen):
+    from ideas.models import MilestoneReached
+    from ideas.selectors import supported_ideas_news
+
+    ada = UserFactory()
+    idea = published_idea(title="A quieter whistle")
+    cast_support(user=ada, idea_id=idea.pk)
+    week_ago = timezone.now() - datetime.timedelta(days=7)
+    MilestoneReached.objects.create(idea=idea, supporters=100,
+                                    reached_at=timezone.now() + datetime.timedelta(seconds=1))
+    [news] = supported_ideas_news(member_ids=[ada.pk], since=week_ago)[ada.pk]
+    assert (news.title, news.what) == ("A quieter whistle", "reached 100 supporters")
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    assert supported_ideas_news(member_ids=[ada.pk], since=later) == {}
