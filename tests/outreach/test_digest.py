@@ -323,3 +323,21 @@ def test_an_idea_reaching_a_milestone_is_news_for_its_supporters(kitchen):
     assert (news.title, news.what) == ("A quieter whistle", "reached 100 supporters")
     later = timezone.now() + datetime.timedelta(minutes=1)
     assert supported_ideas_news(member_ids=[ada.pk], since=later) == {}
+
+
+def test_the_send_digests_command_shows_progress_and_says_what_it_did(smtp, kitchen):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_reply(make_topic(author=away_member(), category=kitchen))
+    out = StringIO()
+    call_command("send_digests", "--batch-size", "1", stdout=out)
+    output = out.getvalue()
+    assert "] 2/2 members" in output  # the member and the one who replied, a batch each
+    assert "2 members considered: 1 digests sent" in output
+    assert "1 without marketing consent" in output
+    assert len(smtp.envelopes) == 1
+    err = StringIO()
+    call_command("send_digests", "--batch-size", "0", stdout=StringIO(), stderr=err)
+    assert "--batch-size must be at least 1." in err.getvalue()
