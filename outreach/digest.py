@@ -74,6 +74,7 @@ class Digest:
     member: object
     frequency: str
     since: datetime.datetime
+    base_url: str  # the site's address every link of the digest starts with
     sections: list[Section] = field(default_factory=list)
 
     @property
@@ -173,7 +174,7 @@ def _build_group(members: list, *, frequency: str, now: datetime.datetime, base_
                                                             within=CHALLENGE_ENDING)
     digests = []
     for member in members:
-        digest = Digest(member=member, frequency=frequency, since=since)
+        digest = Digest(member=member, frequency=frequency, since=since, base_url=base_url)
         sections = digest.sections
         if member.pk in replies:
             sections.append(Section(
@@ -195,7 +196,7 @@ def _build_group(members: list, *, frequency: str, now: datetime.datetime, base_
         for category, topics in hot.get(member.pk, []):
             sections.append(Section(
                 key="hot", title=f"Busy in {category}",
-                why=f"Because you post in {category} (the forum categories you post in most).",
+                why=f"Because you post in {category}, one of the forum categories you post in most.",
                 items=[Item(title=topic.title, url=absolute(topic.url),
                             detail=_plural(topic.posts, "new post")) for topic in topics]))
         if member.pk in ideas:

@@ -86,8 +86,9 @@ def digest_subject(digest) -> str:
 
 
 def send_digest(*, member, digest) -> None:
-    """Send a built digest (``outreach.digest.Digest``): its links are absolute already."""
-    base = site_url.base_url()
+    """Send a built digest (``outreach.digest.Digest``): its links are absolute already, to
+    the address it was built with, and so are the email's own."""
+    base = digest.base_url
     unsubscribe_url = _unsubscribe_url(base, member, DIGEST_KIND)
     context = {
         "member": member,

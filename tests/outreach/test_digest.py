@@ -109,7 +109,7 @@ def test_every_section_appears_when_there_is_something_for_it_each_with_its_reas
     text = message.get_body(("plain",)).get_content()
     for reason in ("Because you started “My kettle whistles”.",
                    "Because someone mentioned you in the forum.",
-                   "Because you post in Kitchen",
+                   "Because you post in Kitchen, one of the forum categories you post in most.",
                    "Because you support these ideas.",
                    "Because you bought these products.",
                    "Because these challenges end within 3 days",
