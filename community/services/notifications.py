@@ -156,6 +156,8 @@ def _email_many(created: list[Notification]) -> None:
             wanted = True
         elif kind.basis == MARKETING and notification.recipient_id not in consented:
             wanted = False
+        elif kind.frequency:  # as in ``wants_email``: the chosen frequency, not on or off
+            wanted = notification.recipient.digest_frequency != DigestFrequency.NEVER
         if wanted:
             enqueue_on_commit(send_notification_email, notification.pk, site_url.base_url())
 

@@ -341,3 +341,14 @@ def test_the_send_digests_command_shows_progress_and_says_what_it_did(smtp, kitc
     err = StringIO()
     call_command("send_digests", "--batch-size", "0", stdout=StringIO(), stderr=err)
     assert "--batch-size must be at least 1." in err.getvalue()
+
+
+def test_the_digest_kind_goes_by_frequency_and_only_with_marketing_consent():
+    from community.services.notifications import wants_email
+    from outreach.apps import DIGEST_KIND
+
+    ada, bea = consenting_member(), UserFactory(digest_frequency="daily")
+    assert wants_email(user=ada, kind=DIGEST_KIND)
+    assert not wants_email(user=bea, kind=DIGEST_KIND)  # no consent, whatever the frequency
+    ada.digest_frequency = "never"
+    assert not wants_email(user=ada, kind=DIGEST_KIND)
