@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0009_searches_without_results'),
+        ('community', '0010_content_tone'),
     ]
 
     operations = [
