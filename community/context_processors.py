@@ -20,4 +20,7 @@ def site_shell(request):
         "unread_notifications": user.unread_notification_count if signed_in else 0,
         "user_is_manager": COMMUNITY_MANAGERS in roles,
         "user_is_brand_staff": BRAND_STAFF in roles,
+        # From the settings, not the database: the member menu links the sign-in providers'
+        # page only where one is configured (docs/sso.md), at no query.
+        "sign_in_providers": bool(getattr(settings, "SOCIALACCOUNT_PROVIDERS", None)),
     }

@@ -1,3 +1,6 @@
+import functools
+
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.urls import get_resolver, get_urlconf
@@ -17,6 +20,16 @@ ADMIN_POLICY = (
 )
 
 
+@functools.lru_cache(maxsize=8)
+def account_policy(origins: tuple[str, ...]) -> str:
+    """The account pages' policy: their sign-in provider buttons are forms whose POST is
+    redirected to the provider (docs/sso.md), which form-action governs too. The origins are
+    the configured providers' (settings, from config/settings/sso.py)."""
+    if not origins:
+        return SITE_POLICY
+    return SITE_POLICY.replace("form-action 'self'", "form-action 'self' " + " ".join(origins))
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -26,6 +39,8 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             policy = ADMIN_POLICY if request.path.startswith(self.admin_prefixes) else SITE_POLICY
+            if request.path.startswith("/accounts/"):
+                policy = account_policy(tuple(settings.HEARTH_CSP_ACCOUNT_FORM_ORIGINS))
             response["Content-Security-Policy"] = policy
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response

@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("rewards.urls")),
     path("", include("privacy.urls")),
     path("", include("outreach.urls")),
+    path("", include("sso.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("api.site_urls")),
 ]

@@ -61,7 +61,8 @@ def _purchases_by_email(user) -> Q:
 # per section.
 FILES: dict[str, str] = {
     "profile.json": "Your account and profile: username, names, bio, email addresses, when "
-                    "you joined and last logged in, your trust level and any suspensions.",
+                    "you joined and last logged in, your trust level and any suspensions, and "
+                    "the sign-in providers and shop customer id linked to your account.",
     "forum.json": "Forum topics you started, every post you wrote with its edit history "
                   "(earlier texts), topics you watch and how far you have read them.",
     "ideas.json": "Ideas you proposed, comments you wrote on ideas, and ideas you support.",
@@ -101,6 +102,11 @@ COVERAGE: dict[str, Export | Excluded] = {
         "notifications.json", "email_preferences", "user", ("kind", "email")),
     "account.EmailAddress": Export(
         "profile.json", "email_addresses", "user", ("email", "verified", "primary")),
+    # --- single sign-on (docs/sso.md) ------------------------------------------------------
+    "socialaccount.SocialAccount": Export(
+        "profile.json", "sign_in_providers", "user", ("provider", "uid", "date_joined", "last_login")),
+    "sso.ShopAccount": Export(
+        "profile.json", "shop_account", "user", ("external_id", "created_at", "last_login_at")),
     # --- forum ----------------------------------------------------------------------------
     "forum.Topic": Export(
         "forum.json", "topics", "author",
@@ -340,6 +346,10 @@ ERASURE: dict[str, Erase] = {
         "their name rewritten (privacy.services.erasure.rewrite_names).", by="recipient"),
     "community.NotificationPreference": Delete(PERSONAL),
     "account.EmailAddress": Delete("Email addresses go with the account."),
+    "socialaccount.SocialAccount": Delete("The link to a sign-in provider goes: the provider can "
+                                          "no longer sign in to the anonymised account."),
+    "sso.ShopAccount": Delete("The link to the shop's customer id goes: the shop can no longer "
+                              "sign in to the anonymised account."),
     "forum.Topic": Keep(OWN_CONTENT + " A topic stays in any case: other members' replies "
                         "live in it (its first post is deleted with the others)."),
     "forum.Post": Content(OWN_CONTENT, {"body": "", "body_html": "", "deleted_at": NOW},

@@ -1,13 +1,14 @@
 from allauth.account.forms import SignupForm as BaseSignupForm
+from allauth.socialaccount.forms import SignupForm as BaseSocialSignupForm
 from django import forms
 
 from privacy.models import Consent
 from privacy.purposes import MARKETING_EMAIL, PURPOSES, get_purpose
 
 
-class SignupForm(BaseSignupForm):
-    """allauth's sign-up form with the optional, unticked marketing-email question. Ticking
-    it records a consent (source: sign-up, the wording shown); leaving it records nothing."""
+class MarketingQuestionMixin(forms.Form):
+    """The optional, unticked marketing-email question of both sign-up forms. Ticking it
+    records a consent (source: sign-up, the wording shown); leaving it records nothing."""
 
     marketing_email = forms.BooleanField(required=False, initial=False)
 
@@ -24,6 +25,15 @@ class SignupForm(BaseSignupForm):
             record_consent(user=user, purpose=MARKETING_EMAIL, granted=True,
                            source=Consent.Source.SIGNUP)
         return user
+
+
+class SignupForm(MarketingQuestionMixin, BaseSignupForm):
+    """allauth's sign-up form with the marketing-email question."""
+
+
+class SocialSignupForm(MarketingQuestionMixin, BaseSocialSignupForm):
+    """allauth's form for a new member coming from a sign-in provider (docs/sso.md), with the
+    same question, unticked: signing in with a provider never implies consent."""
 
 
 class ConsentForm(forms.Form):

@@ -17,6 +17,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.settings.sso import form_action_origins, social_providers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # The key used when none is configured. Production settings refuse to start with it.
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "outreach",
     "api",
     "insights",
+    "sso",
     "webhooks",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -82,6 +85,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    # Single sign-on (docs/sso.md): a provider is offered only when the environment configures
+    # it (config/settings/sso.py); the others answer 404.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
     "channels",
     "django_htmx",
     "django.contrib.admin",
@@ -286,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Levels by spend: orders age out of the 12-month window with the clock alone. Does
     # nothing while levels come from lifetime points (the default).
+    # Used shop log-in nonces, kept only as long as their payloads could be replayed.
+    "sso.purge_used_nonces": {
+        "task": "sso.tasks.purge_used_nonces",
+        "schedule": timedelta(hours=1),
+    },
     "badges.relevel_lapsed": {
         "task": "badges.tasks.relevel_lapsed",
         "schedule": timedelta(hours=24),
@@ -354,6 +368,33 @@ ACCOUNT_RATE_LIMITS = {
     # through Hearth (allauth's default lets 5 a minute reach one inbox).
     "reset_password": "5/m/ip,20/h/ip,3/h/key",
 }
+# --- Single sign-on (docs/sso.md) ----------------------------------------------------------
+# OpenID Connect, Google and GitHub, each configured from HEARTH_OIDC_*, HEARTH_GOOGLE_* and
+# HEARTH_GITHUB_* (config/settings/sso.py); the log-in and sign-up pages show a button per
+# provider configured.
+SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+# The account pages' Content-Security-Policy lets their provider buttons reach these origins.
+HEARTH_CSP_ACCOUNT_FORM_ORIGINS = form_action_origins(SOCIALACCOUNT_PROVIDERS)
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+# A new member coming from a provider confirms a username and answers the optional, unticked
+# marketing-email question, as on the sign-up page (privacy/forms.py): never signed up unasked.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_FORMS = {"signup": "privacy.forms.SocialSignupForm"}
+# An existing account is matched by a provider's verified email only for the providers in
+# HEARTH_SSO_TRUSTED_PROVIDERS (per provider, in config/settings/sso.py); a match links the
+# provider to the account, so later log-ins find it by the provider's own id.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+# Hearth calls no provider API after the log-in: no access tokens are kept.
+SOCIALACCOUNT_STORE_TOKENS = False
+# The provider buttons are forms (POST, CSRF-checked); a GET of a log-in URL asks first.
+SOCIALACCOUNT_LOGIN_ON_GET = False
+# The shop's log-in connector (sso/connector.py): the secret the shop signs with (empty: the
+# connector answers 404), and how old a signed payload may be.
+HEARTH_SHOP_SSO_SECRET = os.environ.get("HEARTH_SHOP_SSO_SECRET", "")
+HEARTH_SHOP_SSO_MAX_AGE_SECONDS = int(os.environ.get("HEARTH_SHOP_SSO_MAX_AGE_SECONDS", "300"))
+
 # Client addresses: X-Forwarded-For counts only as far as it was written by these proxies
 # (addresses or networks, comma separated; none by default, so the header is ignored). Set it
 # to the address(es) of the reverse proxy or load balancer in front of Hearth, e.g.

@@ -45,3 +45,9 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL], "prefix": "hearth-test:asgi"},
         }
     }
+# The shop's log-in connector is configured in tests, so the walks meet its signature check
+# (an empty secret answers 404, which tests/sso covers); no sign-in provider is configured
+# unless a test configures one (tests/sso), whatever the environment says.
+HEARTH_SHOP_SSO_SECRET = "test-shop-sso-secret"  # noqa: S105 - a test value
+SOCIALACCOUNT_PROVIDERS = {}
+HEARTH_CSP_ACCOUNT_FORM_ORIGINS = []

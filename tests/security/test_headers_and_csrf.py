@@ -33,6 +33,10 @@ CSRF_EXEMPT = {
     # The store's webhook: the store sends no cookie or token; an HMAC signature of the body
     # with the shared secret is the authorization (shop/webhooks.py).
     "shop:order_webhook",
+    # Google's one-tap sign-in (allauth): Google's page posts the credential cross-site, so
+    # allauth checks Google's double-submit cookie (g_csrf_token) and the signed ID token
+    # instead. Not found unless Google is configured (docs/sso.md).
+    "google_login_by_token",
     # Any path under /api/v1/ no route matches: a 404 problem for every method, as the API's
     # own views answer without the site's CSRF check; it changes nothing.
     "api:not_found",

@@ -156,6 +156,8 @@ def make_world() -> dict:
         "reward_id": rewards["reward"].pk, "redemption_id": rewards["redemption"].pk,
         "cause_slug": rewards["cause"].slug, "pool_id": rewards["pool"].pk,
         "export_id": export.pk, "token_id": api_token.pk, "board": "all",
+        # The OpenID Connect provider's id in its URLs (none is configured in the walk: 404).
+        "provider_id": "oidc",
         # Wagtail's page tree: its root is re-made with a new id after a test flushes the tables.
         **dict.fromkeys(("parent_page_id", "page_to_move_id", "destination_id"),
                         Page.get_first_root_node().pk),
