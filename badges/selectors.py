@@ -409,3 +409,58 @@ def points_page(*, member: User, page: int = 1, per_page: int = 25) -> PointsPag
     return PointsPage(balances=balances, level=standing.level, next_level=standing.next_level,
                       standing=standing, history=history_page,
                       expiring=expiring_for(user_id=member.pk, spendable=balances.spendable))
+
+
+# --- What members missed (the activity digest, outreach) -------------------------------------
+
+def standings_of(*, member_ids, levels: list[Level] | None = None) -> dict[int, LevelStanding]:
+    """Each member's points and level standing (``level_standing``) for a batch at once:
+    three queries (points, levels, the basis) and one more under the spend basis."""
+    from badges.services.levels import level_by_points, level_by_spend
+
+    ids = list(member_ids)
+    levels = list(Level.objects.all()) if levels is None else levels
+    by_spend = LevelSettings.by_spend()
+    points = dict(UserPoints.objects.filter(user_id__in=ids).values_list("user_id", "total"))
+    spend_rows = ({user_id: (spend, level_id) for user_id, spend, level_id in
+                   MemberLevel.objects.filter(user_id__in=ids).values_list("user_id", "spend", "level_id")}
+                  if by_spend else {})
+    by_id = {level.pk: level for level in levels}
+    found = {}
+    for member_id in ids:
+        total = points.get(member_id, 0)
+        spend = Decimal(0)
+        if by_spend:
+            spend, level_id = spend_rows.get(member_id, (Decimal(0), None))
+            level = by_id.get(level_id) or level_by_spend(spend, levels)
+        else:
+            level = level_by_points(total, levels)
+        index = levels.index(level) if level in levels else -1
+        next_level = levels[index + 1] if index + 1 < len(levels) else None
+        if next_level is None:
+            percent = 100
+        elif by_spend:
+            percent = _percent(spend, level.min_spend if level else Decimal(0), next_level.min_spend)
+        else:
+            percent = _percent(total, level.min_points if level else 0, next_level.min_points)
+        found[member_id] = LevelStanding(by_spend=by_spend, level=level, next_level=next_level,
+                                         points=total, spend=spend, percent=percent)
+    return found
+
+
+def challenges_ending(*, member_ids, now: datetime.datetime, within: datetime.timedelta,
+                      ) -> tuple[list[Challenge], dict[tuple[int, int], int]]:
+    """Running challenges that end within ``within`` of ``now`` (soonest first), and each
+    member's count towards them as {(member id, challenge id): count} (completed ones left
+    out: nothing left to do). Two queries."""
+    challenges = list(Challenge.objects.filter(starts_at__lte=now, ends_at__gt=now,
+                                               ends_at__lte=now + within).order_by("ends_at", "pk"))
+    if not challenges:
+        return [], {}
+    progress = ChallengeProgress.objects.filter(
+        challenge__in=challenges, user_id__in=list(member_ids)).values_list(
+        "user_id", "challenge_id", "count", "completed_at")
+    counts = {}
+    for user_id, challenge_id, count, completed_at in progress:
+        counts[(user_id, challenge_id)] = -1 if completed_at else count
+    return challenges, counts

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from community.images import open_validated_image
 from community.models import User
-from community.notification_kinds import MARKETING, choosable_kinds
+from community.models.accounts import DigestFrequency
+from community.notification_kinds import MARKETING, choosable_kinds, frequency_kind
 
 
 class ProfileForm(forms.ModelForm):
@@ -66,10 +67,13 @@ class ProfileForm(forms.ModelForm):
         return name
 
 
+DIGEST_FIELD = "digest_frequency"
+
+
 class NotificationPreferencesForm(forms.Form):
     """One checkbox per registered notification kind: email me about this."""
 
-    def __init__(self, *args, current: dict[str, bool], **kwargs):
+    def __init__(self, *args, current: dict[str, bool], digest_frequency: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         for kind in choosable_kinds():
             self.fields[kind.key] = forms.BooleanField(
@@ -77,6 +81,20 @@ class NotificationPreferencesForm(forms.Form):
                 help_text=("Marketing: sent only while you agree to marketing email "
                            "(privacy settings)." if kind.basis == MARKETING else ""),
             )
+        digest = frequency_kind()
+        if digest is not None:
+            self.fields[DIGEST_FIELD] = forms.ChoiceField(
+                label=f"{digest.label}: how often", choices=DigestFrequency.choices,
+                initial=digest_frequency, required=False,  # left out of a post: unchanged
+                help_text="A summary of what happened while you were away (replies to your "
+                          "topics, mentions, ideas you support, your points), sent only if you "
+                          "have not visited in that time"
+                          + (", and only while you agree to marketing email (privacy settings)."
+                             if digest.basis == MARKETING else "."),
+            )
+
+    def email_kinds(self) -> dict[str, bool]:
+        return {key: value for key, value in self.cleaned_data.items() if key != DIGEST_FIELD}
 
 
 class LoginForm(BaseLoginForm):

@@ -160,3 +160,21 @@ def pages_opened_by(group_ids: list[int]) -> dict[int, list]:
         opened.setdefault(grant.group_id, []).append(
             Link(label=f"{what} “{page.title}” before it is public", url=page.url))
     return opened
+
+
+def notifications_of_kind(*, member_ids, kind: str, since,
+                          limit: int = 5) -> dict[int, list[tuple[str, str]]]:
+    """For each member, their notifications of ``kind`` made after ``since`` as (message,
+    url), newest first, at most ``limit`` each. One query."""
+    from community.models import Notification
+
+    found: dict[int, list[tuple[str, str]]] = {}
+    rows = (Notification.objects.filter(recipient_id__in=list(member_ids), kind=kind,
+                                        created_at__gt=since)
+            .order_by("recipient_id", "-created_at", "-id")
+            .values_list("recipient_id", "message", "url"))
+    for recipient_id, message, url in rows:
+        mine = found.setdefault(recipient_id, [])
+        if len(mine) < limit:
+            mine.append((message, url))
+    return found

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import selectors, staff_links
-from community.forms import NotificationPreferencesForm, ProfileForm
+from community.forms import DIGEST_FIELD, NotificationPreferencesForm, ProfileForm
 from community.health import health_report
 from community.models import Notification, User
 from community.notification_kinds import get_kind
@@ -84,9 +84,11 @@ def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def notification_settings(request: HttpRequest) -> HttpResponse:
     current = selectors.email_preferences(user=request.user)
-    form = NotificationPreferencesForm(request.POST or None, current=current)
+    form = NotificationPreferencesForm(request.POST or None, current=current,
+                                       digest_frequency=request.user.digest_frequency)
     if request.method == "POST" and form.is_valid():
-        notification_services.set_email_preferences(user=request.user, email_kinds=form.cleaned_data)
+        notification_services.set_email_preferences(user=request.user, email_kinds=form.email_kinds(),
+                                                    digest_frequency=form.cleaned_data.get(DIGEST_FIELD))
         messages.success(request, "Your email preferences are saved.")
         return redirect("community:notification_settings")
     return render(request, "community/notification_settings.html", {"form": form})

@@ -3,6 +3,10 @@ number of queries whatever the number of ideas, supporters or comments."""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from django.db.models import (
     Exists,
     OuterRef,
@@ -210,3 +214,50 @@ def status_change_recipients(*, status_change_id: int) -> list[int]:
         if user_id != change.actor_id:
             seen.setdefault(user_id, None)
     return list(seen)
+
+
+# --- What members missed (the activity digest, outreach) -------------------------------------
+
+@dataclass(frozen=True)
+class IdeaNews:
+    idea_id: int
+    title: str
+    url: str
+    what: str  # "is now Planned", "reached 100 supporters"
+
+
+def supported_ideas_news(*, member_ids: Iterable[int], since: datetime.datetime,
+                         limit: int = 5) -> dict[int, list[IdeaNews]]:
+    """For each member, the readable ideas they support whose status changed or that reached
+    a milestone after ``since`` (the latest status only; newest first). Three queries."""
+    ids = list(member_ids)
+    supports = (Support.objects.filter(user_id__in=ids).filter(idea_readable("idea__"))
+                .values_list("user_id", "idea_id"))
+    supporters: dict[int, list[int]] = {}
+    for user_id, idea_id in supports:
+        supporters.setdefault(idea_id, []).append(user_id)
+    if not supporters:
+        return {}
+    news: dict[int, tuple[datetime.datetime, IdeaNews]] = {}
+    changes = (StatusChange.objects.filter(idea_id__in=list(supporters), created_at__gt=since)
+               .exclude(to_status="").select_related("idea").order_by("created_at", "pk"))
+    for change in changes:  # the latest change of each idea wins
+        idea = change.idea
+        news[idea.pk] = (change.created_at, IdeaNews(
+            idea_id=idea.pk, title=idea.title, url=idea.get_absolute_url(),
+            what=f"is now {change.to_label}"))
+    reached = (MilestoneReached.objects.filter(idea_id__in=list(supporters), reached_at__gt=since)
+               .select_related("idea").order_by("reached_at", "pk"))
+    for milestone in reached:
+        idea = milestone.idea
+        if idea.pk not in news or news[idea.pk][0] < milestone.reached_at:
+            news[idea.pk] = (milestone.reached_at, IdeaNews(
+                idea_id=idea.pk, title=idea.title, url=idea.get_absolute_url(),
+                what=f"reached {milestone.supporters:,} supporters"))
+    found: dict[int, list[IdeaNews]] = {}
+    for idea_id, (_when, item) in sorted(news.items(), key=lambda pair: pair[1][0], reverse=True):
+        for user_id in supporters[idea_id]:
+            mine = found.setdefault(user_id, [])
+            if len(mine) < limit:
+                mine.append(item)
+    return found

@@ -285,3 +285,10 @@ def queue_counts():
 
     waiting = QueueItem.objects.filter(status=QueueItem.Status.PENDING).count()
     return [Count(key="waiting", label="waiting", number=waiting)]
+
+
+def last_visits(*, member_ids) -> dict[int, date]:
+    """The day of each member's last counted visit (``MemberTrust.last_visit_date``), for
+    those with one. One query."""
+    return dict(MemberTrust.objects.filter(user_id__in=list(member_ids), last_visit_date__isnull=False)
+                .values_list("user_id", "last_visit_date"))

@@ -1,5 +1,6 @@
-"""The review request email: plain text and HTML in the site's look (styles inline, as mail
-clients drop style sheets), five star links per product, and the one-click unsubscribe
+"""The re-engagement emails: the review request (five star links per product) and the
+activity digest. Plain text and HTML in the site's look (styles inline, as mail clients drop
+style sheets), every link absolute to the site's address, and the one-click unsubscribe
 headers of RFC 8058."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from community import site_url
 from community.tasks import email_subject, unsubscribe_token
-from outreach.apps import REVIEW_REQUEST_KIND
+from outreach.apps import DIGEST_KIND, REVIEW_REQUEST_KIND
 
 RATING_SALT = "hearth.review-request"
 # A star link works for a while after the email, not for ever.
@@ -42,10 +43,21 @@ def _product_links(base: str, request) -> dict:
     }
 
 
+def _unsubscribe_url(base: str, member, kind: str) -> str:
+    return base + reverse("community:unsubscribe", kwargs={
+        "token": unsubscribe_token(user_id=member.pk, kind=kind)})
+
+
+def _unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def send_review_request(*, member, requests, reminder: bool) -> None:
     base = site_url.base_url()
-    unsubscribe_url = base + reverse("community:unsubscribe", kwargs={
-        "token": unsubscribe_token(user_id=member.pk, kind=REVIEW_REQUEST_KIND)})
+    unsubscribe_url = _unsubscribe_url(base, member, REVIEW_REQUEST_KIND)
     context = {
         "member": member,
         "products": [_product_links(base, request) for request in requests],
@@ -61,10 +73,37 @@ def send_review_request(*, member, requests, reminder: bool) -> None:
         subject=email_subject(subject),
         body=render_to_string("outreach/email/review_request.txt", context),
         to=[member.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=_unsubscribe_headers(unsubscribe_url),
     )
     message.attach_alternative(render_to_string("outreach/email/review_request.html", context), "text/html")
+    message.send()
+
+
+def digest_subject(digest) -> str:
+    """"Your week on Hearth: 3 new replies, 1 mention", from the first sections with news."""
+    summary = ", ".join(section.summary for section in digest.sections if section.summary)
+    return f"Your {digest.period_word} on {settings.WAGTAIL_SITE_NAME}: {summary or 'what you missed'}"
+
+
+def send_digest(*, member, digest) -> None:
+    """Send a built digest (``outreach.digest.Digest``): its links are absolute already, to
+    the address it was built with, and so are the email's own."""
+    base = digest.base_url
+    unsubscribe_url = _unsubscribe_url(base, member, DIGEST_KIND)
+    context = {
+        "member": member,
+        "digest": digest,
+        "site_url": base + "/",
+        "settings_url": base + reverse("community:notification_settings"),
+        "privacy_url": base + reverse("privacy:settings"),
+        "unsubscribe_url": unsubscribe_url,
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=email_subject(digest_subject(digest)),
+        body=render_to_string("outreach/email/digest.txt", context),
+        to=[member.email],
+        headers=_unsubscribe_headers(unsubscribe_url),
+    )
+    message.attach_alternative(render_to_string("outreach/email/digest.html", context), "text/html")
     message.send()

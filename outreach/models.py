@@ -14,21 +14,31 @@ from django.utils import timezone
 
 
 class OutreachEmail(models.Model):
-    """One re-engagement email sent to a member (a review request, a reminder; digests to
-    come): what the caps across all of them count."""
+    """One re-engagement email sent to a member (a review request, a reminder, an activity
+    digest): what the caps across all of them count. A digest's row carries its period
+    (``outreach.digest.period_key``), unique per member: the same digest is never sent twice."""
 
     class Kind(models.TextChoices):
         REVIEW_REQUEST = "review_request", "Review request"
         REVIEW_REMINDER = "review_reminder", "Review reminder"
+        DIGEST = "digest", "Activity digest"
 
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                related_name="outreach_emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     sent_at = models.DateTimeField(default=timezone.now)
+    # Digests only: "D2026-12-06", "W2026-49" (ISO week) or "M2026-12".
+    period = models.CharField(max_length=12, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-id"]
         indexes = [models.Index(fields=["member", "sent_at"], name="outreach_email_member_sent")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "period"], condition=Q(kind="digest"),
+                                    name="outreach_one_digest_per_period"),
+            models.CheckConstraint(condition=Q(kind="digest") | Q(period=""),
+                                   name="outreach_period_for_digests_only"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.member_id} at {self.sent_at:%Y-%m-%d}"

@@ -23,11 +23,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from community import site_url
+from community.deferred import enqueue_on_commit
+from community.models.accounts import DigestFrequency
 from community.services.notifications import wants_email
-from outreach import emails
-from outreach.apps import REVIEW_REQUEST_KIND
+from outreach import digest, emails
+from outreach.apps import DIGEST_KIND, REVIEW_REQUEST_KIND
 from outreach.models import OutreachEmail, ReviewRequest
 from reviews import selectors as review_selectors
 from shop import selectors as shop_selectors
@@ -204,3 +208,103 @@ def run(*, now: datetime.datetime | None = None, progress=None) -> dict[str, int
 def request_for_rating(*, request_id: int, member) -> ReviewRequest | None:
     """The member's own request behind a star link (None for anyone else's)."""
     return ReviewRequest.objects.select_related("product").filter(pk=request_id, member=member).first()
+
+
+# --- The activity digest ------------------------------------------------------------------
+# Planned in batches of DIGEST_BATCH members (one task each on the real stack); each batch is
+# filtered (consent, visits, digests already sent), built with a fixed number of queries
+# (outreach.digest) and sent one member at a time under a lock on the member's row: the
+# digest's row (unique per member and period) and the caps are checked there, so running the
+# job twice, or two batches at once, sends no member the same digest twice.
+
+DIGEST_BATCH = 500
+
+
+def digest_candidates() -> list[int]:
+    """Active members with an address whose digest frequency is not never, by id."""
+    return list(User.objects.filter(is_active=True).exclude(email="")
+                .exclude(digest_frequency=DigestFrequency.NEVER)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def _latest_digests(member_ids: list[int]) -> dict[int, datetime.datetime]:
+    return dict(OutreachEmail.objects.filter(member_id__in=member_ids, kind=OutreachEmail.Kind.DIGEST)
+                .values("member_id").annotate(last=Max("sent_at")).order_by()
+                .values_list("member_id", "last"))
+
+
+def send_digest_batch(*, member_ids: list[int], now: datetime.datetime | None = None) -> dict[str, int]:
+    """Send the digest to the members of ``member_ids`` who are due one. Returns counts:
+    sent, nothing new, visited recently, no consent, cap reached, already sent, failed."""
+    now = now or timezone.now()
+    totals = dict.fromkeys(("members", "sent", "nothing_new", "visited", "no_consent", "cap",
+                            "already_sent", "failed"), 0)
+    members = list(User.objects.filter(pk__in=member_ids, is_active=True).exclude(email="")
+                   .exclude(digest_frequency=DigestFrequency.NEVER).order_by("pk"))
+    totals["members"] = len(member_ids)
+    found = digest.eligible(members, now=now, digests_sent=_latest_digests([m.pk for m in members]))
+    totals["visited"], totals["no_consent"] = found.visited, found.no_consent
+    totals["already_sent"] = found.sent_recently
+    base = site_url.base_url()
+    for built in digest.build_digests(found.due, now=now, base_url=base):
+        if not built.has_news:
+            totals["nothing_new"] += 1
+            continue
+        try:
+            outcome = send_digest(built=built, now=now)
+        except Exception:  # a failed send (mail server down) must not stop the batch
+            logger.exception("digest for member %s not sent; the next run tries again", built.member.pk)
+            outcome = "failed"
+        totals[outcome] += 1
+    return totals
+
+
+def send_digest(*, built, now: datetime.datetime) -> str:
+    """Send one built digest, once per member and period, within the caps and the consent
+    gate as they stand now. Returns "sent", "no_consent", "cap" or "already_sent"."""
+    with transaction.atomic():
+        member = User.objects.select_for_update().filter(pk=built.member.pk, is_active=True).first()
+        if member is None or not wants_email(user=member, kind=DIGEST_KIND):
+            return "no_consent"
+        period = digest.period_key(built.frequency, now)
+        cap_since = now - datetime.timedelta(days=settings.HEARTH_OUTREACH_CAP_DAYS)
+        counts = OutreachEmail.objects.filter(member=member).aggregate(
+            recent=Count("id", filter=Q(sent_at__gt=cap_since)),
+            this_period=Count("id", filter=Q(kind=OutreachEmail.Kind.DIGEST, period=period)))
+        if counts["this_period"]:
+            return "already_sent"
+        if counts["recent"] >= settings.HEARTH_OUTREACH_MAX_EMAILS:
+            return "cap"
+        OutreachEmail.objects.create(member=member, kind=OutreachEmail.Kind.DIGEST, period=period,
+                                     sent_at=now)
+        # Sent inside the transaction: a failed send rolls the row back for the next run.
+        emails.send_digest(member=member, digest=built)
+    return "sent"
+
+
+def run_digests(*, now: datetime.datetime | None = None, progress=None,
+                batch_size: int = DIGEST_BATCH) -> dict[str, int]:
+    """Every batch in this process (the management command). ``progress(done, total)`` is
+    called after each batch, in members."""
+    now = now or timezone.now()
+    candidates = digest_candidates()
+    totals: dict[str, int] = {}
+    for start in range(0, len(candidates), batch_size):
+        batch = send_digest_batch(member_ids=candidates[start:start + batch_size], now=now)
+        for key, value in batch.items():
+            totals[key] = totals.get(key, 0) + value
+        if progress:
+            progress(min(start + batch_size, len(candidates)), len(candidates))
+    return totals
+
+
+def plan_digest_batches(*, task, now: datetime.datetime | None = None,
+                        batch_size: int = DIGEST_BATCH) -> int:
+    """Owe one ``task(member_ids, now)`` per batch of candidates (the outbox: each runs at
+    least once, and running one again sends nothing new). Returns how many batches."""
+    now = now or timezone.now()
+    candidates = digest_candidates()
+    with transaction.atomic():
+        for start in range(0, len(candidates), batch_size):
+            enqueue_on_commit(task, candidates[start:start + batch_size], now.isoformat())
+    return -(-len(candidates) // batch_size)

@@ -84,7 +84,8 @@ FILES: dict[str, str] = {
     "api_tokens.json": "API tokens created for your account: their names, scopes, when they were "
                        "created, last used, expire or were revoked (never the tokens themselves).",
     "outreach.json": "Requests to review what you bought: which products, when they were due, "
-                     "sent and reminded, and why any was not sent; and every such email.",
+                     "sent and reminded, and why any was not sent; and every such email (activity "
+                     "digests included, with their period).",
 }
 
 
@@ -236,7 +237,8 @@ COVERAGE: dict[str, Export | Excluded] = {
         "outreach.json", "review_requests", "member",
         ("product__title", "order__external_id", "state", "skip_reason", "due_at", "sent_at",
          "reminded_at")),
-    "outreach.OutreachEmail": Export("outreach.json", "emails", "member", ("kind", "sent_at")),
+    "outreach.OutreachEmail": Export("outreach.json", "emails", "member",
+                                     ("kind", "sent_at", "period")),
     # --- privacy --------------------------------------------------------------------------
     "privacy.Consent": Export(
         "consents.json", "consents", "user",
@@ -278,7 +280,8 @@ COVERAGE: dict[str, Export | Excluded] = {
 
 # The member's own row: community.User, written to profile.json by the exporter.
 PROFILE_FIELDS = ("username", "display_name", "email", "bio", "avatar", "date_joined",
-                  "last_login", "profile_hidden_at", "profile_hidden_reason", "suspended_until")
+                  "last_login", "profile_hidden_at", "profile_hidden_reason", "suspended_until",
+                  "digest_frequency")
 
 
 # --- Erasure ------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from community.fragments import member_state
 from community.models import ProductPage, User
 from community.selectors import with_roles
 from reviews.models import (
+    BrandReply,
     FollowUp,
     HelpfulVote,
     ProductRating,
@@ -264,3 +265,38 @@ def follow_up_counts():
     figures = open_ones.aggregate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=timezone.now())))
     return [Figure(key="open", label="open", number=figures["open"]),
             Figure(key="overdue", label="overdue", number=figures["overdue"], alert=True)]
+
+
+# --- What members missed (the activity digest, outreach) -------------------------------------
+
+def product_news(*, product_ids: Iterable[int], since, exclude_author_id: int | None = None,
+                 ) -> dict[int, dict]:
+    """For each of ``product_ids`` with something new after ``since``: its title and address,
+    how many visible reviews were published and how many brand replies were written since.
+    Two queries."""
+    ids = list(product_ids)
+    if not ids:
+        return {}
+    news: dict[int, dict] = {}
+
+    def entry(product) -> dict:
+        return news.setdefault(product.pk, {"title": product.title, "url": product.url,
+                                            "reviews": 0, "replies": 0})
+
+    reviews = (Review.objects.filter(product_id__in=ids, created_at__gt=since, hidden_at__isnull=True,
+                                     deleted_at__isnull=True, product__live=True)
+               .values("product_id").annotate(n=Count("id")).order_by())
+    replies = (BrandReply.objects.filter(review__product_id__in=ids, created_at__gt=since,
+                                         hidden_at__isnull=True, deleted_at__isnull=True,
+                                         review__hidden_at__isnull=True, review__deleted_at__isnull=True,
+                                         review__product__live=True)
+               .values("review__product_id").annotate(n=Count("id")).order_by())
+    counts = {row["product_id"]: [row["n"], 0] for row in reviews}
+    for row in replies:
+        counts.setdefault(row["review__product_id"], [0, 0])[1] = row["n"]
+    if not counts:
+        return {}
+    for product in ProductPage.objects.filter(pk__in=list(counts)).only("id", "title", "url_path", "slug"):
+        item = entry(product)
+        item["reviews"], item["replies"] = counts[product.pk]
+    return news

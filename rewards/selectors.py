@@ -197,3 +197,10 @@ def low_stock(*, limit: int = 5) -> list[Reward]:
     """Live rewards with stock at or below ``limit``. One query."""
     return list(Reward.objects.filter(live=True, stock__isnull=False, stock__lte=limit)
                 .order_by("stock", "title"))
+
+
+def perks_by_level() -> dict[int, str]:
+    """Each level's perk in words (its description, else its entry reward's title), by level
+    id: what the digest says the next level brings. One query."""
+    return {perk.level_id: perk.description or (perk.entry_reward.title if perk.entry_reward else "")
+            for perk in LevelPerk.objects.select_related("entry_reward")}

@@ -74,3 +74,16 @@ def orders_of(*, member) -> QuerySet[Order]:
     if not getattr(member, "is_authenticated", False):
         return Order.objects.none()
     return Order.objects.filter(member=member)
+
+
+def products_owned(*, member_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each member, the products in their paid orders that were not wholly refunded.
+    One query."""
+    lines = (OrderLine.objects.filter(order__member_id__in=list(member_ids), product__isnull=False,
+                                      order__paid_at__isnull=False)
+             .exclude(order__status=Order.Status.REFUNDED)
+             .values_list("order__member_id", "product_id").distinct())
+    owned: dict[int, set[int]] = {}
+    for member_id, product_id in lines:
+        owned.setdefault(member_id, set()).add(product_id)
+    return owned

@@ -5,6 +5,16 @@ from django.urls import reverse
 from community.roles import ROLE_CSS, ROLE_LABELS, viewer_roles
 
 
+class DigestFrequency(models.TextChoices):
+    """How often a member wants the activity digest (a summary of what they missed while
+    away); ``never`` switches it off. Sent by the outreach app (docs/outreach.md)."""
+
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    NEVER = "never", "Never"
+
+
 class User(AbstractUser):
     """A member of the community. Profile fields live here: every page that names an author
     needs them, and keeping them on the user row saves a join on every list."""
@@ -23,6 +33,10 @@ class User(AbstractUser):
     # repairs it nightly) so that the banner on every page costs no query for the members
     # who were never suspended. Permanent suspensions store the far-future PERMANENT.
     suspended_until = models.DateTimeField(null=True, blank=True)
+    # The member's choice on their notification settings page; the digest's one-click
+    # unsubscribe sets it to never.
+    digest_frequency = models.CharField(max_length=10, choices=DigestFrequency.choices,
+                                        default=DigestFrequency.WEEKLY)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from community import consents, site_url
 from community.deferred import enqueue_on_commit
 from community.models import Notification, NotificationPreference, User
+from community.models.accounts import DigestFrequency
 from community.notification_kinds import ACCOUNT, MARKETING, get_kind
 from community.realtime import send_many_now, send_now, user_group
 
@@ -21,6 +22,8 @@ def wants_email(*, user: User, kind: str) -> bool:
         return True
     if registered.basis == MARKETING and not consents.has_marketing_consent(user.pk):
         return False
+    if registered.frequency:
+        return user.digest_frequency != DigestFrequency.NEVER
     preference = (
         NotificationPreference.objects.filter(user=user, kind=kind)
         .values_list("email", flat=True)
@@ -153,6 +156,8 @@ def _email_many(created: list[Notification]) -> None:
             wanted = True
         elif kind.basis == MARKETING and notification.recipient_id not in consented:
             wanted = False
+        elif kind.frequency:  # as in ``wants_email``: the chosen frequency, not on or off
+            wanted = notification.recipient.digest_frequency != DigestFrequency.NEVER
         if wanted:
             enqueue_on_commit(send_notification_email, notification.pk, site_url.base_url())
 
@@ -236,16 +241,32 @@ def _push_count(user: User) -> None:
     _push_after_commit(user.pk, {"type": "notification.count"})
 
 
-def set_email_preferences(*, user: User, email_kinds: dict[str, bool]) -> None:
-    """Store the member's email choice for each kind given."""
+def set_email_preferences(*, user: User, email_kinds: dict[str, bool],
+                          digest_frequency: str | None = None) -> None:
+    """Store the member's email choice for each kind given, and how often they want the
+    activity digest when given."""
     with transaction.atomic():
         for kind, email in email_kinds.items():
             NotificationPreference.objects.update_or_create(
                 user=user, kind=kind, defaults={"email": email}
             )
+        if digest_frequency:
+            set_digest_frequency(user=user, frequency=digest_frequency)
+
+
+def set_digest_frequency(*, user: User, frequency: str) -> None:
+    """Store how often the member wants the activity digest (a ``DigestFrequency``)."""
+    if frequency not in DigestFrequency.values:
+        raise ValueError(f"unknown digest frequency {frequency!r}")
+    User.objects.filter(pk=user.pk).update(digest_frequency=frequency)
+    user.digest_frequency = frequency
 
 
 def unsubscribe(*, user: User, kind: str) -> None:
+    """One-click unsubscribe: the kind's email off; for the digest, its frequency to never."""
+    if get_kind(kind).frequency:
+        set_digest_frequency(user=user, frequency=DigestFrequency.NEVER)
+        return
     set_email_preferences(user=user, email_kinds={kind: False})
 
 

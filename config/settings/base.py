@@ -763,6 +763,11 @@ CELERY_BEAT_SCHEDULE |= {
     "outreach.send_review_requests": {
         "task": "outreach.tasks.send_review_requests", "schedule": timedelta(hours=1),
     },
+    # The activity digest: members due one (their period passed without a visit) get it at
+    # the next hourly run; the digest's row per member and period makes a rerun send nothing.
+    "outreach.send_digests": {
+        "task": "outreach.tasks.send_digests", "schedule": timedelta(hours=1),
+    },
 }
 
 # The community health dashboard's figures are computed at most once per period and this many

@@ -130,3 +130,57 @@ def test_rebase_moves_an_absolute_url_onto_the_configured_base(settings):
     assert site_url.rebase("/relative/") == "/relative/"
     settings.HEARTH_BASE_URL = ""
     assert site_url.rebase("http://127.0.0.1:8000/x/") == "http://127.0.0.1:8000/x/"
+
+
+def _re_engagement_emails(django_capture_on_commit_callbacks) -> list:
+    """A review request and an activity digest (outreach sends them itself, not through
+    ``notify``), each with everything it can link to."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from outreach import services as outreach
+    from tests.factories import make_product
+    from tests.forum.factories import CategoryFactory, make_reply, make_topic
+    from tests.outreach.factories import bought, consenting_member
+    from tests.rewards.factories import give_points
+
+    member = consenting_member(email="member@example.com")
+    bought(member, make_product(title="Ember Kettle", sku="KET-9"))
+    make_reply(make_topic(author=member, category=CategoryFactory()))
+    give_points(member, 40)
+    get_user_model().objects.filter(pk=member.pk).update(
+        last_login=timezone.now() - datetime.timedelta(days=8))
+    mail.outbox.clear()
+    outreach.run()
+    outreach.run_digests()
+    subjects = [message.subject for message in mail.outbox]
+    assert len(subjects) == 2 and "How are you finding" in subjects[0] and "Your week" in subjects[1]
+    return mail.outbox
+
+
+def _all_links(message) -> list[str]:
+    html = message.alternatives[0][0]
+    return links_in(message) + re.findall(r'href="([^"]+)"', html)
+
+
+@pytest.mark.usefixtures("site_tree", "moderation_relaxed")
+def test_re_engagement_emails_link_only_to_the_configured_base_url(
+        settings, django_capture_on_commit_callbacks):
+    settings.HEARTH_BASE_URL = "https://community.example.com"
+    for message in _re_engagement_emails(django_capture_on_commit_callbacks):
+        links = _all_links(message)
+        assert len(links) > 5
+        assert all(link.startswith("https://community.example.com/") for link in links), links
+
+
+@pytest.mark.usefixtures("site_tree", "moderation_relaxed")
+def test_re_engagement_emails_link_to_the_address_serve_was_started_on(
+        settings, monkeypatch, django_capture_on_commit_callbacks):
+    settings.HEARTH_BASE_URL = ""
+    monkeypatch.setattr(site_url, "_served_base", "")
+    site_url.note_served_address(host="hearth.local", port=8100)
+    for message in _re_engagement_emails(django_capture_on_commit_callbacks):
+        links = _all_links(message)
+        assert links and all(link.startswith("http://hearth.local:8100/") for link in links), links

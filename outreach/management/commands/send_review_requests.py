@@ -1,26 +1,16 @@
 """Plan and send the review requests due now (what the hourly job does), with progress."""
 
-import sys
-
 from django.core.management.base import BaseCommand
 
 from outreach import services
+from outreach.management.progress import progress_bar
 
 
 class Command(BaseCommand):
     help = "Send the review requests and reminders that are due, within every cap."
 
     def handle(self, *args, **options):
-        def progress(done: int, total: int) -> None:
-            width = 30
-            filled = width * done // total
-            self.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} members",
-                              ending="")
-            if done == total:
-                self.stdout.write("")
-            sys.stdout.flush()
-
-        totals = services.run(progress=progress)
+        totals = services.run(progress=progress_bar(self.stdout))
         self.stdout.write(
             f"{totals['planned']} purchases considered, {totals['members']} members due: "
             f"{totals['requested']} products asked about, {totals['reminded']} reminded, "
