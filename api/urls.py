@@ -30,6 +30,7 @@ urlpatterns = [
     path("leaderboards/<str:board>/", members.Leaderboard.as_view(), name="leaderboard"),
     path("rewards/", members.RewardList.as_view(), name="rewards"),
     path("rewards/<id:reward_id>/", members.RewardDetail.as_view(), name="reward"),
-    # Anything else under /api/v1/ is a problem, not the site's HTML 404 page.
-    re_path(r"^.*$", problems.not_found, name="not_found"),
+    # Anything else under /api/v1/ is a problem, not the site's HTML 404 page (line breaks
+    # included: a path may hold an encoded newline, which "." would not match).
+    re_path(r"^[\s\S]*$", problems.not_found, name="not_found"),
 ]

@@ -73,7 +73,8 @@ class IdeaSupport(PublicReadView):
         changed = support.cast_support(user=request.user, idea_id=idea_id)
         return self._answer(request, idea_id, changed=changed, supported=True)
 
-    @extend_schema(request=None, responses=s.SupportOut)
+    # DELETE answers 200 with the idea's new count (drf-spectacular would document a 204).
+    @extend_schema(request=None, responses={200: s.SupportOut})
     def delete(self, request, idea_id: int):
         found(selectors.idea_for_page(user=request.user, idea_id=idea_id))
         changed = support.withdraw_support(user=request.user, idea_id=idea_id)

@@ -4,8 +4,8 @@ reviews' selectors and services."""
 from __future__ import annotations
 
 import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from api import serializers as s
@@ -46,7 +46,11 @@ class ReviewList(PublicListView):
             product_id__in=_public_products()
         )
 
-    @extend_schema(request=s.ReviewIn, responses={201: s.ReviewOut, 200: s.ReviewOut})
+    @extend_schema(request=s.ReviewIn, responses={
+        201: s.ReviewOut, 200: s.ReviewOut,
+        202: inline_serializer("ReviewHeld", {"id": serializers.IntegerField(),
+                                              "detail": serializers.CharField()}),
+    })
     def post(self, request):
         """Review a product as yourself (or edit your review of it: one per product)."""
         data = s.ReviewIn(data=request.data)

@@ -308,3 +308,9 @@ def test_the_schema_and_the_docs_page_are_served_without_a_cdn(client):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower() and b"/static/drf_spectacular_sidecar/" in docs.content
+
+
+def test_a_path_with_an_encoded_line_break_is_a_not_found_problem(api):
+    response = api().get("/api/v1/topics/%0Aoops/posts/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
