@@ -230,6 +230,12 @@ def level_standing(*, user_id: int | None, points: int, levels: list[Level],
             level = level_by_spend(spend, levels)
     else:
         level = level_by_points(points, levels)
+    return _standing_at(level, levels=levels, by_spend=by_spend, points=points, spend=spend)
+
+
+def _standing_at(level: Level | None, *, levels: list[Level], by_spend: bool, points: int,
+                 spend: Decimal) -> LevelStanding:
+    """The standing of a member at ``level``: the next level and how far along they are."""
     index = levels.index(level) if level in levels else -1
     next_level = levels[index + 1] if index + 1 < len(levels) else None
     if next_level is None:
@@ -435,16 +441,8 @@ def standings_of(*, member_ids, levels: list[Level] | None = None) -> dict[int, 
             level = by_id.get(level_id) or level_by_spend(spend, levels)
         else:
             level = level_by_points(total, levels)
-        index = levels.index(level) if level in levels else -1
-        next_level = levels[index + 1] if index + 1 < len(levels) else None
-        if next_level is None:
-            percent = 100
-        elif by_spend:
-            percent = _percent(spend, level.min_spend if level else Decimal(0), next_level.min_spend)
-        else:
-            percent = _percent(total, level.min_points if level else 0, next_level.min_points)
-        found[member_id] = LevelStanding(by_spend=by_spend, level=level, next_level=next_level,
-                                         points=total, spend=spend, percent=percent)
+        found[member_id] = _standing_at(level, levels=levels, by_spend=by_spend, points=total,
+                                        spend=spend)
     return found
 
 

@@ -177,17 +177,24 @@ def star_mix(win: Window) -> list[int]:
     return [row[f"s{stars}"] for stars in range(1, 6)]
 
 
+def _negative_counts(buckets, when: str) -> dict:
+    """Per bucket ``i``: ``t{i}`` the rows whose ``when`` falls in it, ``n{i}`` those of
+    them reading as negative (aggregates for one grouped query)."""
+    aggregates = {}
+    for i, (first, after) in enumerate(buckets):
+        in_bucket = Q(**{f"{when}__gte": _midnight(first), f"{when}__lt": _midnight(after)})
+        aggregates[f"t{i}"] = Count("pk", filter=in_bucket)
+        aggregates[f"n{i}"] = Count("pk", filter=in_bucket & Q(p_negative__gte=NEGATIVE_AT))
+    return aggregates
+
+
 def sentiment_by_category(win: Window) -> tuple[list[tuple[datetime.date, datetime.date]], dict[str, list]]:
     """Per product category and day (a week's period) or week: the share of scored reviews
     that read as negative, None where none were scored (one query). The categories with
     the most scored reviews, at most ``CHARTED_CATEGORIES``."""
     review = _model("reviews.Review")
     buckets = win.buckets()
-    aggregates = {}
-    for i, (first, after) in enumerate(buckets):
-        in_bucket = Q(created_at__gte=_midnight(first), created_at__lt=_midnight(after))
-        aggregates[f"t{i}"] = Count("pk", filter=in_bucket)
-        aggregates[f"n{i}"] = Count("pk", filter=in_bucket & Q(p_negative__gte=NEGATIVE_AT))
+    aggregates = _negative_counts(buckets, "created_at")
     rows = (review.objects.filter(created_at__gte=win.start, created_at__lt=win.end, deleted_at__isnull=True,
                                   p_negative__isnull=False)
             .values("product__category__name").annotate(scored=Count("pk"), **aggregates).order_by())
@@ -207,11 +214,7 @@ def tone_by_area(win: Window) -> dict[str, list]:
     from community.models import ContentTone
 
     buckets = win.buckets()
-    aggregates = {}
-    for i, (first, after) in enumerate(buckets):
-        in_bucket = Q(written_at__gte=_midnight(first), written_at__lt=_midnight(after))
-        aggregates[f"t{i}"] = Count("pk", filter=in_bucket)
-        aggregates[f"n{i}"] = Count("pk", filter=in_bucket & Q(p_negative__gte=NEGATIVE_AT))
+    aggregates = _negative_counts(buckets, "written_at")
     rows = (ContentTone.objects.filter(written_at__gte=win.start, written_at__lt=win.end)
             .values("area").annotate(scored=Count("pk"), **aggregates).order_by())
     rows = sorted(rows, key=lambda row: (-row["scored"], row["area"]))
