@@ -272,8 +272,8 @@ def follow_up_counts():
 def product_news(*, product_ids: Iterable[int], since, exclude_author_id: int | None = None,
                  ) -> dict[int, dict]:
     """For each of ``product_ids`` with something new after ``since``: its title and address,
-    how many visible reviews were published and how many brand replies were written since.
-    Two queries."""
+    how many visible reviews were published (not counting ``exclude_author_id``'s) and how
+    many brand replies were written since. Two queries, three when there is news."""
     ids = list(product_ids)
     if not ids:
         return {}
@@ -285,6 +285,7 @@ def product_news(*, product_ids: Iterable[int], since, exclude_author_id: int | 
 
     reviews = (Review.objects.filter(product_id__in=ids, created_at__gt=since, hidden_at__isnull=True,
                                      deleted_at__isnull=True, product__live=True)
+               .exclude(author_id=exclude_author_id)
                .values("product_id").annotate(n=Count("id")).order_by())
     replies = (BrandReply.objects.filter(review__product_id__in=ids, created_at__gt=since,
                                          hidden_at__isnull=True, deleted_at__isnull=True,

@@ -94,14 +94,14 @@ def test_the_members_home_query_count_does_not_grow(client, rows, django_assert_
 
 # The session and member (with their groups), the site and the page (three), one for the
 # member's new replies, one for their unread mentions, one for the ideas they support that
-# moved, one for their points
-# balance, two for the purchases to review (the purchases, then which of them the member
-# reviewed), two for "Can you help?" (the products the member bought, then the unanswered
-# questions about them: outreach.home_sections.questions_you_can_answer) and one for which
-# trending ideas they support. The latest topics, trending
-# ideas, top-rated products, the levels, the catalogue and the running challenges every
-# member sees alike come from the cache (no challenge runs here: no progress is asked).
-QUERIES_MEMBER_HOME = 15
+# moved, one for their points balance, one for their purchases (read once for the three
+# sections built on them: outreach.home_sections._purchases), one for which of them the member
+# reviewed, one for the unanswered questions about them, three for the news about them
+# (reviews, brand replies, the products with news: reviews.selectors.product_news) and one for
+# which trending ideas they support. The latest topics, trending ideas, top-rated products,
+# the levels, the catalogue and the running challenges every member sees alike come from the
+# cache (no challenge runs here: no progress is asked).
+QUERIES_MEMBER_HOME = 17
 
 
 def test_the_visitors_home_query_count(django_assert_num_queries):
@@ -180,8 +180,8 @@ def test_a_member_sharing_a_view_gets_the_shared_sections_from_the_cache(
     _home(client)
     client.force_login(UserFactory())
     _home(client)  # the session and the member's first request
-    # Without purchases, which of them the member reviewed is not asked, nor which
-    # questions about them nobody has answered.
-    with django_assert_num_queries(QUERIES_MEMBER_HOME - 2):
+    # Without purchases, nothing more is asked about them: which the member reviewed, the
+    # questions about them nobody has answered, the news about them.
+    with django_assert_num_queries(QUERIES_MEMBER_HOME - 5):
         html = _home(client)
     assert html.count("out of 5 from 1 review") == 3

@@ -120,3 +120,23 @@ def test_a_member_sees_unread_mentions_until_they_read_them(client, django_captu
     assert "You were mentioned and have not read it yet." in html
     Notification.objects.filter(recipient=mentioned).update(read_at=timezone.now())
     assert "Mentions of you" not in _home(client, mentioned)
+
+
+def test_an_owner_sees_new_reviews_and_brand_replies_on_what_they_bought(client):
+    from reviews.services import reply_as_brand
+    from tests.factories import make_product
+    from tests.outreach.factories import bought
+    from tests.reviews.factories import write_review
+
+    owner, stranger = UserFactory(), UserFactory()
+    kettle = make_product(title="Ember Kettle", sku="KET-1")
+    bought(owner, kettle, days_ago=20)
+    write_review(author=owner, product=kettle, rating=5, body="My own words about the kettle.")
+    other = write_review(author=UserFactory(), product=kettle, rating=2,
+                         body="The lid rattles when it boils.")
+    reply_as_brand(staff=BrandStaffFactory(), review_id=other.pk,
+                   body="Thank you, we are sending a new lid.", confirmed=True)
+    html = _home(client, owner)
+    assert "New about what you own" in html
+    assert "1 new review, 1 brand reply" in html and "You own the Ember Kettle." in html
+    assert "New about what you own" not in _home(client, stranger)
