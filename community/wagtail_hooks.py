@@ -38,3 +38,27 @@ def refuse_to_bulk_delete_protected_rows(request, action_type, objects, action):
         return None
     hint = MEMBER_DELETE_HINT if isinstance(objects[0], get_user_model()) else ""
     return refuse_if_protected(request, objects, back_to=action.next_url, hint=hint)
+
+
+# Wagtail answers a page restricted to some groups with its login screen, even to a member who
+# is logged in and simply not in the group (a product page before its launch, open to early-
+# access rewards): logging in again cannot help them, so they are told, with a 403.
+RESTRICTED_PAGE_MESSAGE = ("This page is open only to some members for now (early access, "
+                           "for instance). It will be open to everyone once it is public.")
+
+
+@hooks.register("before_serve_page")
+def refuse_a_logged_in_member_outside_a_restricted_group(page, request, serve_args, serve_kwargs):
+    from django.shortcuts import render
+    from django.utils.cache import add_never_cache_headers
+    from wagtail.models import PageViewRestriction
+
+    if not request.user.is_authenticated:
+        return None
+    for restriction in page.get_view_restrictions():
+        if (restriction.restriction_type == PageViewRestriction.GROUPS
+                and not restriction.accept_request(request)):
+            response = render(request, "403.html", {"exception": RESTRICTED_PAGE_MESSAGE}, status=403)
+            add_never_cache_headers(response)
+            return response
+    return None

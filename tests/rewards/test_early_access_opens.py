@@ -72,12 +72,18 @@ def test_an_early_access_reward_opens_a_product_page_before_its_launch(client, s
     member = UserFactory()
     give_points(member, 500)
     client.force_login(member)
-    # Wagtail refuses a page restricted to a group: its login screen, with the way back.
+    # A logged-in member outside the group is told why, not sent to log in again.
+    refused = client.get(stove.url)
+    assert refused.status_code == 403 and "open only to some members" in refused.content.decode()
+    assert "no-cache" in refused["Cache-Control"]
+    client.logout()
+    # A visitor gets Wagtail's login screen, with the way back.
     assert client.get(stove.url)["Location"] == "/_util/login/?next=/products/trail-stove-2/"
+    client.force_login(member)
     assert "Trail Stove 2" not in client.get("/products/").content.decode()
     now = timezone.now()
     redeem(member=member, reward_id=reward.pk, idempotency_key=key(), now=now)
     assert client.get(stove.url).status_code == 200
     assert "Trail Stove 2" not in client.get("/products/").content.decode()  # not listed before launch
     end_expired_access(now=now + datetime.timedelta(days=8))
-    assert client.get(stove.url).status_code == 302
+    assert client.get(stove.url).status_code == 403
