@@ -47,18 +47,25 @@ RESTRICTED_PAGE_MESSAGE = ("This page is open only to some members for now (earl
                            "for instance). It will be open to everyone once it is public.")
 
 
-@hooks.register("before_serve_page")
-def refuse_a_logged_in_member_outside_a_restricted_group(page, request, serve_args, serve_kwargs):
-    from django.shortcuts import render
+@hooks.register("on_serve_page", order=-1)
+def refuse_a_logged_in_member_outside_a_restricted_group(serve):
+    """Outermost around Wagtail's own restriction check, so it costs no query of its own: a
+    login redirect for a member who is already logged in can only come from a group
+    restriction."""
+    from django.conf import settings
+    from django.shortcuts import render, resolve_url
     from django.utils.cache import add_never_cache_headers
-    from wagtail.models import PageViewRestriction
 
-    if not request.user.is_authenticated:
-        return None
-    for restriction in page.get_view_restrictions():
-        if (restriction.restriction_type == PageViewRestriction.GROUPS
-                and not restriction.accept_request(request)):
-            response = render(request, "403.html", {"exception": RESTRICTED_PAGE_MESSAGE}, status=403)
-            add_never_cache_headers(response)
+    def inner(page, request, serve_args, serve_kwargs):
+        response = serve(page, request, serve_args, serve_kwargs)
+        if response.status_code != 302 or not request.user.is_authenticated:
             return response
-    return None
+        # Where Wagtail sends a visitor it refuses (wagtail_hooks.require_wagtail_login).
+        login_url = resolve_url(getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", "wagtailcore_login"))
+        if not response.get("Location", "").startswith(login_url):
+            return response
+        refused = render(request, "403.html", {"exception": RESTRICTED_PAGE_MESSAGE}, status=403)
+        add_never_cache_headers(refused)
+        return refused
+
+    return inner
