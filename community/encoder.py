@@ -50,7 +50,8 @@ def available() -> bool:
 
 
 class SentenceEncoder:
-    def __init__(self, path: str, *, max_length: int = 256):
+    def __init__(self, path: str, *, max_length: int = 256,
+                 weight_deltas: dict[str, np.ndarray] | None = None):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
@@ -63,9 +64,26 @@ class SentenceEncoder:
             self.model = AutoModel.from_pretrained(path, local_files_only=True)
         except Exception as exc:
             raise EncoderUnavailable(f"cannot load the encoder from {path}: {exc}") from exc
+        if weight_deltas:
+            self._add_to_weights(weight_deltas)
         self.model.eval()
         self.torch = torch
         self.max_length = max_length
+
+    def _add_to_weights(self, deltas: dict[str, np.ndarray]) -> None:
+        """Add a fine-tuning's changes (parameter name -> delta) to the loaded weights, so
+        the adapted encoder costs exactly one plain forward pass."""
+        import torch
+
+        parameters = dict(self.model.named_parameters())
+        unknown = sorted(set(deltas) - set(parameters))
+        if unknown:
+            raise EncoderUnavailable(f"the weight changes name unknown parameters: {unknown[:3]}")
+        with torch.no_grad():
+            for name, delta in deltas.items():
+                if tuple(parameters[name].shape) != tuple(delta.shape):
+                    raise EncoderUnavailable(f"the change to {name} has the wrong shape")
+                parameters[name].add_(torch.from_numpy(np.asarray(delta, dtype=np.float32)))
 
     @property
     def dim(self) -> int:
@@ -160,6 +178,23 @@ def get_encoder() -> SentenceEncoder:
     path = model_dir()
     with _load_lock:
         return _cached_encoder(path)
+
+
+_adapted: dict[str, SentenceEncoder] = {}
+ADAPTED_KEPT = 2
+
+
+def get_adapted_encoder(key: str, weight_deltas) -> SentenceEncoder:
+    """A second copy of the encoder with a fine-tuning's weight changes added (an app's own
+    task-specific encoder, e.g. review sentiment), loaded once per ``key``. ``weight_deltas``
+    is called only when the key is new. The shared encoder is never changed. The last
+    ADAPTED_KEPT adaptations stay loaded (the model in use and the one replacing it)."""
+    with _load_lock:
+        if key not in _adapted:
+            _adapted[key] = SentenceEncoder(model_dir(), weight_deltas=weight_deltas())
+            while len(_adapted) > ADAPTED_KEPT:
+                _adapted.pop(next(iter(_adapted)))
+        return _adapted[key]
 
 
 def loaded() -> bool:

@@ -33,7 +33,7 @@ def record_order_purchases(order_id: int) -> int:
 
 @shared_task
 def retrain_sentiment() -> str:
-    """Daily: train and judge a new sentiment head once enough staff feedback came in; after
+    """Daily: train and judge a new sentiment model once enough staff feedback came in; after
     a promotion, score again the reviews an older model scored."""
     from reviews.services import rescore_reviews
     from reviews.services.retraining import RetrainingUnavailable, retrain

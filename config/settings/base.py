@@ -668,6 +668,9 @@ HEARTH_SENTIMENT_HEAD = os.environ.get("HEARTH_SENTIMENT_HEAD", "")
 HEARTH_SENTIMENT_TRAIN_FILE = os.environ.get("HEARTH_SENTIMENT_TRAIN_FILE", "")
 # The daily retraining trains a new head once this much staff feedback came in since the last.
 HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK = int(os.environ.get("HEARTH_SENTIMENT_RETRAIN_MIN_FEEDBACK", "20"))
+# Passes over the rows when the retraining fine-tunes the encoder (reviews/sentiment/finetune.py):
+# each costs about a minute and a half on two cores.
+HEARTH_SENTIMENT_RETRAIN_EPOCHS = int(os.environ.get("HEARTH_SENTIMENT_RETRAIN_EPOCHS", "3"))
 # For HEARTH_SENTIMENT_BACKEND="transformers": a local text-classification model folder and
 # how negative each of its labels is.
 HEARTH_SENTIMENT_MODEL_DIR = os.environ.get("HEARTH_SENTIMENT_MODEL_DIR", "")

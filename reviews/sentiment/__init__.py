@@ -46,9 +46,14 @@ def head_path() -> Path:
     return Path(getattr(settings, "HEARTH_SENTIMENT_HEAD", "") or HEAD_FILE)
 
 
+def clause_gate() -> float:
+    """From which P(negative) a clause raises its text's score on its own (base.combine)."""
+    return float(getattr(settings, "HEARTH_SENTIMENT_CLAUSE_GATE", 0.9))
+
+
 def _build() -> Backend:
     choice = getattr(settings, "HEARTH_SENTIMENT_BACKEND", "auto")
-    gate = float(getattr(settings, "HEARTH_SENTIMENT_CLAUSE_GATE", 0.9))
+    gate = clause_gate()
     if choice == "auto":
         has_torch = all(importlib.util.find_spec(m) is not None for m in ("torch", "transformers"))
         choice = "minilm" if has_torch else "lexicon"
@@ -131,7 +136,7 @@ def _follow_promotions(backend: Backend) -> None:
         promoted = _promoted_head()
         if promoted is not None:
             with _lock:
-                backend.head = promoted
+                backend.use(promoted)
 
 
 def score_texts(texts: list[str]) -> list[Score]:

@@ -1,8 +1,11 @@
-"""Default backend: the shared MiniLM sentence encoder plus a logistic head (head.npz).
+"""Default backend: the MiniLM sentence encoder plus a logistic head (head.npz).
 
-The head is 385 numbers (weights and bias) trained by ``manage.py sentiment train``; here it
-is applied with numpy. Clause embeddings come from the same forward pass as the text's own
-(community.encoder.embed_spans), so clause-level scoring adds no encoder work.
+The committed model is fine-tuned (``finetune``, ``manage.py sentiment train``): the file
+holds the head (385 numbers) and low-rank changes to the encoder's weights, added to a
+private copy of the encoder when it loads; the shared encoder other apps use is untouched.
+A head without changes (``sentiment train --head-only``) runs on the shared encoder. Clause
+embeddings come from the same forward pass as the text's own (``embed_spans``), so
+clause-level scoring adds no encoder work.
 """
 
 from __future__ import annotations
@@ -19,42 +22,81 @@ from .base import ClauseScore, SentimentUnavailable, clause_scores, clause_spans
 
 
 class Head:
-    def __init__(self, weights: np.ndarray, bias: float):
+    """The logistic head, and, for a fine-tuned model, the low-rank changes to the encoder's
+    weights it was trained with (``finetune``): ``adapter`` maps an encoder parameter's name
+    to its pair (A, B); the parameter becomes W + scale * B @ A."""
+
+    def __init__(self, weights: np.ndarray, bias: float, *,
+                 adapter: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+                 adapter_scale: float = 1.0):
         self.weights = weights.astype(np.float32)
         self.bias = float(bias)
+        self.adapter = {name: (a.astype(np.float32), b.astype(np.float32))
+                        for name, (a, b) in (adapter or {}).items()}
+        self.adapter_scale = float(adapter_scale)
 
     @classmethod
     def load(cls, path: Path | str) -> Head:
         try:
-            with np.load(path) as data:
-                return cls(data["weights"], float(data["bias"]))
+            with open(path, "rb") as handle:
+                return cls.from_bytes(handle.read())
         except (OSError, KeyError, ValueError) as exc:
             raise SentimentUnavailable(f"cannot read the sentiment head {path}: {exc}") from exc
 
-    def save(self, path: Path | str, **metadata) -> None:
-        np.savez(path, weights=self.weights, bias=np.float32(self.bias),
-                 **{k: np.asarray(v) for k, v in metadata.items()})
+    def save(self, path: Path | str) -> None:
+        Path(path).write_bytes(self.to_bytes())
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Head:
         with np.load(io.BytesIO(data)) as arrays:
-            return cls(arrays["weights"], float(arrays["bias"]))
+            adapter = {name.removeprefix(_A): (arrays[name], arrays[_B + name.removeprefix(_A)])
+                       for name in arrays.files if name.startswith(_A)}
+            scale = float(arrays["adapter_scale"]) if "adapter_scale" in arrays.files else 1.0
+            return cls(arrays["weights"], float(arrays["bias"]), adapter=adapter, adapter_scale=scale)
 
     def to_bytes(self) -> bytes:
+        arrays = {"weights": self.weights, "bias": np.float32(self.bias)}
+        if self.adapter:
+            arrays["adapter_scale"] = np.float32(self.adapter_scale)
+            for name, (a, b) in sorted(self.adapter.items()):
+                arrays[_A + name], arrays[_B + name] = a, b
         buffer = io.BytesIO()
-        np.savez(buffer, weights=self.weights, bias=np.float32(self.bias))
+        np.savez(buffer, **arrays)
         return buffer.getvalue()
 
     @property
     def version(self) -> str:
-        """Names the head by what it computes: the same weights, the same version, wherever
+        """Names the model by what it computes: the same weights, the same version, wherever
         they were trained or stored."""
         digest = hashlib.sha256(self.weights.tobytes() + np.float32(self.bias).tobytes())
-        return f"minilm-head-{digest.hexdigest()[:12]}"
+        if not self.adapter:
+            return f"minilm-head-{digest.hexdigest()[:12]}"
+        digest.update(np.float32(self.adapter_scale).tobytes())
+        for name, (a, b) in sorted(self.adapter.items()):
+            digest.update(name.encode() + a.tobytes() + b.tobytes())
+        return f"minilm-tuned-{digest.hexdigest()[:12]}"
+
+    def weight_deltas(self) -> dict[str, np.ndarray]:
+        """What the fine-tuning adds to each encoder parameter."""
+        return {name: self.adapter_scale * (b @ a) for name, (a, b) in self.adapter.items()}
 
     def p_negative(self, embeddings: np.ndarray) -> np.ndarray:
         logits = embeddings @ self.weights + self.bias
         return 1.0 / (1.0 + np.exp(-logits))
+
+
+# Array names of an adapter's matrices in the saved file.
+_A, _B = "adapter_a/", "adapter_b/"
+
+
+def encoder_for(head: Head):
+    """The encoder a head was trained on: the shared one, or its fine-tuned copy."""
+    try:
+        if not head.adapter:
+            return shared_encoder.get_encoder()
+        return shared_encoder.get_adapted_encoder(head.version, head.weight_deltas)
+    except shared_encoder.EncoderUnavailable as exc:
+        raise SentimentUnavailable(str(exc)) from exc
 
 
 class MiniLMHeadBackend:
@@ -63,16 +105,17 @@ class MiniLMHeadBackend:
     def __init__(self, *, head_path: Path | str, clause_gate: float, batch_size: int = 32,
                  head: Head | None = None):
         self.head = head or Head.load(head_path)
-        try:
-            self.encoder = shared_encoder.get_encoder()
-        except shared_encoder.EncoderUnavailable as exc:
-            raise SentimentUnavailable(str(exc)) from exc
+        self.encoder = encoder_for(self.head)
         self.clause_gate = clause_gate
         self.batch_size = batch_size
 
     @property
     def version(self) -> str:
         return self.head.version
+
+    def use(self, head: Head) -> None:
+        """Score with another head (a promotion) from now on, with its encoder."""
+        self.encoder, self.head = encoder_for(head), head
 
     def p_negative(self, texts: list[str]) -> list[float]:
         return [score for score, _clauses in self.explain(texts)]

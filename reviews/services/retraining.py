@@ -1,6 +1,8 @@
 """The sentiment model learns from staff: once enough new feedback exists ("Not negative" on a
-flagged review, "Missed: this is negative" on an unflagged one), a new head is trained on the
-training sentences, the hand-written ones and the feedback, and judged against the model in
+flagged review, "Missed: this is negative" on an unflagged one), a new model is trained on the
+training sentences, the hand-written ones and the feedback (fine-tuned like the committed one,
+``sentiment.finetune``, when the model in use is fine-tuned; else a head on the shared
+encoder), and judged against the model in
 use on a held-back part of the data that neither was trained on for this decision. It is
 promoted only if it is not worse (accuracy and negative F1); either way the decision is
 recorded (``reviews.SentimentModel``), with the figures of both, for staff to see.
@@ -74,9 +76,7 @@ def retrain(*, force: bool = False) -> SentimentModel | None:
     examples, feedback_rows = _examples()
     kept = [example for example in examples if not _held_back(example.text)]
     held = [example for example in examples if _held_back(example.text)]
-    features = training.Features.compute([e.text for e in kept],
-                                          embed_spans=current.encoder.embed_spans)
-    head, _selection = training.select_and_train(kept, features)
+    head = _train_like(current, kept)
     candidate = MiniLMHeadBackend(head_path="", clause_gate=current.clause_gate, head=head)
     threshold = sentiment.threshold()
     judged = {"candidate": training.evaluate(held, candidate, threshold=threshold),
@@ -85,6 +85,19 @@ def retrain(*, force: bool = False) -> SentimentModel | None:
               and judged["candidate"].f1 >= judged["current"].f1)
     return _record(head=head, current_version=current.version, better=better, judged=judged,
                    trained_rows=len(kept), feedback_rows=feedback_rows, held_out_rows=len(held))
+
+
+def _train_like(current, examples):
+    """A candidate of the same kind as the model in use."""
+    from reviews.sentiment import finetune, training
+
+    if current.head.adapter:
+        recipe = finetune.Recipe(epochs=int(getattr(settings, "HEARTH_SENTIMENT_RETRAIN_EPOCHS", 3)))
+        return finetune.fine_tune(examples, recipe=recipe)
+    features = training.Features.compute([e.text for e in examples],
+                                          embed_spans=current.encoder.embed_spans)
+    head, _selection = training.select_and_train(examples, features)
+    return head
 
 
 def _record(*, head, current_version: str, better: bool, judged: dict, trained_rows: int,

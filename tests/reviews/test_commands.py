@@ -62,7 +62,7 @@ def test_train_with_feedback_learns_from_not_negative_labels(site_tree, tmp_path
     small = tmp_path / "small.tsv"
     small.write_text("source\ttext\tlabel\nx\tAwful, broke at once.\tnegative\nx\tLovely thing.\tpositive\n")
     out = io.StringIO()
-    call_command("sentiment", "train", "--file", str(small), "--include-feedback",
+    call_command("sentiment", "train", "--file", str(small), "--include-feedback", "--head-only",
                  "--output", str(tmp_path / "head.npz"), stdout=out)
     assert "feedback examples: 1" in out.getvalue()
     assert Head.load(tmp_path / "head.npz").weights.shape == (384,)

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews import sentiment
-from reviews.sentiment import training
+from reviews.sentiment import finetune, training
 
 
 class Command(BaseCommand):
@@ -17,11 +17,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        train = sub.add_parser("train", help="Re-derive the committed head from train.tsv.")
+        train = sub.add_parser("train", help="Re-derive the committed model from train.tsv: "
+                                             "fine-tune the encoder and its head.")
         train.add_argument("--file", help="training TSV (default: the shared train.tsv)")
-        train.add_argument("--output", help="where to write the head (default: the configured head)")
+        train.add_argument("--output", help="where to write the model (default: the configured head)")
         train.add_argument("--include-feedback", action="store_true",
-                           help="also learn from reviews staff marked 'not negative'")
+                           help="also learn from staff feedback on flags")
+        train.add_argument("--head-only", action="store_true",
+                           help="train only a logistic head on the shared encoder (seconds)")
+        train.add_argument("--folds", type=int, default=5,
+                           help="print figures cross-validated over this many folds first (0: skip)")
+        train.add_argument("--epochs", type=int, default=finetune.Recipe.epochs)
+        train.add_argument("--seed", type=int, default=finetune.Recipe.seed)
         evaluate = sub.add_parser("evaluate", help="Accuracy and negative-class P/R/F1 on a TSV.")
         evaluate.add_argument("--file", required=True, help="TSV with text and label columns")
         sub.add_parser("score", help="Score lines read from stdin.")
@@ -37,22 +44,44 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         return getattr(self, f"do_{action}")(**options)
 
-    def do_train(self, *, file=None, output=None, include_feedback=False, **_):
-        from community import encoder
+    def do_train(self, *, file=None, output=None, include_feedback=False, head_only=False,
+                 folds=5, epochs=3, seed=0, **_):
+        examples = self._training_examples(file, include_feedback=include_feedback)
+        started = time.perf_counter()
+        if head_only:
+            head = self._train_head(examples)
+        else:
+            head = self._fine_tune(examples, folds=folds,
+                                   recipe=finetune.Recipe(epochs=epochs, seed=seed))
+        target = Path(output) if output else sentiment.head_path()
+        head.save(target)
+        sentiment.reset_backend()
+        self.stdout.write(self.style.SUCCESS(
+            f"{head.version}: trained on {len(examples)} rows in "
+            f"{time.perf_counter() - started:.1f}s -> {target}"))
 
+    def _training_examples(self, file, *, include_feedback: bool) -> list[training.Example]:
         source = Path(file) if file else training.default_train_file()
         if not source.exists():
             raise CommandError(f"no training file at {source}")
         if source.name == "test.tsv":
             raise CommandError("test.tsv is for evaluation only; refusing to train on it")
-        examples = training.read_tsv(source) + training.read_tsv(training.HEARTH_SENTENCES, hand_written=True)
+        try:
+            examples = training.read_tsv(source) + training.read_tsv(training.HEARTH_SENTENCES,
+                                                                      hand_written=True)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         if include_feedback:
             from reviews.selectors import feedback_examples
 
             feedback = feedback_examples()
             examples += feedback
             self.stdout.write(f"feedback examples: {len(feedback)}")
-        started = time.perf_counter()
+        return examples
+
+    def _train_head(self, examples):
+        from community import encoder
+
         try:
             features = training.Features.compute([e.text for e in examples],
                                                   embed_spans=encoder.get_encoder().embed_spans)
@@ -63,14 +92,28 @@ class Command(BaseCommand):
             f"chosen by {training.FOLDS}-fold cross-validation on the training rows: C={chosen.c}, "
             f"hand-written weight={chosen.hand_written_weight}, bias shift={chosen.bias_shift} "
             f"(held-out accuracy {chosen.cv_accuracy_general:.3f} general, "
-            f"{chosen.cv_accuracy_hand_written:.3f} hand-written)"
-        )
-        target = Path(output) if output else sentiment.head_path()
-        head.save(target)
-        sentiment.reset_backend()
-        self.stdout.write(self.style.SUCCESS(
-            f"trained on {len(examples)} rows in {time.perf_counter() - started:.1f}s -> {target}"
-        ))
+            f"{chosen.cv_accuracy_hand_written:.3f} hand-written)")
+        return head
+
+    def _fine_tune(self, examples, *, folds: int, recipe: finetune.Recipe):
+        self.stdout.write(f"fine-tuning: {recipe}")
+        shift = 0.0
+        try:
+            if folds > 1:
+                figures = finetune.cross_validate(examples, folds=folds, recipe=recipe,
+                                                  clause_gate=sentiment.clause_gate(),
+                                                  progress=self._progress)
+                shift = figures.bias_shift
+                self.stdout.write("")
+                self.stdout.write(
+                    f"{folds}-fold cross-validated on the training rows, bias shift {shift}: "
+                    f"accuracy {figures.accuracy:.3f}, negative precision {figures.precision:.3f}, "
+                    f"negative recall {figures.recall:.3f}, negative F1 {figures.f1:.3f}")
+            head = finetune.fine_tune(examples, recipe=recipe, progress=self._progress)
+        except sentiment.SentimentUnavailable as exc:
+            raise CommandError(f"the encoder is not available: {exc}") from exc
+        self.stdout.write("")
+        return finetune.shifted(head, shift)
 
     def do_evaluate(self, *, file, **_):
         try:
