@@ -85,6 +85,10 @@ class Head:
         return 1.0 / (1.0 + np.exp(-logits))
 
 
+# From this P(negative) a text's clauses are also scored on their own, for staff to see
+# (MiniLMHeadBackend.explain): the lowest line a review can be flagged from.
+EXPLAIN_FROM = 0.5
+
 # Array names of an adapter's matrices in the saved file.
 _A, _B = "adapter_a/", "adapter_b/"
 
@@ -118,19 +122,41 @@ class MiniLMHeadBackend:
         self.encoder, self.head = encoder_for(head), head
 
     def p_negative(self, texts: list[str]) -> list[float]:
-        return [score for score, _clauses in self.explain(texts)]
+        return [score for score, _spans, _p_clauses in self._scored(texts)]
 
     def explain(self, texts: list[str]) -> list[tuple[float, list[ClauseScore]]]:
-        """P(negative) of each text with the scores of its clauses (one forward pass)."""
+        """P(negative) of each text with the scores of its clauses. The score comes from one
+        forward pass (clause states pooled from the text's own, as validated in training).
+        Inside a fine-tuned encoder every token's state leans the way the whole text does, so
+        for the texts that read negative (>= EXPLAIN_FROM), the ones staff will be shown,
+        each clause is also read on its own (one more batched pass over those clauses): what
+        is highlighted is what is negative by itself, not praise next to a complaint."""
+        scored = self._scored(texts)
+        alone = [(i, text[a:b])
+                 for i, (text, (score, spans, _p)) in enumerate(zip(texts, scored, strict=True))
+                 if score >= EXPLAIN_FROM and len(spans) > 1 for a, b in spans]
+        clauses = [clause for _i, clause in alone]
+        p_alone = iter(self.head.p_negative(self.encoder.embed(clauses, batch_size=self.batch_size))
+                       .tolist() if clauses else [])
+        rescored = {i for i, _clause in alone}
+        explained = []
+        for i, (text, (score, spans, p_clauses)) in enumerate(zip(texts, scored, strict=True)):
+            if i in rescored:
+                p_clauses = [next(p_alone) for _span in spans]
+            explained.append((score, clause_scores(text, spans, p_clauses, score)))
+        return explained
+
+    def _scored(self, texts: list[str]) -> list[tuple[float, list[tuple[int, int]], list[float]]]:
+        """Each text's P(negative), its clause spans and their in-context scores."""
         if not texts:
             return []
         spans = [clause_spans(text) for text in texts]
         full, parts = self.encoder.embed_spans(texts, spans, batch_size=self.batch_size)
         p_text = self.head.p_negative(full)
-        explained = []
+        scored = []
         for i, text in enumerate(texts):
             p_clauses = self.head.p_negative(parts[i]).tolist() if len(spans[i]) > 1 else []
             score = combine(float(p_text[i]), p_clauses, counted_clauses(text, spans[i]),
                             gate=self.clause_gate)
-            explained.append((score, clause_scores(text, spans[i], p_clauses, p_text[i])))
-        return explained
+            scored.append((score, spans[i], p_clauses))
+        return scored

@@ -254,3 +254,13 @@ def test_score_prints_a_label_and_probability_per_line(monkeypatch, settings):
     lines = out.getvalue().splitlines()
     assert [line.split("\t")[0] for line in lines] == ["negative", "positive"]
     assert 0.5 <= float(lines[0].split("\t")[1]) <= 1
+
+
+@needs_encoder
+def test_staff_are_shown_what_is_negative_on_its_own_not_praise_beside_a_complaint(minilm):
+    text = "Great design and it keeps heat well, but the lid cracked within a week."
+    (score, clauses), = minilm.explain([text])
+    praise, complaint = [(text[a:b], p) for a, b, p in clauses]
+    assert score == minilm.p_negative([text])[0] > 0.9
+    assert praise[0] == "Great design and it keeps heat well" and praise[1] < 0.1
+    assert complaint[1] > 0.9
