@@ -96,8 +96,10 @@ def combine(p_text: float, p_clauses: list[float], counted: list[bool], *, gate:
     to a negative clause that answers a contrast ("looks nice but the buttons stick"):
     what follows "but" is the writer's verdict, so it need only lean negative (>= 0.5).
     The same holds for a complaint right after clear praise with no "but" between them
-    (the praise-then-complaint pattern of mixed product reviews, and of sarcasm)."""
-    if len(p_clauses) < 2:
+    (the praise-then-complaint pattern of mixed product reviews, and of sarcasm).
+    A gate above 1 turns the clause rules off: the whole text's score alone (a model whose
+    cross-validation found it better so, ``finetune.cross_validate``)."""
+    if len(p_clauses) < 2 or gate > 1.0:
         return p_text
     strongest = max((p for p, keep in zip(p_clauses, counted, strict=True) if keep), default=0.0)
     score = max(p_text, strongest) if strongest >= gate else p_text

@@ -31,6 +31,9 @@ ADAPTED_LAYERS = ("attention.self.query", "attention.self.key", "attention.self.
 # The head reads the unit-length embedding scaled up, so that its logits can be large
 # without huge weights (cosine similarities live in [-1, 1]).
 EMBEDDING_SCALE = 20.0
+# Clause gates cross-validation chooses among (base.combine): the one the frozen encoder's
+# head was validated with first, then stricter ones, then (above 1) the whole text alone.
+CLAUSE_GATE_GRID = (0.9, 0.95, 0.99, 2.0)
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def fine_tune(examples: list[Example], *, recipe: Recipe = Recipe(),
 @dataclass(frozen=True)
 class FoldFigures:
     folds: int
+    clause_gate: float
     bias_shift: float
     accuracy: float
     precision: float
@@ -101,12 +105,13 @@ class FoldFigures:
 
 
 def cross_validate(examples: list[Example], *, folds: int, recipe: Recipe = Recipe(),
-                   clause_gate: float, progress: Progress | None = None) -> FoldFigures:
-    """Held-out figures of the recipe, and the decision threshold they validate: each fold is
-    scored, through the whole pipeline (clauses included), by a model trained on the others;
-    the shift of the head's bias that makes P(negative) >= 0.5 the most accurate threshold on
-    the pooled held-out rows is chosen (ties: the smallest shift), as for the head alone
-    (``training``), and the figures are those at that threshold."""
+                   progress: Progress | None = None) -> FoldFigures:
+    """Held-out figures of the recipe, and the clause gate and threshold they validate: each
+    fold is scored, through the whole pipeline (clauses included), by a model trained on the
+    others; the clause gate (``CLAUSE_GATE_GRID``, above 1: the whole text alone) and the
+    shift of the head's bias that make P(negative) >= 0.5 the most accurate on the pooled
+    held-out rows are chosen (ties: the earlier gate, the smallest shift), and the figures
+    are those of that choice."""
     from sklearn.model_selection import StratifiedKFold
 
     from .minilm import encoder_for
@@ -126,27 +131,29 @@ def cross_validate(examples: list[Example], *, folds: int, recipe: Recipe = Reci
                                     embed_spans=encoder_for(head).embed_spans)
         held_out.append((head, features, test_rows))
 
-    def predicted(shift: float) -> np.ndarray:
+    def predicted(gate: float, shift: float) -> np.ndarray:
         result = np.zeros(len(examples), dtype=bool)
         for head, features, rows in held_out:
             shifted = Head(head.weights, head.bias + shift)
-            result[rows] = pipeline_scores(shifted, features, range(len(rows)), gate=clause_gate) >= 0.5
+            result[rows] = pipeline_scores(shifted, features, range(len(rows)), gate=gate) >= 0.5
         return result
 
-    shift = max(sorted(BIAS_SHIFT_GRID, key=abs), key=lambda s: float((predicted(s) == labels).mean()))
-    chosen = predicted(shift)
+    choices = [(gate, shift) for gate in CLAUSE_GATE_GRID for shift in sorted(BIAS_SHIFT_GRID, key=abs)]
+    gate, shift = max(choices, key=lambda choice: float((predicted(*choice) == labels).mean()))
+    chosen = predicted(gate, shift)
     true_positive = int((chosen & labels).sum())
     precision = true_positive / max(int(chosen.sum()), 1)
     recall = true_positive / max(int(labels.sum()), 1)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return FoldFigures(folds=folds, bias_shift=shift, accuracy=float((chosen == labels).mean()),
+    return FoldFigures(folds=folds, clause_gate=gate, bias_shift=shift,
+                       accuracy=float((chosen == labels).mean()),
                        precision=precision, recall=recall, f1=f1)
 
 
-def shifted(head: Head, shift: float) -> Head:
-    """The same model with its threshold moved (``cross_validate``'s choice)."""
+def validated(head: Head, *, shift: float, clause_gate: float | None) -> Head:
+    """The same model with the threshold and clause gate ``cross_validate`` chose."""
     return Head(head.weights, head.bias + shift, adapter=head.adapter,
-                adapter_scale=head.adapter_scale)
+                adapter_scale=head.adapter_scale, clause_gate=clause_gate)
 
 
 def _torch(recipe: Recipe):

@@ -28,9 +28,11 @@ class Head:
 
     def __init__(self, weights: np.ndarray, bias: float, *,
                  adapter: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                 adapter_scale: float = 1.0):
+                 adapter_scale: float = 1.0, clause_gate: float | None = None):
         self.weights = weights.astype(np.float32)
         self.bias = float(bias)
+        # The clause gate the model was validated with (base.combine); None: the setting's.
+        self.clause_gate = None if clause_gate is None else float(clause_gate)
         self.adapter = {name: (a.astype(np.float32), b.astype(np.float32))
                         for name, (a, b) in (adapter or {}).items()}
         self.adapter_scale = float(adapter_scale)
@@ -52,10 +54,14 @@ class Head:
             adapter = {name.removeprefix(_A): (arrays[name], arrays[_B + name.removeprefix(_A)])
                        for name in arrays.files if name.startswith(_A)}
             scale = float(arrays["adapter_scale"]) if "adapter_scale" in arrays.files else 1.0
-            return cls(arrays["weights"], float(arrays["bias"]), adapter=adapter, adapter_scale=scale)
+            gate = float(arrays["clause_gate"]) if "clause_gate" in arrays.files else None
+            return cls(arrays["weights"], float(arrays["bias"]), adapter=adapter, adapter_scale=scale,
+                       clause_gate=gate)
 
     def to_bytes(self) -> bytes:
         arrays = {"weights": self.weights, "bias": np.float32(self.bias)}
+        if self.clause_gate is not None:
+            arrays["clause_gate"] = np.float32(self.clause_gate)
         if self.adapter:
             arrays["adapter_scale"] = np.float32(self.adapter_scale)
             for name, (a, b) in sorted(self.adapter.items()):
@@ -69,6 +75,8 @@ class Head:
         """Names the model by what it computes: the same weights, the same version, wherever
         they were trained or stored."""
         digest = hashlib.sha256(self.weights.tobytes() + np.float32(self.bias).tobytes())
+        if self.clause_gate is not None:
+            digest.update(b"gate" + np.float32(self.clause_gate).tobytes())
         if not self.adapter:
             return f"minilm-head-{digest.hexdigest()[:12]}"
         digest.update(np.float32(self.adapter_scale).tobytes())
@@ -117,6 +125,11 @@ class MiniLMHeadBackend:
     def version(self) -> str:
         return self.head.version
 
+    @property
+    def gate(self) -> float:
+        """The clause gate the model was validated with, else the configured one."""
+        return self.head.clause_gate if self.head.clause_gate is not None else self.clause_gate
+
     def use(self, head: Head) -> None:
         """Score with another head (a promotion) from now on, with its encoder."""
         self.encoder, self.head = encoder_for(head), head
@@ -157,6 +170,6 @@ class MiniLMHeadBackend:
         for i, text in enumerate(texts):
             p_clauses = self.head.p_negative(parts[i]).tolist() if len(spans[i]) > 1 else []
             score = combine(float(p_text[i]), p_clauses, counted_clauses(text, spans[i]),
-                            gate=self.clause_gate)
+                            gate=self.gate)
             scored.append((score, spans[i], p_clauses))
         return scored

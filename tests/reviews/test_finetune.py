@@ -56,5 +56,5 @@ def test_train_prints_cross_validated_figures_and_writes_a_fine_tuned_model(tmp_
     out = io.StringIO()
     call_command("sentiment", "train", "--file", str(small), "--folds", "2", "--epochs", "1",
                  "--output", str(tmp_path / "model.npz"), stdout=out)
-    assert "2-fold cross-validated on the training rows, bias shift" in out.getvalue()
+    assert "2-fold cross-validated on the training rows, clause gate" in out.getvalue()
     assert Head.load(tmp_path / "model.npz").version.startswith("minilm-tuned-")

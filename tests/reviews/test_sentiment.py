@@ -54,6 +54,19 @@ def test_a_discounted_clause_never_raises_the_score():
     assert combine(0.2, [0.99, 0.1], [False, True], gate=0.9) == 0.2
 
 
+def test_a_gate_above_one_is_the_whole_text_alone():
+    assert combine(0.2, [0.1, 0.99], [False, True], gate=2.0) == 0.2
+
+
+def test_a_model_keeps_the_clause_gate_it_was_validated_with(tmp_path):
+    weights = np.ones(384, dtype=np.float32)
+    Head(weights, 0.1, clause_gate=2.0).save(tmp_path / "gated.npz")
+    gated = Head.load(tmp_path / "gated.npz")
+    assert gated.clause_gate == 2.0
+    assert gated.version != Head(weights, 0.1).version
+    assert Head(weights, 0.1).clause_gate is None
+
+
 def test_a_negative_verdict_after_but_raises_the_score_below_the_gate():
     assert combine(0.3, [0.1, 0.6], [False, True], gate=0.9) == 0.6
 

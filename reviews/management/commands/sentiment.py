@@ -97,23 +97,23 @@ class Command(BaseCommand):
 
     def _fine_tune(self, examples, *, folds: int, recipe: finetune.Recipe):
         self.stdout.write(f"fine-tuning: {recipe}")
-        shift = 0.0
+        shift, gate = 0.0, None
         try:
             if folds > 1:
                 figures = finetune.cross_validate(examples, folds=folds, recipe=recipe,
-                                                  clause_gate=sentiment.clause_gate(),
                                                   progress=self._progress)
-                shift = figures.bias_shift
+                shift, gate = figures.bias_shift, figures.clause_gate
                 self.stdout.write("")
                 self.stdout.write(
-                    f"{folds}-fold cross-validated on the training rows, bias shift {shift}: "
+                    f"{folds}-fold cross-validated on the training rows, clause gate {gate}, "
+                    f"bias shift {shift}: "
                     f"accuracy {figures.accuracy:.3f}, negative precision {figures.precision:.3f}, "
                     f"negative recall {figures.recall:.3f}, negative F1 {figures.f1:.3f}")
             head = finetune.fine_tune(examples, recipe=recipe, progress=self._progress)
         except sentiment.SentimentUnavailable as exc:
             raise CommandError(f"the encoder is not available: {exc}") from exc
         self.stdout.write("")
-        return finetune.shifted(head, shift)
+        return finetune.validated(head, shift=shift, clause_gate=gate)
 
     def do_evaluate(self, *, file, **_):
         try:
