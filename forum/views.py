@@ -148,6 +148,8 @@ def _topic_context(request: HttpRequest, topic: Topic, *, form: ReplyForm | None
         services.mark_topic_read(user=request.user, topic=topic, post_number=posts.last_number)
         services.note_page_read(user=request.user, last_read=getattr(topic, "last_read", None),
                                 posts=posts.readable)
+    if page_number == 1:
+        topic.accepted_answer = selectors.accepted_answer(topic)
     paginator = Paginator(range(topic.last_post_number), POSTS_PER_PAGE)
     return {
         "topic": topic, "category": topic.category, "posts": posts.posts,

@@ -146,6 +146,27 @@ def test_the_topic_page_costs_the_same_queries_however_many_posts(
         assert "Brand staff" in page and "Community manager" in page
 
 
+def test_a_topic_about_a_product_with_an_accepted_answer_costs_a_query_for_each(
+    client, alice, members, category, django_assert_num_queries
+):
+    from tests.factories import make_product
+
+    product = make_product(title="Ember Kettle")
+    topic = make_topic(author=alice, category=category)
+    Topic.objects.filter(pk=topic.pk).update(product=product)
+    fill_topic(topic, 3, members)
+    answer = topic.posts.get(post_number=3)
+    services.accept_answer(actor=alice, post=answer)
+    client.force_login(members[0])
+    client.get(topic.get_absolute_url())  # the read position moves once
+    # topic, posts, the accepted answer with its author, the product: the first two only
+    # for a topic with neither (test above)
+    with django_assert_num_queries(SIGNED_IN + 4):
+        page = client.get(topic.get_absolute_url()).content.decode()
+    assert "About: <a" in page and "Ember Kettle" in page
+    assert f"go to post #{answer.post_number}" in page
+
+
 def test_the_topic_page_shows_twenty_posts_per_page(client, alice, bob, category):
     topic = make_topic(author=alice, category=category)
     fill_topic(topic, 24, [bob])
