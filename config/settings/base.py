@@ -170,6 +170,16 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 10
+    # Parameters travel apart from the SQL text (server-side binding), so a query the site
+    # runs again and again is the same statement each time, and psycopg prepares it on its
+    # connection once it has run HEARTH_DB_PREPARE_THRESHOLD times: PostgreSQL then stops
+    # planning it for every request. Planning was most of the database's time on a page (a
+    # signed-in topic page: 3.7 ms planning its 4 queries, 0.5 ms running them). 0 turns
+    # preparing off.
+    DB_PREPARE_THRESHOLD = int(os.environ.get("HEARTH_DB_PREPARE_THRESHOLD", "5"))
+    if DB_PREPARE_THRESHOLD and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = DB_PREPARE_THRESHOLD
     DB_POOL_SIZE = int(os.environ.get("HEARTH_DB_POOL_SIZE", "10"))
     if DB_POOL_SIZE and importlib.util.find_spec("psycopg_pool"):
         # With CONN_HEALTH_CHECKS, Django gives the pool psycopg's check_connection.

@@ -27,6 +27,23 @@ def test_the_database_is_postgresql():
 
 
 @pytest.mark.django_db
+def test_a_query_the_site_repeats_is_prepared_once_on_its_connection():
+    """Server-side binding makes every run of a query the same statement; after
+    HEARTH_DB_PREPARE_THRESHOLD runs psycopg prepares it and PostgreSQL stops planning it."""
+    member = UserFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        before = cursor.fetchone()[0]
+    for _ in range(6):
+        assert User.objects.filter(pk=member.pk, is_active=True).get() == member
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) > before
+    assert any('FROM "community_user"' in sql and "$1" in sql for sql in prepared)
+
+
+@pytest.mark.django_db
 def test_healthz_sees_redis_as_channel_layer_and_task_broker(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     body = client.get("/healthz").json()
