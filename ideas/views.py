@@ -16,7 +16,7 @@ from community.models import ProductCategory
 from community.params import parse_id
 from ideas import rules, selectors, services
 from ideas.forms import CommentForm, DecisionForm, IdeaFilterForm, IdeaForm, MergeForm
-from ideas.fragments import attach_comment_fragments, idea_page_parts
+from ideas.fragments import attach_card_fragments, attach_comment_fragments, idea_page_parts
 from ideas.models import Idea, Status
 from ideas.services.similarity import similar_ideas
 
@@ -42,6 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
         mine=bool(filters.get("mine")),
     )
     page = Paginator(ideas, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attach_card_fragments(page.object_list)
     page_cache.rendered_for_query(request, page=page.number,
                                   **{name: value for name, value in filters.items() if value})
     query = request.GET.copy()
