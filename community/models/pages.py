@@ -54,6 +54,17 @@ class HomePage(VersionedPageMixin, Page):
         context["home_sections"] = sections_for(request.user)
         return context
 
+    def route(self, request, path_components):
+        """The catalogue (and through it every product) is found with one query instead of
+        Wagtail's two (the child page, then its specific row). Every other page is Wagtail's
+        own routing; as there, a page on the way need not be live, only the one served."""
+        if path_components:
+            index = ProductIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if index is not None:
+                index._cached_parent_obj = self  # as Wagtail's route does: get_parent() is free
+                return index.route(request, path_components[1:])
+        return super().route(request, path_components)
+
 
 class ProductIndexPage(Page):
     intro = RichTextField(blank=True)
