@@ -151,16 +151,17 @@ def unanswered_topics_about(*, product_ids, since, exclude_author_id: int | None
     return list(topics.select_related("product").order_by("-created_at", "-pk")[:limit])
 
 
-def topic_for_reader(*, user, topic_id: int) -> Topic | None:
-    """The topic if ``user`` may open it, with its category and author, whether the reader
-    watches it and how far they have read. The accepted answer and the product it asks about
-    are loaded when a page shows them (``accepted_answer``; ``topic.product``): joined here,
-    they doubled the columns Django compiled for every topic page, most of which have
-    neither."""
+def topic_for_reader(*, user, topic_id: int, with_author: bool = True) -> Topic | None:
+    """The topic if ``user`` may open it, with its category, its author (unless the caller
+    shows none: the topic page names each post's author from its own rows), whether the
+    reader watches it and how far they have read. The accepted answer and the product it
+    asks about are loaded when a page shows them (``accepted_answer``; ``topic.product``):
+    joined here, they doubled the columns Django compiled for every topic page, most of
+    which have neither."""
     found = list(
         Topic.objects.visible_to(user)
         .filter(pk=topic_id)
-        .select_related("category", "author")
+        .select_related("category", *(["author"] if with_author else []))
         .with_watching(user)
         .with_read_state(user)[:1]
     )

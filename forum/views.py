@@ -24,8 +24,8 @@ from forum.models import POSTS_PER_PAGE, TOPICS_PER_PAGE, Category, Post, Topic,
 from moderation.services import ActionRefused
 
 
-def _topic_or_404(user, topic_id: int) -> Topic:
-    topic = selectors.topic_for_reader(user=user, topic_id=topic_id)
+def _topic_or_404(user, topic_id: int, *, with_author: bool = True) -> Topic:
+    topic = selectors.topic_for_reader(user=user, topic_id=topic_id, with_author=with_author)
     if topic is None:
         raise Http404("No such topic.")
     return topic
@@ -174,7 +174,7 @@ def _quoted_post_id(form: ReplyForm) -> int | None:
 @require_GET
 def topic(request: HttpRequest, topic_id: int, slug: str | None = None) -> HttpResponse:
     page_cache.depends_on(request, ("topic", topic_id))
-    topic = _topic_or_404(request.user, topic_id)
+    topic = _topic_or_404(request.user, topic_id, with_author=False)
     if slug != topic.slug:
         query = f"?{request.GET.urlencode()}" if request.GET else ""
         return redirect(topic.get_absolute_url() + query, permanent=slug is not None)
