@@ -153,7 +153,8 @@ def cross_validate(examples: list[Example], *, folds: int, recipe: Recipe = Reci
 def validated(head: Head, *, shift: float, clause_gate: float | None) -> Head:
     """The same model with the threshold and clause gate ``cross_validate`` chose."""
     return Head(head.weights, head.bias + shift, adapter=head.adapter,
-                adapter_scale=head.adapter_scale, clause_gate=clause_gate)
+                adapter_scale=head.adapter_scale, clause_gate=clause_gate,
+                bias_shift=head.bias_shift + shift)
 
 
 def _torch(recipe: Recipe):

@@ -28,9 +28,14 @@ class Head:
 
     def __init__(self, weights: np.ndarray, bias: float, *,
                  adapter: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
-                 adapter_scale: float = 1.0, clause_gate: float | None = None):
+                 adapter_scale: float = 1.0, clause_gate: float | None = None,
+                 bias_shift: float = 0.0):
         self.weights = weights.astype(np.float32)
         self.bias = float(bias)
+        # How much of ``bias`` is the threshold cross-validation chose (already added in): a
+        # record, so a retrained candidate is given the same threshold (reviews.services.
+        # retraining); the version does not depend on it, the bias does.
+        self.bias_shift = float(bias_shift)
         # The clause gate the model was validated with (base.combine); None: the setting's.
         self.clause_gate = None if clause_gate is None else float(clause_gate)
         self.adapter = {name: (a.astype(np.float32), b.astype(np.float32))
@@ -55,13 +60,16 @@ class Head:
                        for name in arrays.files if name.startswith(_A)}
             scale = float(arrays["adapter_scale"]) if "adapter_scale" in arrays.files else 1.0
             gate = float(arrays["clause_gate"]) if "clause_gate" in arrays.files else None
+            shift = float(arrays["bias_shift"]) if "bias_shift" in arrays.files else 0.0
             return cls(arrays["weights"], float(arrays["bias"]), adapter=adapter, adapter_scale=scale,
-                       clause_gate=gate)
+                       clause_gate=gate, bias_shift=shift)
 
     def to_bytes(self) -> bytes:
         arrays = {"weights": self.weights, "bias": np.float32(self.bias)}
         if self.clause_gate is not None:
             arrays["clause_gate"] = np.float32(self.clause_gate)
+        if self.bias_shift:
+            arrays["bias_shift"] = np.float32(self.bias_shift)
         if self.adapter:
             arrays["adapter_scale"] = np.float32(self.adapter_scale)
             for name, (a, b) in sorted(self.adapter.items()):

@@ -143,7 +143,7 @@ def select_and_train(examples: list[Example], features: Features) -> tuple[Head,
         key=lambda r: (r[3], r[2]))
     shift = _choose_bias_shift(features, labels, hand, folds, c=c, weight=weight)
     head = _fit(features.full, labels, np.where(hand, weight, 1.0), c)
-    head = Head(head.weights, head.bias + shift)
+    head = Head(head.weights, head.bias + shift, bias_shift=shift)
     return head, Selection(c=c, hand_written_weight=weight, bias_shift=shift,
                            cv_accuracy_general=general, cv_accuracy_hand_written=hard)
 

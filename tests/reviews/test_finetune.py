@@ -1,6 +1,7 @@
 """Fine-tuning the encoder for review sentiment (reviews/sentiment/finetune.py)."""
 
 import io
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -58,3 +59,36 @@ def test_train_prints_cross_validated_figures_and_writes_a_fine_tuned_model(tmp_
                  "--output", str(tmp_path / "model.npz"), stdout=out)
     assert "2-fold cross-validated on the training rows, clause gate" in out.getvalue()
     assert Head.load(tmp_path / "model.npz").version.startswith("minilm-tuned-")
+
+
+def test_the_threshold_chosen_by_validation_is_recorded_and_not_part_of_the_version(tmp_path):
+    trained = Head(np.ones(4, dtype=np.float32), 0.25, adapter={"w": (np.ones((1, 2)), np.ones((3, 1)))})
+    chosen = finetune.validated(trained, shift=-0.1, clause_gate=2.0)
+    assert chosen.bias == pytest.approx(0.15) and chosen.bias_shift == pytest.approx(-0.1)
+    chosen.save(tmp_path / "chosen.npz")
+    loaded = Head.load(tmp_path / "chosen.npz")
+    assert loaded.bias_shift == pytest.approx(-0.1) and loaded.clause_gate == 2.0
+    unrecorded = Head(chosen.weights, chosen.bias, adapter=chosen.adapter, clause_gate=2.0)
+    assert unrecorded.version == loaded.version  # the bias is what scores; the record is a note
+
+
+def test_a_retrained_candidate_keeps_the_threshold_and_gate_of_the_model_in_use(monkeypatch, settings):
+    from reviews.services import retraining
+
+    settings.HEARTH_SENTIMENT_RETRAIN_EPOCHS = 1
+    adapter = {"w": (np.ones((1, 2)), np.ones((3, 1)))}
+    in_use = Head(np.ones(4, dtype=np.float32), -0.35, adapter=adapter, clause_gate=2.0, bias_shift=-0.1)
+    fresh = Head(np.zeros(4, dtype=np.float32), 0.5, adapter=adapter)
+    monkeypatch.setattr(finetune, "fine_tune", lambda examples, *, recipe: fresh)
+    # The model in use as retraining reads it: its head (no encoder is built for this).
+    current = SimpleNamespace(head=in_use)
+    candidate = retraining._train_like(current, TINY)
+    assert candidate.bias == pytest.approx(0.4) and candidate.bias_shift == pytest.approx(-0.1)
+    assert candidate.clause_gate == 2.0
+
+
+def test_the_shipped_model_records_the_threshold_its_folds_chose():
+    from reviews.sentiment import HEAD_FILE
+
+    shipped = Head.load(HEAD_FILE)
+    assert shipped.bias_shift == pytest.approx(-0.1) and shipped.clause_gate == 2.0
