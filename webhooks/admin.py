@@ -46,7 +46,7 @@ class EndpointAdmin(admin.ModelAdmin):
     list_display = ("__str__", "url", "is_active", "event_list", "disabled_at")
     list_filter = ("is_active",)
     search_fields = ("url", "description")
-    actions = ("new_secret",)
+    actions = ("send_test_event", "new_secret")
 
     def get_fields(self, request, obj=None):
         fields = ["url", "description", "events", "is_active"]
@@ -77,6 +77,47 @@ class EndpointAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request, queryset):
         services.delete_endpoints(ids=list(queryset.values_list("pk", flat=True)))
+
+    @admin.action(description="Send a test event", permissions=("change",))
+    def send_test_event(self, request, queryset):
+        for endpoint_id in queryset.values_list("pk", flat=True):
+            self._send_test_event(request, endpoint_id)
+
+    def _send_test_event(self, request, endpoint_id: int) -> Delivery | None:
+        try:
+            delivery = services.send_test_event(endpoint_id=endpoint_id)
+        except Refusal as refusal:
+            messages.error(request, refusal.message)
+            return None
+        log = reverse("admin:webhooks_delivery_change", args=[delivery.pk])
+        messages.success(request, format_html(
+            "A test event is on its way to “{}”: <a href=\"{}\">its delivery</a> shows what the "
+            "endpoint answered.", delivery.endpoint, log))
+        return delivery
+
+    def get_urls(self):
+        return [path("<path:object_id>/test-event/", self.admin_site.admin_view(self.test_event_view),
+                     name="webhooks_endpoint_test_event")] + super().get_urls()
+
+    def test_event_view(self, request, object_id):
+        """The endpoint page's "Send a test event" button: then the test delivery's page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        endpoint_id = parse_id(object_id)
+        if endpoint_id is None:
+            raise Http404
+        endpoint = get_object_or_404(Endpoint, pk=endpoint_id)
+        if not self.has_change_permission(request, endpoint):
+            messages.error(request, "You may not send test events.")
+            return HttpResponseRedirect(reverse("admin:webhooks_endpoint_changelist"))
+        delivery = self._send_test_event(request, endpoint.pk)
+        if delivery is None:
+            return HttpResponseRedirect(reverse("admin:webhooks_endpoint_change", args=[endpoint.pk]))
+        return HttpResponseRedirect(reverse("admin:webhooks_delivery_change", args=[delivery.pk]))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_send_test_event": self.has_change_permission(request)}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.action(description="Generate a new signing secret", permissions=("change",))
     def new_secret(self, request, queryset):

@@ -14,3 +14,10 @@ EVENT_TYPES = {
 }
 
 EVENT_CHOICES = list(EVENT_TYPES.items())
+
+# Sent only when staff ask for it ("Send a test event" on an endpoint's page): no endpoint
+# subscribes to it, and it says nothing about the community.
+TEST_EVENT = "webhook.test"
+
+# What a delivery may carry: the events endpoints subscribe to and the test event.
+DELIVERY_EVENT_CHOICES = [*EVENT_CHOICES, (TEST_EVENT, "A test event staff sent to the endpoint")]

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from webhooks.catalogue import EVENT_CHOICES
+from webhooks.catalogue import DELIVERY_EVENT_CHOICES
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix, not a secret
 
@@ -70,7 +70,7 @@ class Delivery(models.Model):
     # so a receiver can drop a repeat.
     msg_id = models.CharField("message id", max_length=40, unique=True, default=new_message_id,
                               editable=False)
-    event_type = models.CharField(max_length=40, choices=EVENT_CHOICES)
+    event_type = models.CharField(max_length=40, choices=DELIVERY_EVENT_CHOICES)
     # What the event is about (e.g. "post.created:12"): an event announced twice (a hidden
     # post shown again) is delivered once per endpoint.
     event_key = models.CharField(max_length=120)

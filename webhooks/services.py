@@ -34,7 +34,7 @@ from community.deferred import enqueue_on_commit
 from community.refusals import Invalid
 from community.services.notifications import notify
 from webhooks import sending, signing
-from webhooks.models import Attempt, Delivery, Endpoint
+from webhooks.models import Attempt, Delivery, Endpoint, new_message_id
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,30 @@ def record_event(*, event_type: str, build: Callable[[], tuple[str, dict] | None
         enqueue_on_commit(tasks.deliver, delivery.pk)
         deliveries.append(delivery)
     return deliveries
+
+
+def send_test_event(*, endpoint_id: int, now: datetime.datetime | None = None) -> Delivery:
+    """Owe ``endpoint`` a test event (staff's "Send a test event"), signed like every other,
+    sent when the transaction commits. Like a redelivery it is one attempt: it neither
+    retries nor counts towards switching the endpoint off. Refused for a switched-off
+    endpoint (nothing would be sent)."""
+    from webhooks import tasks
+    from webhooks.catalogue import TEST_EVENT
+
+    now = now or timezone.now()
+    endpoint = Endpoint.objects.get(pk=endpoint_id)
+    if not endpoint.is_active:
+        raise Invalid(f"Switch “{endpoint}” back on before sending it a test event.")
+    body = json.dumps({"type": TEST_EVENT, "timestamp": _iso(now),
+                       "data": {"endpoint_id": endpoint.pk,
+                                "message": "A test event from Hearth: this endpoint receives and "
+                                           "verifies its webhooks."}},
+                      separators=(",", ":"), ensure_ascii=False)
+    delivery = Delivery.objects.create(endpoint=endpoint, event_type=TEST_EVENT, body=body,
+                                       event_key=f"{TEST_EVENT}:{new_message_id()}",
+                                       created_at=now, next_attempt_at=now, redeliver_requested=True)
+    enqueue_on_commit(tasks.deliver, delivery.pk)
+    return delivery
 
 
 # --- Attempts ------------------------------------------------------------------------------

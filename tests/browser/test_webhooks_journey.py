@@ -43,6 +43,13 @@ def test_staff_register_an_endpoint_a_reply_is_delivered_and_staff_redeliver_it(
     # Its signing secret is on its page.
     staff.get_by_role("link", name="Shop integration").first.click()
     expect(staff.locator(".field-secret")).to_contain_text(endpoint.secret)
+    # They check the receiver before relying on it: a test event, and its delivery's page.
+    staff.get_by_role("button", name="Send a test event").click()
+    expect(staff.locator(".messagelist")).to_contain_text("A test event is on its way to")
+    expect(staff.locator(".field-event_type")).to_contain_text("A test event staff sent to the endpoint")
+    expect(staff.locator(".field-state")).to_contain_text("Succeeded")
+    expect(staff.locator("#attempt_log-group")).to_contain_text("200")
+    assert json.loads(receiver.received[0].body)["type"] == "webhook.test"
 
     # A member replies on the site: the event reaches the receiver, signed.
     member = new_page()
@@ -51,8 +58,8 @@ def test_staff_register_an_endpoint_a_reply_is_delivered_and_staff_redeliver_it(
     member.get_by_label("Your reply").fill("Citric acid works well, rinse twice after.")
     member.get_by_role("button", name="Post reply").click()
     expect(member.locator("#post-2")).to_contain_text("Citric acid works well")
-    assert len(receiver.received) == 1
-    event = json.loads(receiver.received[0].body)
+    assert len(receiver.received) == 2
+    event = json.loads(receiver.received[1].body)
     assert event["type"] == "post.created" and event["data"]["post_number"] == 2
     assert event["data"]["author_id"] == poster.pk
 
@@ -68,7 +75,7 @@ def test_staff_register_an_endpoint_a_reply_is_delivered_and_staff_redeliver_it(
     staff.get_by_role("button", name="Redeliver").click()
     expect(staff.locator(".messagelist")).to_contain_text("1 delivery(ies) sent again.")
     expect(staff.locator(".field-attempts")).to_contain_text("2")
-    assert len(receiver.received) == 2
-    assert receiver.received[0].headers["webhook-id"] == receiver.received[1].headers["webhook-id"]
-    assert live.call(lambda: Delivery.objects.get().attempts) == 2
+    assert len(receiver.received) == 3
+    assert receiver.received[1].headers["webhook-id"] == receiver.received[2].headers["webhook-id"]
+    assert live.call(lambda: Delivery.objects.get(event_type="post.created").attempts) == 2
     assert not staff.errors and not member.errors

@@ -149,3 +149,63 @@ def test_the_delivery_log_costs_the_same_queries_however_many_deliveries_it_list
         services.record_event(event_type="badge.granted", build=lambda n=n: (f"badge.granted:{n}", {}))
     with django_assert_num_queries(len(few)):
         assert client.get(url).content.decode().count("badge.granted") >= 22
+
+
+def test_staff_send_a_test_event_from_the_endpoint_page_and_read_what_it_answered(
+        client, staff, receiver, make_endpoint, django_capture_on_commit_callbacks):
+    import json
+
+    from tests.webhooks.test_delivery import recipe
+
+    endpoint = make_endpoint(url=receiver.url, events=["post.created"])
+    page = client.get(reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])).content.decode()
+    button = reverse("admin:webhooks_endpoint_test_event", args=[endpoint.pk])
+    assert f'action="{button}"' in page and "Send a test event" in page
+    assert client.get(button).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(button)
+    delivery = Delivery.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:webhooks_delivery_change", args=[delivery.pk])
+    request = receiver.received[0]
+    assert recipe()(endpoint.secret, request.headers, request.body)  # signed like every event
+    payload = json.loads(request.body)
+    assert payload["type"] == "webhook.test" and payload["data"]["endpoint_id"] == endpoint.pk
+    log = client.get(response["Location"]).content.decode()
+    assert "A test event is on its way" in log and "webhook.test" in log and "Succeeded" in log
+    assert client.post(reverse("admin:webhooks_endpoint_test_event", args=["99999"])).status_code == 404
+    assert client.post(reverse("admin:webhooks_endpoint_test_event", args=["x"])).status_code == 404
+
+
+def test_a_failing_test_event_is_one_attempt_and_does_not_count_against_the_endpoint(
+        client, staff, make_endpoint, django_capture_on_commit_callbacks):
+    endpoint = make_endpoint(url="http://127.0.0.1:9/", events=["post.created"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:webhooks_endpoint_changelist"),
+                    {"action": "send_test_event", "_selected_action": [endpoint.pk]})
+    delivery = Delivery.objects.get()
+    assert delivery.state == Delivery.State.FAILED and delivery.attempts == 1
+    assert delivery.next_attempt_at is None  # no retries
+    endpoint.refresh_from_db()
+    assert endpoint.failing_since is None and endpoint.exhausted_in_row == 0 and endpoint.is_active
+
+
+def test_a_switched_off_endpoint_gets_no_test_event_and_staff_are_told_why(client, staff, make_endpoint):
+    endpoint = make_endpoint(url="http://127.0.0.1:9/", events=["post.created"], is_active=False)
+    response = client.post(reverse("admin:webhooks_endpoint_test_event", args=[endpoint.pk]), follow=True)
+    assert "back on before sending it a test event" in response.content.decode()
+    assert not Delivery.objects.exists()
+
+
+def test_staff_who_may_only_read_endpoints_cannot_send_test_events(client, make_endpoint):
+    from django.contrib.auth.models import Permission
+
+    endpoint = make_endpoint(url="http://127.0.0.1:9/", events=["post.created"])
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_endpoint"))
+    client.force_login(reader)
+    page = client.get(reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])).content.decode()
+    assert "Send a test event" not in page
+    response = client.post(reverse("admin:webhooks_endpoint_test_event", args=[endpoint.pk]), follow=True)
+    assert "You may not send test events." in response.content.decode()
+    assert not Delivery.objects.exists()
