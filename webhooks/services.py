@@ -104,6 +104,12 @@ def _iso(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _event_body(event_type: str, data: dict, *, now: datetime.datetime) -> str:
+    """The JSON an event is delivered as, byte for byte on every attempt."""
+    return json.dumps({"type": event_type, "timestamp": _iso(now), "data": data},
+                      separators=(",", ":"), ensure_ascii=False)
+
+
 def record_event(*, event_type: str, build: Callable[[], tuple[str, dict] | None],
                  now: datetime.datetime | None = None) -> list[Delivery]:
     """Owe ``event_type`` to every active endpoint subscribed to it, in the caller's
@@ -116,8 +122,7 @@ def record_event(*, event_type: str, build: Callable[[], tuple[str, dict] | None
         return []
     event_key, data = built
     now = now or timezone.now()
-    body = json.dumps({"type": event_type, "timestamp": _iso(now), "data": data},
-                      separators=(",", ":"), ensure_ascii=False)
+    body = _event_body(event_type, data, now=now)
     from webhooks import tasks
 
     deliveries = []
@@ -148,11 +153,9 @@ def send_test_event(*, endpoint_id: int, now: datetime.datetime | None = None) -
     endpoint = Endpoint.objects.get(pk=endpoint_id)
     if not endpoint.is_active:
         raise Invalid(f"Switch “{endpoint}” back on before sending it a test event.")
-    body = json.dumps({"type": TEST_EVENT, "timestamp": _iso(now),
-                       "data": {"endpoint_id": endpoint.pk,
-                                "message": "A test event from Hearth: this endpoint receives and "
-                                           "verifies its webhooks."}},
-                      separators=(",", ":"), ensure_ascii=False)
+    body = _event_body(TEST_EVENT, {"endpoint_id": endpoint.pk,
+                                    "message": "A test event from Hearth: this endpoint receives and "
+                                               "verifies its webhooks."}, now=now)
     delivery = Delivery.objects.create(endpoint=endpoint, event_type=TEST_EVENT, body=body,
                                        event_key=f"{TEST_EVENT}:{new_message_id()}",
                                        created_at=now, next_attempt_at=now, redeliver_requested=True)
