@@ -61,3 +61,23 @@ def test_the_summary_marks_each_target_met_or_missed_and_checks_constant_queries
     assert "| 3 / 0 |" in lines["| topic first anonymous"]
     assert "Topic page queries, anonymous: first page 3, last page 3: the same." in text
     assert "Topic page queries, member: first page 8, last page 9: NOT the same." in text
+
+
+def test_a_part_not_run_reuses_its_latest_result_of_the_run_make_bench_makes(tmp_path, monkeypatch):
+    import json
+
+    import bench.__main__ as bench_main
+
+    def save(name, date, path, rate):
+        (tmp_path / name).write_text(json.dumps({"date": date, "path": path, "events_per_second": rate}))
+
+    save("badges-2026-11-24.json", "2026-11-24T02:18:09+00:00", "inbox", 1238)
+    save("badges-2026-12-04-inbox-5k.json", "2026-12-04T16:14:21+00:00", "inbox", 1069)
+    # A comparison run saved later, under a name that sorts last: not the engine's figure.
+    save("badges-2026-12-04-one-per-transaction-5k.json", "2026-12-04T16:20:00+00:00", "direct", 54)
+    monkeypatch.setattr(bench_main, "RESULTS", tmp_path)
+
+    reused = bench_main.last_result("badges-*.json", path="inbox")
+
+    assert reused["events_per_second"] == 1069 and reused["reused"] is True
+    assert bench_main.last_result("rewards-*.json") is None
