@@ -7,6 +7,7 @@ import re
 from contextlib import contextmanager
 from pathlib import Path
 
+from community.models import User
 from config.settings.sso import form_action_origins, social_providers
 from tests.sso.oidc_provider import OidcProvider
 
@@ -46,3 +47,9 @@ def shop_recipe() -> dict:
     namespace: dict = {}
     exec(compile(block, str(DOCS), "exec"), namespace)  # noqa: S102 - our own docs
     return namespace
+
+
+def signed_in_as(client) -> User | None:
+    """The member the test client's session is signed in as, or None."""
+    user_id = client.session.get("_auth_user_id")
+    return User.objects.get(pk=user_id) if user_id else None

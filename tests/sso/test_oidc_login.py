@@ -13,7 +13,7 @@ from allauth.socialaccount.models import SocialAccount
 from community.models import Notification, User
 from privacy.models import Consent
 from tests.factories import UserFactory
-from tests.sso.helpers import PROVIDER_NAME, configure, running_provider
+from tests.sso.helpers import PROVIDER_NAME, configure, running_provider, signed_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +39,6 @@ def through_provider(client, provider, **data):
     back = urlsplit(approved.headers["Location"])
     assert back.netloc == "testserver" and back.path == f"{LOGIN}callback/"
     return client.get(f"{back.path}?{back.query}")
-
-
-def signed_in_as(client) -> User | None:
-    user_id = client.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
 
 
 def test_the_login_and_sign_up_pages_show_a_button_for_the_configured_provider(client, provider):

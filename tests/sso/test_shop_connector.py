@@ -15,7 +15,7 @@ from privacy.models import Consent
 from sso import connector, services
 from sso.models import ShopAccount, UsedNonce
 from tests.factories import UserFactory
-from tests.sso.helpers import shop_recipe
+from tests.sso.helpers import shop_recipe, signed_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,6 @@ def fields_text(**overrides) -> str:
     fields = {"nonce": "n" * 24, "email": "ada@example.com", "external_id": "cust-1001",
               "issued_at": str(int(time.time())), **overrides}
     return urlencode({key: value for key, value in fields.items() if value is not None})
-
-
-def signed_in_as(client) -> User | None:
-    user_id = client.session.get("_auth_user_id")
-    return User.objects.get(pk=user_id) if user_id else None
 
 
 def state() -> tuple:
