@@ -22,7 +22,6 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import get_text_list
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
@@ -191,15 +190,3 @@ def chooser_id_not_found(request, *args, **kwargs):
 admin view, this one asks visitors without admin access to log in first."""
     raise Http404("No such item.")
 
-
-def admin_login(request):
-    """Wagtail's login page sends a signed-in user on to ``?next=`` through ``redirect()``,
-    which takes a value without "/" or "." for a view name and fails on it: only a path on
-    this site is a place to go on to, anything else goes back to the plain login page."""
-    from wagtail.admin.views.account import LoginView
-
-    next_value = request.GET.get("next", "")
-    on_this_site = url_has_allowed_host_and_scheme(next_value, allowed_hosts={request.get_host()})
-    if next_value and not (next_value.startswith("/") and on_this_site):
-        return redirect(request.path)
-    return LoginView.as_view()(request)

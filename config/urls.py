@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from community import views
+from community import login_doors, views
 from community import wagtail_admin as admin_guards
 
 # A database outage met outside a view still gets the 503 page, not the 500 one.
@@ -27,11 +27,15 @@ def bad_request(request, exception=None):
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # In front of two Wagtail admin views that fail on input they do not expect
-    # (community/wagtail_admin.py): a chooser id that is not a number, a login ?next= that is
-    # not a path. Unnamed, so Wagtail's own names still reverse to its URLs.
+    # (community/wagtail_admin.py): a chooser id that is not a number. Unnamed, so Wagtail's
+    # own names still reverse to its URLs.
     path("admin/documents/chooser/chosen/<notanid:pk>/", admin_guards.chooser_id_not_found),
     path("admin/images/chooser/chosen/<notanid:pk>/", admin_guards.chooser_id_not_found),
-    path("admin/login/", admin_guards.admin_login),
+    # The admin sites' and Wagtail's private pages' own log-in forms set no limit on guessing
+    # a password: these send everyone to the site's log-in page (community/login_doors.py).
+    path("admin/login/", login_doors.wagtail_admin_login),
+    path("django-admin/login/", login_doors.django_admin_login),
+    path("_util/login/", login_doors.private_page_login),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

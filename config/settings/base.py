@@ -496,6 +496,9 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 WAGTAILEMBEDS_FINDERS = []  # no calls to outside oEmbed providers
+# A visitor to a page restricted to some members logs in on the site's own page, where
+# guessing a password is limited (community/login_doors.py), and comes back to it.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 
 # --- Static and media ----------------------------------------------------------------------
 

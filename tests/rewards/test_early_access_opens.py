@@ -77,8 +77,8 @@ def test_an_early_access_reward_opens_a_product_page_before_its_launch(client, s
     assert refused.status_code == 403 and "open only to some members" in refused.content.decode()
     assert "no-cache" in refused["Cache-Control"]
     client.logout()
-    # A visitor gets Wagtail's login screen, with the way back.
-    assert client.get(stove.url)["Location"] == "/_util/login/?next=/products/trail-stove-2/"
+    # A visitor is sent to the site's log-in page, with the way back.
+    assert client.get(stove.url)["Location"] == "/accounts/login/?next=/products/trail-stove-2/"
     client.force_login(member)
     assert "Trail Stove 2" not in client.get("/products/").content.decode()
     now = timezone.now()

@@ -261,20 +261,25 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "privacy:anonymise_member": (MANAGERS_ONLY, MANAGERS_EMPTY_FORM),
     "media": (MISSING, MISSING),
     "wagtailcore_authenticate_with_password": (MISSING, MISSING),
-    "wagtailcore_login": (PUBLIC, PUBLIC),
+    # Every other log-in URL sends to the site's log-in page and checks no password
+    # (community/login_doors.py): a member goes back to the page asked for.
+    "_util/login/": ("login ok ok ok ok ok", "login ok ok ok ok ok"),
     "wagtail_serve": (PUBLIC, PUBLIC),
-    # The admin sites' own public pages: log-in (Wagtail sends a signed-in editor on to its
-    # home page), password reset, icons and translations.
-    "wagtailadmin_login": ("ok ok ok denied denied denied", PUBLIC),
-    # Hearth's guard in front of it (config/urls.py), which hands every sound request to it.
-    "admin/login/": ("ok ok ok denied denied denied", PUBLIC),
+    # The admin sites' log-in URLs (Hearth's doors, community/login_doors.py): a visitor to the
+    # site's log-in page, other members refused, and whoever may open the admin on to its
+    # home page (which this table reads as "denied", the way Wagtail refuses: tests in
+    # tests/security/test_login_doors.py tell them apart); password reset, icons, translations.
+    "wagtailadmin_login": ("login denied denied denied denied denied",) * 2,
+    "admin/login/": ("login denied denied denied denied denied",) * 2,
+    # Django's admin wants a staff account (is_staff): of the roles, the superuser's.
+    "django-admin/login/": ("login denied denied denied denied ok",) * 2,
     "wagtailadmin_password_reset": (PUBLIC, PUBLIC),
     "wagtailadmin_password_reset_done": (PUBLIC, NO_POST),
     "wagtailadmin_password_reset_confirm": (PUBLIC, PUBLIC),
     "wagtailadmin_password_reset_complete": (PUBLIC, NO_POST),
     "wagtailadmin_sprite": (PUBLIC, PUBLIC),
     "wagtailadmin_javascript_catalog": (PUBLIC, NO_POST),
-    "admin:login": (PUBLIC, PUBLIC),
+    "admin:login": ("login denied denied denied denied ok",) * 2,
     # Wagtail's "failwhale" screen raises on purpose so that staff can see the 500 page.
     "wagtailadmin_error_test": ("login login login error error error", "login login login error error error"),
     "admin:logout": ("ok ok ok ok ok method", PUBLIC),

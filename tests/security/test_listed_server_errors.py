@@ -101,5 +101,5 @@ def test_a_wagtail_chooser_asked_for_an_id_that_is_not_a_number_answers_not_foun
 def test_the_admin_login_sends_a_signed_in_manager_on_only_to_a_path_of_this_site(client, next_value):
     client.force_login(CommunityManagerFactory())
     answer = client.get("/admin/login/", {"next": next_value})
-    assert answer.status_code == 302 and answer["Location"] == "/admin/login/"
+    assert answer.status_code == 302 and answer["Location"] == "/admin/"
     assert client.get("/admin/login/", {"next": "/admin/pages/"})["Location"] == "/admin/pages/"

@@ -81,7 +81,9 @@ def test_sign_up_returns_only_to_this_site(client, target):
 
 @pytest.mark.parametrize("login_url", ["/admin/login/", "/django-admin/login/", "/_util/login/"])
 @pytest.mark.parametrize("target", OFF_SITE_TARGETS)
-def test_admin_log_ins_return_only_to_this_site(client, login_url, target):
+def test_the_other_log_in_urls_send_only_to_this_site(client, login_url, target):
+    """They check no password (community/login_doors.py): the way on is the site's log-in page,
+    and from it a path on this site."""
     root = UserFactory(username="root-walker")
     root.is_superuser = root.is_staff = True
     root.save()

@@ -18,8 +18,9 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 # Third-party sites grouped by prefix: any id will do there (their views check access first).
 GROUPED_PREFIXES = ("admin/", "django-admin/")
 
-# Patterns no request reaches (none today).
-SHADOWED: set[str] = set()
+# Patterns no request reaches: Wagtail's private-page log-in form, behind Hearth's door at the
+# same path (community/login_doors.py), which is walked under its own route, "_util/login/".
+SHADOWED: set[str] = {"wagtailcore_login"}
 
 # Which object a `slug` keyword names depends on the route.
 SLUG_KEYS = {
