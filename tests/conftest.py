@@ -36,9 +36,13 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    from moderation.services.trust import forget_marked_visits
+
     cache.clear()
+    forget_marked_visits()  # it mirrors markers in the cache just emptied
     yield
     cache.clear()
+    forget_marked_visits()
 
 
 @pytest.fixture(autouse=True)

@@ -78,10 +78,29 @@ READING_MAX_SECONDS = 600
 READING_FIRST_VIEW_SECONDS = 60
 
 
+# The members whose visit of the day this process has already seen marked in the cache
+# (member id -> day): their later pages that day skip the cache round trip. Bounded: past
+# VISITS_REMEMBERED members it starts again empty, which costs only round trips.
+_visits_marked: dict[int, str] = {}
+VISITS_REMEMBERED = 50_000
+
+
 def first_visit_today(user) -> bool:
-    """True once per member per day (a cache ``add``, no query): the day's visit to count."""
-    key = f"moderation:visited:{user.pk}:{timezone.localdate():%Y%m%d}"
-    return cache.add(key, 1, timeout=REPORT_DONE_SECONDS + 3600)
+    """True once per member per day (a cache ``add``, no query): the day's visit to count.
+    A process asks the cache once per member and day; the marker is shared by every process."""
+    day = f"{timezone.localdate():%Y%m%d}"
+    if _visits_marked.get(user.pk) == day:
+        return False
+    first = cache.add(f"moderation:visited:{user.pk}:{day}", 1, timeout=REPORT_DONE_SECONDS + 3600)
+    if len(_visits_marked) >= VISITS_REMEMBERED:
+        _visits_marked.clear()
+    _visits_marked[user.pk] = day
+    return first
+
+
+def forget_marked_visits() -> None:
+    """Empty this process's memory of marked visits (when the cache it mirrors is emptied)."""
+    _visits_marked.clear()
 
 
 def reading_seconds(*, user, words: int, posts: int) -> int:

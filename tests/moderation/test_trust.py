@@ -102,3 +102,26 @@ def test_only_community_managers_override_trust_levels():
     from django.core.exceptions import PermissionDenied
     with pytest.raises(PermissionDenied):
         set_trust_override(actor=UserFactory(), user=UserFactory(), level=4, reason="x")
+
+
+def test_the_days_visit_is_marked_once_and_a_process_asks_the_cache_once_a_day(monkeypatch):
+    from django.core.cache import cache
+
+    from moderation.services import trust
+
+    member, other = UserFactory(), UserFactory()
+    asked = []
+    real_add = cache.add
+    monkeypatch.setattr(cache, "add", lambda key, *a, **kw: asked.append(key) or real_add(key, *a, **kw))
+    assert trust.first_visit_today(member) is True
+    assert trust.first_visit_today(member) is False
+    assert trust.first_visit_today(member) is False
+    assert len(asked) == 1  # the later pages of the day cost no round trip
+    # Another process (no memory of it) still finds the day's marker in the shared cache.
+    trust.forget_marked_visits()
+    assert trust.first_visit_today(member) is False
+    assert trust.first_visit_today(other) is True
+    # The next day counts again.
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
+    assert trust.first_visit_today(member) is True
