@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
@@ -104,7 +105,11 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     """Schedule the deletion of the member's account (password required), end every session
     of theirs and show the date: logging in before then cancels it."""
     form = DeleteAccountForm(request.POST)
-    if form.is_valid():
+    if form.is_valid() and not ratelimit.consume(request, action="reauthenticate", user=request.user):
+        # A password check is a way to guess the password (for whoever holds the session):
+        # as limited as allauth's own confirmations (ACCOUNT_RATE_LIMITS).
+        form.add_error("password", "Too many tries. Nothing was changed: wait a few minutes and try again.")
+    elif form.is_valid():
         try:
             erasure = erasure_services.request_erasure(
                 user=request.user, password=form.cleaned_data["password"],

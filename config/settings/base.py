@@ -377,6 +377,12 @@ ACCOUNT_RATE_LIMITS = {
     # and 3 mails an hour to one recipient, so nobody can flood an inbox or send mail in bulk
     # through Hearth (allauth's default lets 5 a minute reach one inbox).
     "reset_password": "5/m/ip,20/h/ip,3/h/key",
+    # Confirming one's password (allauth's reauthentication, "Delete my account") and
+    # changing it check the password of whoever holds the session: 5 tries in 5 minutes and
+    # 20 an hour per member, not allauth's 10 (5) a minute, so a borrowed session cannot be
+    # used to guess the password.
+    "reauthenticate": "5/5m/user,20/h/user",
+    "change_password": "5/5m/user,20/h/user",
 }
 # --- Single sign-on (docs/sso.md) ----------------------------------------------------------
 # OpenID Connect, Google and GitHub, each configured from HEARTH_OIDC_*, HEARTH_GOOGLE_* and

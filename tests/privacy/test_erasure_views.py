@@ -126,3 +126,13 @@ def test_a_manager_cannot_anonymise_staff(client):
     assert response.status_code == 400
     assert "Staff accounts are not anonymised" in response.content.decode()
     assert User.objects.get(username="carol").is_active
+
+
+def test_guessing_the_password_through_the_form_stops_after_five_tries(client, member):
+    for n in range(5):
+        answer = client.post(DELETE, {"password": f"guess-{n}"})
+        assert answer.status_code == 400 and "That is not your password" in answer.content.decode()
+    refused = client.post(DELETE, {"password": PASSWORD, "delete_content": "on"})
+    assert refused.status_code == 400 and "Too many tries" in refused.content.decode()
+    assert not Erasure.objects.exists()
+    assert client.get(PAGE).status_code == 200  # still logged in, nothing changed

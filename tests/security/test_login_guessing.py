@@ -80,3 +80,19 @@ def test_a_right_password_does_not_use_up_the_account_cap(settings):
     for n in range(3):
         member = Client()
         assert _log_in(member, "owner", PASSWORD, f"192.0.2.{n}").status_code == 302
+
+
+def test_a_borrowed_session_cannot_guess_the_password_through_the_change_form():
+    owner = UserFactory(username="owner")
+    borrowed = Client()
+    borrowed.force_login(owner)
+    change = reverse("account_change_password")
+    for n in range(5):
+        answer = borrowed.post(change, {"oldpassword": f"guess-{n}", "password1": "a-new-long-password-1",
+                                        "password2": "a-new-long-password-1"})
+        assert not _refused(answer)
+    right = borrowed.post(change, {"oldpassword": PASSWORD, "password1": "a-new-long-password-1",
+                                   "password2": "a-new-long-password-1"})
+    assert _refused(right)
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
