@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -25,12 +26,15 @@ def test_staff_register_an_endpoint_a_reply_is_delivered_and_staff_redeliver_it(
     poster = at_level(UserFactory(username="pia", display_name="Pia Lund"), 2)
     topic = make_topic(author=at_level(UserFactory(username="bo"), 2), title="Descaling with citric acid")
 
-    # Staff log in to the Django admin and register the shop's endpoint for new posts.
+    # Staff open the Django admin, log in on the site's log-in page it sends them to (the only
+    # form that checks passwords), land back in the admin and register the shop's endpoint.
     staff = new_page()
     staff.goto("/django-admin/")
-    staff.get_by_label("Username").fill("root")
+    expect(staff).to_have_url(re.compile(r"/accounts/login/\?next=/django-admin/"))
+    staff.get_by_label("Username or email").fill("root")
     staff.get_by_label("Password").fill(PASSWORD)
-    staff.get_by_role("button", name="Log in").click()
+    staff.get_by_role("button", name="Sign In").click()
+    expect(staff).to_have_url(re.compile(r"/django-admin/$"))
     staff.get_by_role("link", name="Webhook endpoints").click()
     staff.get_by_role("link", name="Add webhook endpoint").click()
     staff.get_by_label("URL").fill(receiver.url)
