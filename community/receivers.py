@@ -23,6 +23,9 @@ def on_page_changed(sender, instance, **kwargs):
 
 
 def connect() -> None:
+    from community import sites
+
+    sites.connect()
     email_confirmed.connect(on_email_confirmed, dispatch_uid="community.welcome_on_confirm")
     page_published.connect(on_page_changed, dispatch_uid="community.page_published")
     page_unpublished.connect(on_page_changed, dispatch_uid="community.page_unpublished")

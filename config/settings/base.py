@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Pages Wagtail serves get their site and root page from the cache (community/sites.py).
+    "community.sites.CachedSiteMiddleware",
     # A refusal (community/refusals.py) a view lets through becomes its response here.
     "community.refusals.RefusalMiddleware",
     # Inside the middleware that add security headers, so pages from it get them too.

@@ -1,0 +1,86 @@
+"""The Wagtail site a page is served for, with its root page, from the cache.
+
+Wagtail finds the site of every page it serves with a query (``Site.find_for_request``:
+every site annotated by how well it matches the host and port), then loads the root page's
+specific row to start routing from: two queries and about 2 ms of a product page's 13
+(bench/README.md). Sites and their root pages change only in the admin, so
+``CachedSiteMiddleware`` keeps what Wagtail found for each host and port, the root page
+already specific, in one cache entry, and hands it to Wagtail where Wagtail keeps the site
+of a request itself (``request._wagtail_site``, which ``find_for_request`` reads first).
+
+Each request unpickles its own copy, so nothing a request sets on the site or its root page
+reaches another. Saving or deleting any site or page drops the entry at once and again after
+the transaction commits (a request that read the old rows before the commit may have stored
+them in between); the timeout bounds what a change made around the signals (a raw SQL
+update) leaves behind.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http.request import split_domain_port
+from wagtail import views as wagtail_views
+from wagtail.models import Page, Site
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+CACHE_KEY = "wagtail-sites"
+TIMEOUT = 300
+# Each host a request names is a key of the entry: a site answering to many names keeps the
+# first few only (the others are looked up as Wagtail does), so the entry stays small.
+MAX_HOSTS = 16
+
+
+class CachedSiteMiddleware:
+    """Give the pages Wagtail serves their site from the cache (``site_for``). Views other
+    than Wagtail's ``serve`` do not look at the site, so they do not pay for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_views.serve and not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = site_for(request)
+
+
+def site_for(request) -> Site | None:
+    """The site Wagtail would find for ``request``, with its root page specific: from the
+    cache, or found as Wagtail finds it and stored."""
+    # As Wagtail reads them (``Site._find_for_request``): the raw host, as a site may be
+    # found for a host that ALLOWED_HOSTS would refuse a link to.
+    host = (split_domain_port(request._get_raw_host())[0], request.get_port())
+    known = cache.get(CACHE_KEY) or {}
+    if host in known:
+        return known[host]
+    site = Site._find_for_request(request)
+    if site is not None:
+        # Specific, not localized: Wagtail's routing asks for the root page's translation
+        # itself (``root_page.localized.specific``), which costs nothing without i18n.
+        site.root_page = site.root_page.specific
+    if len(known) < MAX_HOSTS:
+        cache.set(CACHE_KEY, {**known, host: site}, TIMEOUT)
+    return site
+
+
+def forget_sites(**kwargs) -> None:
+    """Drop the cached sites now and after the transaction commits."""
+    cache.delete(CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+
+def _on_saved_or_deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Site | Page):
+        forget_sites()
+
+
+def connect() -> None:
+    # Page subclasses send these signals with their own class as the sender: listen to all.
+    post_save.connect(_on_saved_or_deleted, dispatch_uid="community.sites.saved")
+    post_delete.connect(_on_saved_or_deleted, dispatch_uid="community.sites.deleted")
+    page_published.connect(forget_sites, dispatch_uid="community.sites.published")
+    page_unpublished.connect(forget_sites, dispatch_uid="community.sites.unpublished")
+    post_page_move.connect(forget_sites, dispatch_uid="community.sites.moved")
