@@ -25,9 +25,12 @@ BARE_ERROR_PAGE = (
 
 
 def standalone_error_page(template_name: str, status: int, title: str) -> HttpResponse:
-    """The error template in the site layout, built from nothing but settings."""
+    """The error template in the site layout, built from nothing but settings and routes."""
+    from community.context_processors import shell_urls
+
     try:
-        html = render_to_string(template_name, {"site_name": settings.WAGTAIL_SITE_NAME})
+        html = render_to_string(template_name, {"site_name": settings.WAGTAIL_SITE_NAME,
+                                                "shell_urls": shell_urls()})
     except Exception:
         logger.exception("the %s page could not be rendered", status)
         html = BARE_ERROR_PAGE.format(title=title)

@@ -158,3 +158,52 @@ def test_check_deploy_leaves_only_the_hsts_preload_choice():
     )
     output = result.stdout + result.stderr
     assert sorted(set(re.findall(r"\(security\.W\d+\)", output))) == ["(security.W021)"], output
+
+
+def _frame_links(html: str) -> set[str]:
+    """Where the links and forms of the page's frame (before its content) go, without queries."""
+    values = re.findall(r'(?:href|action)="([^"]*)"', html.split('id="main"')[0])
+    return {value.split("?")[0] for value in values if not value.startswith("#")}
+
+
+@pytest.mark.django_db
+def test_the_frame_links_every_section_and_the_members_pages(client, site_tree):
+    from django.urls import reverse
+
+    client.force_login(UserFactory())
+    links = _frame_links(client.get("/forum/").content.decode())
+    for route in ("forum:index", "ideas:index", "rewards:index", "badges:leaderboard",
+                  "community:notifications", "badges:points", "rewards:mine",
+                  "community:profile_edit", "community:notification_settings", "privacy:settings",
+                  "api_settings:settings", "referrals:mine", "account_email",
+                  "account_change_password", "account_logout"):
+        assert reverse(route) in links, route
+    assert "" not in links
+
+
+@pytest.mark.django_db
+def test_a_visitor_and_the_error_pages_rendered_without_a_request_get_the_same_frame(client):
+    from django.urls import reverse
+
+    from community.error_pages import server_error_page
+
+    visitor = _frame_links(client.get("/forum/").content.decode())
+    error_page = _frame_links(server_error_page().content.decode())
+    for links in (visitor, error_page):
+        for route in ("forum:index", "ideas:index", "account_login", "account_signup"):
+            assert reverse(route) in links, route
+        assert "" not in links
+
+
+def test_the_frame_links_follow_the_script_prefix():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from community.context_processors import shell_urls
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/community/")
+        assert shell_urls()["forum"] == "/community/forum/"
+    finally:
+        set_script_prefix(before)
+    assert shell_urls()["forum"] == "/forum/"
