@@ -3,10 +3,11 @@
 Each object a cached page shows has a version number in the cache: a topic (its title,
 flags and every post on it), an idea (its text, status, supporters, comments), a product
 (its page, rating block and reviews), an editorial Wagtail page (home, guidelines), the
-listings that summarise them (the forum's index and categories, the idea list), and the
-members (``MEMBERS``). The service that changes the object calls ``bump`` for it; the bump
-runs after the transaction commits, so a page rendered from data read before the commit is
-never stored under the version readers use after it.
+listings that summarise them (the forum's index and categories, the idea list), the
+members (``MEMBERS``), and Wagtail's sites with their root pages (``community.sites``).
+The service that changes the object calls ``bump`` for it; the bump runs after the
+transaction commits, so a page rendered from data read before the commit is never stored
+under the version readers use after it.
 
 A page remembers the versions it was rendered at (read before its queries run) and is served
 only while every one of them is still current. Nothing is ever deleted or substituted: a
@@ -28,7 +29,8 @@ from django.db import transaction
 
 # The kinds of object that have versions; ``bump`` refuses others, so a typo in a service
 # cannot silently invalidate nothing.
-KINDS = frozenset({"topic", "forum", "idea", "ideas", "product", "page", "members", "leaderboard"})
+KINDS = frozenset({"topic", "forum", "idea", "ideas", "product", "page", "members", "leaderboard",
+                   "sites"})
 # One version for what every page may show of any member (display name, avatar, whether the
 # profile is hidden): names appear on nearly every page, next to posts, ideas and reviews,
 # so every anonymous page depends on it (community.page_cache) and a hidden or renamed

@@ -9,24 +9,29 @@ already specific, in one cache entry, and hands it to Wagtail where Wagtail keep
 of a request itself (``request._wagtail_site``, which ``find_for_request`` reads first).
 
 Each request unpickles its own copy, so nothing a request sets on the site or its root page
-reaches another. Saving or deleting any site or page drops the entry at once and again after
-the transaction commits (a request that read the old rows before the commit may have stored
-them in between); the timeout bounds what a change made around the signals (a raw SQL
-update) leaves behind.
+reaches another. The entry holds the version of ``SITES`` it was built at
+(``community.cache_versions``) and is served only while that version is current: saving or
+deleting any site or page, or publishing, unpublishing or moving one, bumps the version
+after the transaction commits, so rows read before a commit are never served after it. The
+entry is also dropped at once, for the next request of a transaction that has not
+committed yet (and tests, whose transactions never do).
 """
 
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from community import cache_versions
+
 CACHE_KEY = "wagtail-sites"
-TIMEOUT = 300
+SITES: cache_versions.ObjectRef = ("sites", 0)
+# Bounds what an entry whose version was evicted from the cache keeps in Redis.
+TIMEOUT = 3600
 # Each host a request names is a key of the entry: a site answering to many names keeps the
 # first few only (the others are looked up as Wagtail does), so the entry stays small.
 MAX_HOSTS = 16
@@ -49,27 +54,32 @@ class CachedSiteMiddleware:
 
 def site_for(request) -> Site | None:
     """The site Wagtail would find for ``request``, with its root page specific: from the
-    cache, or found as Wagtail finds it and stored."""
+    cache while its version is current (one round trip), or found as Wagtail finds it."""
     # As Wagtail reads them (``Site._find_for_request``): the raw host, as a site may be
     # found for a host that ALLOWED_HOSTS would refuse a link to.
     host = (split_domain_port(request._get_raw_host())[0], request.get_port())
-    known = cache.get(CACHE_KEY) or {}
+    version_key = cache_versions.version_key(*SITES)
+    found = cache.get_many([version_key, CACHE_KEY])
+    version, entry = found.get(version_key), found.get(CACHE_KEY)
+    known = entry["sites"] if entry and version is not None and entry["version"] == version else {}
     if host in known:
         return known[host]
+    if version is None:
+        version = cache_versions.version_of(*SITES)  # read before the rows, as pages do
     site = Site._find_for_request(request)
     if site is not None:
         # Specific, not localized: Wagtail's routing asks for the root page's translation
         # itself (``root_page.localized.specific``), which costs nothing without i18n.
         site.root_page = site.root_page.specific
-    if len(known) < MAX_HOSTS:
-        cache.set(CACHE_KEY, {**known, host: site}, TIMEOUT)
+    if version is not None and len(known) < MAX_HOSTS:
+        cache.set(CACHE_KEY, {"version": version, "sites": {**known, host: site}}, TIMEOUT)
     return site
 
 
 def forget_sites(**kwargs) -> None:
-    """Drop the cached sites now and after the transaction commits."""
+    """Drop the cached sites now, and make any entry built before the commit stale after it."""
     cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+    cache_versions.bump(*SITES)
 
 
 def _on_saved_or_deleted(sender, instance, **kwargs) -> None:

@@ -57,17 +57,27 @@ def test_a_site_moved_to_another_root_is_routed_from_there(client, site_tree):
     assert client.get("/products/").status_code == 404
 
 
-def test_the_entry_is_dropped_again_after_the_transaction_commits(
+def test_rows_read_before_a_commit_are_not_served_after_it(
         rf, site_tree, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        site_tree.title = "Renamed"
         site_tree.save()
         # A request that read the rows before the commit stores them in between...
+        Site.objects.filter(root_page=site_tree).update(site_name="Read before the commit")
         sites.site_for(rf.get("/"))
+        Site.objects.filter(root_page=site_tree).update(site_name="Committed")
     assert sites.cache.get(sites.CACHE_KEY)
     for callback in callbacks:
         callback()
-    # ...and the commit drops them again.
-    assert sites.cache.get(sites.CACHE_KEY) is None
+    # ...and once the commit's bump has run, they are looked up again.
+    assert sites.site_for(rf.get("/")).site_name == "Committed"
+
+
+def test_a_cache_without_the_version_serves_nothing_it_cannot_check(rf, site_tree):
+    sites.site_for(rf.get("/"))
+    sites.cache.delete(sites.cache_versions.version_key(*sites.SITES))  # evicted
+    Site.objects.filter(root_page=site_tree).update(site_name="Changed meanwhile")
+    assert sites.site_for(rf.get("/")).site_name == "Changed meanwhile"
 
 
 def test_an_unknown_host_is_looked_up_as_wagtail_does(rf, site_tree):
