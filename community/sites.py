@@ -8,13 +8,19 @@ specific row to start routing from: two queries and about 2 ms of a product page
 already specific, in one cache entry, and hands it to Wagtail where Wagtail keeps the site
 of a request itself (``request._wagtail_site``, which ``find_for_request`` reads first).
 
+The entry also knows which pages Wagtail's view-restriction check must look at
+(``guarded_paths``: pages with a restriction, and aliases, whose source's restrictions
+apply). A Hearth page with none of them on its way from the root skips the check's two
+queries (``community.models.pages.SiteRestrictionsMixin``); any other page is checked as
+Wagtail checks it.
+
 Each request unpickles its own copy, so nothing a request sets on the site or its root page
 reaches another. The entry holds the version of ``SITES`` it was built at
 (``community.cache_versions``) and is served only while that version is current: saving or
-deleting any site or page, or publishing, unpublishing or moving one, bumps the version
-after the transaction commits, so rows read before a commit are never served after it. The
-entry is also dropped at once, for the next request of a transaction that has not
-committed yet (and tests, whose transactions never do).
+deleting any site, page or view restriction, or publishing, unpublishing or moving a page,
+bumps the version after the transaction commits, so rows read before a commit are never
+served after it. The entry is also dropped at once, for the next request of a transaction
+that has not committed yet (and tests, whose transactions never do).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http.request import split_domain_port
 from wagtail import views as wagtail_views
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from community import cache_versions
@@ -71,9 +77,24 @@ def site_for(request) -> Site | None:
         # Specific, not localized: Wagtail's routing asks for the root page's translation
         # itself (``root_page.localized.specific``), which costs nothing without i18n.
         site.root_page = site.root_page.specific
+        site.guarded_paths = guarded_paths()
     if version is not None and len(known) < MAX_HOSTS:
         cache.set(CACHE_KEY, {"version": version, "sites": {**known, host: site}}, TIMEOUT)
     return site
+
+
+def guarded_paths() -> frozenset[str]:
+    """The paths of the pages whose view restrictions Wagtail would look up: those with a
+    restriction of their own, and aliases (Wagtail checks their source's). One query."""
+    restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
+    aliases = Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+    return frozenset(restricted.union(aliases))
+
+
+def on_a_guarded_path(page: Page, guarded: frozenset[str]) -> bool:
+    """Whether ``page`` or a page above it is in ``guarded`` (treebeard's paths: each level
+    adds ``steplen`` characters to its parent's path)."""
+    return any(page.path[:end] in guarded for end in range(page.steplen, len(page.path) + 1, page.steplen))
 
 
 def forget_sites(**kwargs) -> None:
@@ -83,7 +104,7 @@ def forget_sites(**kwargs) -> None:
 
 
 def _on_saved_or_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Site | Page):
+    if isinstance(instance, Site | Page | PageViewRestriction):
         forget_sites()
 
 

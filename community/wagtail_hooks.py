@@ -47,6 +47,14 @@ RESTRICTED_PAGE_MESSAGE = ("This page is open only to some members for now (earl
                            "for instance). It will be open to everyone once it is public.")
 
 
+@hooks.register("before_serve_page", order=-1)
+def know_guarded_paths(page, request, serve_args, serve_kwargs):
+    """Tell the page where the site's view restrictions and aliases are, when its site came
+    from the cache (``community.models.pages.SiteRestrictionsMixin``)."""
+    site = getattr(request, "_wagtail_site", None)
+    page.guarded_paths = getattr(site, "guarded_paths", None)
+
+
 @hooks.register("on_serve_page", order=-1)
 def refuse_a_logged_in_member_outside_a_restricted_group(serve):
     """Outermost around Wagtail's own restriction check, so it costs no query of its own: a

@@ -3,7 +3,7 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 
@@ -34,7 +34,24 @@ class VersionedPageMixin:
         return super().serve(request, *args, **kwargs)
 
 
-class HomePage(VersionedPageMixin, Page):
+class SiteRestrictionsMixin:
+    """Wagtail checks the view restrictions of every page it serves with two queries (the
+    ancestors, each alias resolved to its source; then their restrictions). The site from
+    the cache knows where restrictions and aliases are (``community.sites.guarded_paths``,
+    given to the page before it is served by ``wagtail_hooks.know_guarded_paths``): a page
+    with none on its way has none to check. Any other page, or one served without that
+    knowledge, is checked as Wagtail checks it."""
+
+    def get_view_restrictions(self):
+        from community.sites import on_a_guarded_path
+
+        guarded = getattr(self, "guarded_paths", None)
+        if guarded is not None and not on_a_guarded_path(self, guarded):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
+
+
+class HomePage(SiteRestrictionsMixin, VersionedPageMixin, Page):
     intro = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -66,7 +83,7 @@ class HomePage(VersionedPageMixin, Page):
         return super().route(request, path_components)
 
 
-class ProductIndexPage(Page):
+class ProductIndexPage(SiteRestrictionsMixin, Page):
     intro = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -105,7 +122,7 @@ class ProductIndexPage(Page):
         return product.route(request, [])
 
 
-class ProductPage(VersionedPageMixin, Page):
+class ProductPage(SiteRestrictionsMixin, VersionedPageMixin, Page):
     sku = models.CharField("SKU", max_length=64, unique=True)
     image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -134,7 +151,7 @@ class ProductPage(VersionedPageMixin, Page):
     cache_kind = "product"
 
 
-class StandardPage(VersionedPageMixin, Page):
+class StandardPage(SiteRestrictionsMixin, VersionedPageMixin, Page):
     body = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("body")]

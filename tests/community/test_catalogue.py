@@ -115,4 +115,4 @@ def test_cards_show_pictures_with_one_query_for_all_their_renditions(
     assert html.count("demo-p-") == 3
 
 
-QUERIES_WITH_PICTURES = 9  # the product list's queries, plus the images and their renditions
+QUERIES_WITH_PICTURES = 7  # the product list's queries, plus the images and their renditions

@@ -92,8 +92,8 @@ def test_the_members_home_query_count_does_not_grow(client, rows, django_assert_
     assert html.count("and have not reviewed it yet.") == min(rows, 3)
 
 
-# The session and member (with their groups), the page's view restrictions (the site and its
-# root page come from the cache: community/sites.py), one for the
+# The session and member (with their groups; the site, its root page and where view
+# restrictions are come from the cache: community/sites.py), one for the
 # member's new replies, one for their unread mentions, one for the ideas they support that
 # moved, one for their points balance, one for their purchases (read once for the three
 # sections built on them: outreach.home_sections._purchases), one for which of them the member
@@ -102,7 +102,7 @@ def test_the_members_home_query_count_does_not_grow(client, rows, django_assert_
 # which trending ideas they support. The latest topics, trending ideas, top-rated products,
 # the levels, the catalogue and the running challenges every member sees alike come from the
 # cache (no challenge runs here: no progress is asked).
-QUERIES_MEMBER_HOME = 15
+QUERIES_MEMBER_HOME = 13
 
 
 def test_the_visitors_home_query_count(django_assert_num_queries):
@@ -116,9 +116,9 @@ def test_the_visitors_home_query_count(django_assert_num_queries):
     assert html.count("out of 5 from 1 review") == 3
 
 
-# The page cache off: the page's view restrictions (the site and its root page come from the
-# cache: community/sites.py), one for each section.
-QUERIES_VISITOR_HOME = 7
+# The page cache off: one for each section (the site, its root page and where view
+# restrictions are come from the cache: community/sites.py).
+QUERIES_VISITOR_HOME = 5
 
 
 def test_a_repeat_visitor_gets_the_home_page_from_the_cache(settings, django_assert_num_queries):

@@ -4,9 +4,10 @@ any change to a site or page is seen by the next request."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from community import sites
+from community.models import StandardPage
 from tests.factories import make_product
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,82 @@ def test_views_that_are_not_wagtail_pages_never_look_the_site_up(client, site_tr
         client.get("/forum/")
     assert not any('"wagtailcore_site"' in q["sql"] for q in queries)
     assert sites.cache.get(sites.CACHE_KEY) is None
+
+
+def _restriction_queries(client, path: str, status: int = 200) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == status
+    # Wagtail's check selects the restrictions of the page and its ancestors (listings that
+    # keep to public pages mention the table too, in a subquery).
+    return sum('FROM "wagtailcore_pageviewrestriction" WHERE "wagtailcore_pageviewrestriction"."page_id" IN'
+               in q["sql"] for q in queries)
+
+
+def test_a_page_with_no_restriction_on_its_way_is_served_without_looking_for_one(client, site_tree):
+    make_product(title="Kettle", sku="K-1")
+    client.get("/products/kettle-k-1/")
+    assert _restriction_queries(client, "/products/kettle-k-1/") == 0
+    assert _restriction_queries(client, "/") == 0
+
+
+def _restrict(page, group):
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(group)
+    return restriction
+
+
+@pytest.mark.parametrize("where", ["product", "catalogue"])
+def test_a_restriction_on_the_page_or_above_it_is_checked_on_every_request(client, site_tree, where):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    product = make_product(title="Kettle", sku="K-1")
+    early = Group.objects.create(name="Early access")
+    insider, outsider = UserFactory(), UserFactory()
+    insider.groups.add(early)
+    client.force_login(outsider)
+    assert client.get("/products/kettle-k-1/").status_code == 200  # the site is cached open
+    _restrict(product if where == "product" else product.get_parent(), early)
+    for _ in range(2):
+        assert _restriction_queries(client, "/products/kettle-k-1/", status=403) == 1
+    client.force_login(insider)
+    assert client.get("/products/kettle-k-1/").status_code == 200
+    client.logout()
+    assert client.get("/products/kettle-k-1/").status_code == 302  # to the log-in page
+    assert client.get("/products/").status_code == (302 if where == "catalogue" else 200)
+
+
+def test_a_restriction_lifted_opens_the_page_again(client, site_tree):
+    from django.contrib.auth.models import Group
+
+    product = make_product(title="Kettle", sku="K-1")
+    restriction = _restrict(product, Group.objects.create(name="Early access"))
+    assert client.get("/products/kettle-k-1/").status_code == 302
+    restriction.delete()
+    assert _restriction_queries(client, "/products/kettle-k-1/") == 0
+
+
+def test_a_restriction_added_is_enforced_once_its_commit_bumps_the_version(
+        client, rf, site_tree, django_capture_on_commit_callbacks):
+    product = make_product(title="Kettle", sku="K-1")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        PageViewRestriction.objects.create(page=product, restriction_type=PageViewRestriction.LOGIN)
+        # A request that read the rows before the commit stores them in between...
+        PageViewRestriction.objects.filter(page=product).delete()  # as that request saw them
+        sites.site_for(rf.get("/"))
+        PageViewRestriction.objects.create(page=product, restriction_type=PageViewRestriction.LOGIN)
+    for callback in callbacks:
+        callback()
+    assert client.get("/products/kettle-k-1/").status_code == 302  # to the log-in page
+
+
+def test_an_alias_on_the_way_leaves_the_check_to_wagtail(client, site_tree):
+    guidelines = StandardPage.objects.get(slug="guidelines")
+    guidelines.create_alias(parent=site_tree, update_slug="rules")
+    client.get("/rules/")
+    assert _restriction_queries(client, "/rules/") == 1
+    PageViewRestriction.objects.create(page=guidelines, restriction_type=PageViewRestriction.LOGIN)
+    # Wagtail checks an alias against its source: the guidelines' restriction applies.
+    assert client.get("/rules/").status_code == 302

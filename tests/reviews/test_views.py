@@ -54,8 +54,9 @@ def test_the_product_page_query_count_does_not_grow_with_reviews(client, product
     assert html.count("Flag this review") == rows and html.count("Flag this brand reply") == rows // 2
 
 
-# 6 are the site shell (incl. role flags and permissions: one query) and Wagtail routing (the
-# site and its root page come from the cache the first request filled, community/sites.py;
+# 4 are the site shell (incl. role flags and permissions: one query) and Wagtail routing (the
+# site, its root page and where view restrictions are come from the cache the first request
+# filled, community/sites.py, so a page with none on its way is not checked for any;
 # the catalogue and the product are found with one query each: community.models.pages.HomePage.route
 # and ProductIndexPage.route); then the
 # reviews' light query: the page of reviews comes from the cache the first request filled
@@ -63,8 +64,8 @@ def test_the_product_page_query_count_does_not_grow_with_reviews(client, product
 # (forum.selectors.questions_about). Rendering the reviews costs the rating row (the pages of
 # reviews are counted from it: no COUNT), the page of reviews, their authors' roles and the
 # reader's own review: QUERIES_PRODUCT_PAGE_RENDERED.
-QUERIES_PRODUCT_PAGE = 8
-QUERIES_PRODUCT_PAGE_RENDERED = 11
+QUERIES_PRODUCT_PAGE = 6
+QUERIES_PRODUCT_PAGE_RENDERED = 9
 
 
 def test_a_reviewer_sees_the_product_page_for_the_same_queries_as_anyone(client, product,
@@ -278,7 +279,7 @@ def test_the_product_list_query_count_does_not_grow(client, site_tree, products,
     assert html.count("card-rating") == products
 
 
-QUERIES_PRODUCT_LIST = 7  # with the count for the pages and the categories to filter by
+QUERIES_PRODUCT_LIST = 5  # with the count for the pages and the categories to filter by
 
 
 def test_a_community_manager_hides_a_review_from_the_product_page(client, product):
