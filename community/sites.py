@@ -86,8 +86,9 @@ def site_for(request) -> Site | None:
 def guarded_paths() -> frozenset[str]:
     """The paths of the pages whose view restrictions Wagtail would look up: those with a
     restriction of their own, and aliases (Wagtail checks their source's). One query."""
-    restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
-    aliases = Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True)
+    # Unordered: SQLite refuses ORDER BY (pages are ordered by path) inside a UNION.
+    restricted = PageViewRestriction.objects.order_by().values_list("page__path", flat=True)
+    aliases = Page.objects.filter(alias_of__isnull=False).order_by().values_list("path", flat=True)
     return frozenset(restricted.union(aliases))
 
 
