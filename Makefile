@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run run-stack test test-unit test-browser browser-deps lint smoke bench clean
+.PHONY: install run run-stack test test-unit test-browser browser-deps stack-deps lint smoke bench clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,14 @@ run: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
-## The real stack: needs DATABASE_URL and REDIS_URL; web, Celery worker and beat.
-run-stack: install
+## The real stack: needs DATABASE_URL and REDIS_URL; nginx, the HTTP and websocket
+## servers, Celery worker and beat.
+run-stack: install stack-deps
 	bin/run-stack
+
+## nginx (Debian's), the reverse proxy of the real stack (deploy/nginx.conf). Safe to run again.
+stack-deps:
+	@test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx gettext-base)
 
 ## Chromium, and axe-core (pinned, sha256 checked) for the accessibility journey: test
 ## tooling in the git-ignored tests/browser/vendor/, never served. Safe to run again.
@@ -33,11 +38,11 @@ browser-deps:
 	@$(PYTHON) bin/fetch-axe
 
 ## Unit and integration tests, then the browser journeys in their own process.
-test: install browser-deps
+test: install browser-deps stack-deps
 	$(BIN)/pytest -m "not e2e" -q
 	$(BIN)/pytest tests/browser -q --timeout=300
 
-test-unit: install
+test-unit: install stack-deps
 	$(BIN)/pytest -m "not e2e" -q
 
 test-browser: install browser-deps
@@ -53,7 +58,7 @@ smoke: install
 
 
 ## Benchmarks on the real stack (PostgreSQL + Redis on this machine): see bench/README.md.
-bench: install
+bench: install stack-deps
 	$(BIN)/python -m bench
 
 clean:

@@ -1,13 +1,23 @@
-"""Gunicorn settings for Hearth on the real stack (`bin/run-stack`, `make bench`, the soak).
+"""Gunicorn settings for Hearth's HTTP server on the real stack (`bin/run-stack`, `make bench`,
+the soak). Websockets have their own server (gunicorn-sockets.conf.py, which reuses these
+settings); the reverse proxy (deploy/nginx.conf) sends /ws/ there and everything else here.
 
-    .venv/bin/gunicorn -c gunicorn.conf.py config.asgi:application
+    .venv/bin/gunicorn -c gunicorn.conf.py
 
-Gunicorn supervises WEB_PROCESSES uvicorn workers, each serving HTTP and websockets from the
-ASGI application: a worker that dies or stops answering its heartbeat for WEB_TIMEOUT seconds
-is replaced, each worker is recycled after about WEB_MAX_REQUESTS requests (the jitter keeps
-them from restarting together), SIGHUP starts workers with fresh code and stops the old ones
-gracefully (within WEB_GRACEFUL_TIMEOUT seconds), SIGTERM stops the server gracefully and
-SIGINT (Ctrl-C) at once. Every value comes from the environment, with defaults for one host.
+Gunicorn supervises WEB_PROCESSES sync workers running the WSGI application: each serves one
+request at a time, so a request that runs longer than WEB_TIMEOUT seconds gets its worker
+killed and replaced, as does a worker that dies. Each worker is recycled after about
+WEB_MAX_REQUESTS requests (the jitter keeps them from restarting together), SIGHUP starts
+workers with fresh code and stops the old ones gracefully (within WEB_GRACEFUL_TIMEOUT
+seconds), SIGTERM stops the server gracefully and SIGINT (Ctrl-C) at once. Every value comes
+from the environment, with defaults for one host.
+
+Why sync workers: on the bench (2 cores, 16 connections) they served every page faster than
+uvicorn workers running the ASGI application, e.g. the signed-in topic page 118 against 72-97
+req/s and the cached anonymous one 1,856 against 624 req/s. Under ASGI every request crosses
+from the event loop to a thread and back for each layer of sync code (middleware, view);
+here it runs straight through. A sync worker is held by a slow client for as long as it
+sends or reads, which is why it runs behind nginx, which buffers both.
 """
 
 import gc
@@ -18,23 +28,21 @@ def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-wsgi_app = "config.asgi:application"
-worker_class = "uvicorn_worker.UvicornWorker"
-bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{_int('PORT', 8000)}"]
-workers = _int("WEB_PROCESSES", os.cpu_count() or 2)
+wsgi_app = "config.wsgi:application"
+worker_class = "sync"
+bind = [f"{os.environ.get('HOST', '127.0.0.1')}:{_int('WEB_PORT', 8001)}"]
+# Rendering is CPU-bound: one worker per core, and one more to use the time the others wait
+# on PostgreSQL and Redis (on 2 cores, 3 workers served the topic page at 124 req/s, 4 at 107).
+workers = _int("WEB_PROCESSES", (os.cpu_count() or 2) + 1)
 
-# A worker whose event loop has not checked in for this long (a view blocking the loop, a
-# deadlocked process) is killed and replaced. Sync views run in threads beside the loop; the
-# database bounds them (connect_timeout, the pool's timeout).
+# The longest a request may run (and a worker may go without checking in) before the worker
+# is killed and replaced; the proxy answers that request with a 502.
 timeout = _int("WEB_TIMEOUT", 30)
 # On SIGTERM and SIGHUP, requests in flight get this long to finish before their worker is
-# killed; open websockets are closed then (clients reconnect to the new workers).
+# killed.
 graceful_timeout = _int("WEB_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("WEB_KEEPALIVE", 5)
-# Recycling bounds what a worker can accumulate (memory fragmentation, a slow leak). A worker
-# takes seconds of CPU to boot and closes its keep-alive connections when it goes: at 10,000
-# the bench (~550 req/s per worker on the bare view) recycled each worker about every 20 s of
-# load and wrk saw connections drop, so the default leaves minutes between recycles.
+# Recycling bounds what a worker can accumulate (memory fragmentation, a slow leak); a worker
+# takes seconds of CPU to boot, so the default leaves minutes between recycles under load.
 max_requests = _int("WEB_MAX_REQUESTS", 50_000)
 max_requests_jitter = _int("WEB_MAX_REQUESTS_JITTER", max_requests // 10)
 
@@ -44,7 +52,7 @@ max_requests_jitter = _int("WEB_MAX_REQUESTS_JITTER", max_requests // 10)
 forwarded_allow_ips = ""
 
 # Errors (and start-up, worker restarts) to stderr; an access log only when asked for, since
-# the reverse proxy in front usually keeps one.
+# the reverse proxy in front keeps one.
 errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 accesslog = os.environ.get("WEB_ACCESS_LOG") or None

@@ -1,11 +1,11 @@
 """`make bench`: seed a large community into PostgreSQL, serve Hearth as production runs it
-(DEBUG off, gunicorn with uvicorn workers as bin/run-stack starts it, Redis), drive each page
+(DEBUG off, nginx before gunicorn's sync workers as bin/run-stack starts it, Redis), drive each page
 with wrk at 16 connections and print every page's throughput as a ratio to a bare baseline
 view measured in the same run;
 then concurrent writes, live fan-out across processes, the sentiment scorer, the points
 engine and redemptions (the stock race and throughput). Results go to bench/results/<date>.json and .md.
 
-    .venv/bin/python -m bench [--seconds 10] [--connections 16] [--workers 2]
+    .venv/bin/python -m bench [--seconds 10] [--connections 16] [--workers 3]
                               [--only seed,pages,writes,fanout,sentiment,badges,rewards]
                               [--pages a,b]
 """
@@ -14,13 +14,10 @@ import argparse
 import datetime as dt
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,9 +35,10 @@ def parse_args():
     )
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn's uvicorn workers")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1,
+                        help="the HTTP server's sync workers (gunicorn.conf.py's default)")
     parser.add_argument("--port", type=int, default=8500,
-                        help="the page server; fan-out uses the next two ports")
+                        help="the page server; fan-out uses the next port")
     parser.add_argument("--pages", default="", help="comma-separated page names to run")
     parser.add_argument("--only", default=",".join(PARTS),
                         help=f"comma-separated parts to run (of {', '.join(PARTS)}); seeding always "
@@ -102,48 +100,34 @@ def count_queries(path: str, cookie: str | None, *, page_cache: bool = False) ->
     return response.status_code, len(queries)
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
-    from bench.server import server_command
+def start_server(port: int, workers: int) -> dict[str, subprocess.Popen]:
+    """The production stack (bench/server.py: nginx on ``port``, the HTTP server's ``workers``
+    sync workers, the websocket server), its logs in the temporary directory."""
+    from bench.server import start_stack
 
-    command, server_env = server_command(port, workers)
     ensure_port_free(port)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **server_env}
-    log = Path(tempfile.gettempdir()) / f"hearth-bench-server-{port}.log"
-    print(f"  server on 127.0.0.1:{port} (gunicorn, {workers} uvicorn workers), log: {log}")
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, so stop_server can end all of it
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/baseline", timeout=2) as r:  # noqa: S310
-                if r.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    stop_server(server)
-    raise SystemExit("the benchmark server did not start")
+    log_dir = Path(tempfile.gettempdir()) / f"hearth-bench-{port}"
+    print(f"  nginx on 127.0.0.1:{port} before gunicorn ({workers} sync workers; websockets: "
+          f"1 uvicorn worker), logs: {log_dir}")
+    return start_stack(port, workers, env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+                       log_dir=log_dir)
 
 
 def ensure_port_free(port: int) -> None:
-    """Refuse a port another server holds: gunicorn would fail to bind, and the bench would
+    """Refuse a port another server holds: nginx would fail to bind, and the bench would
     measure whatever answers there."""
     with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx binds
         try:
             probe.bind(("127.0.0.1", port))
         except OSError as exc:
             raise SystemExit(f"127.0.0.1:{port} is in use ({exc.strerror}); pass --port") from exc
 
 
-def stop_server(server: subprocess.Popen) -> None:
-    server.terminate()  # gunicorn's graceful stop: workers finish what they hold, then exit
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+def stop_server(server: dict[str, subprocess.Popen]) -> None:
+    from bench.server import stop_stack
+
+    stop_stack(server)
 
 
 def measured_run(url: str, args, cookie: str | None = None) -> dict:
@@ -205,14 +189,14 @@ def run_writes(port: int, data: dict, args) -> dict:
 def run_fanout(args) -> dict:
     from bench import fanout
 
-    print("live fan-out (two separate server processes sharing Redis):")
-    post_server = start_server(args.port + 1, 1)
-    listen_server = start_server(args.port + 2, 1)
+    # Replies are posted to the HTTP server and heard on the websocket server: separate
+    # processes, sharing only Redis (the channel layer).
+    print("live fan-out (HTTP and websocket servers in separate processes, sharing Redis):")
+    server = start_server(args.port + 1, 1)
     try:
-        return fanout.run(args.port + 1, args.port + 2, login_cookie)
+        return fanout.run(args.port + 1, args.port + 1, login_cookie)
     finally:
-        stop_server(post_server)
-        stop_server(listen_server)
+        stop_server(server)
 
 
 def run_module(module: str, result_file: str) -> dict | None:
@@ -264,7 +248,7 @@ def main() -> None:
     report = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "machine": {"cores": os.cpu_count(), "load_average_before": load_average()},
               "settings": {"seconds": args.seconds, "connections": args.connections,
-                           "workers": args.workers}}
+                           "workers": args.workers, "server": "nginx+sync"}}
     needs_data = parts & {"seed", "pages", "writes", "fanout"}
     if needs_data:
         print("migrating and collecting static files...")

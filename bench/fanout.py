@@ -1,6 +1,7 @@
-"""Live fan-out across processes: 100 signed-in members hold websockets on one ASGI server
-process (the topic's live socket), a member posts replies through another process, and
-channels-redis carries each event between them.
+"""Live fan-out across processes: 100 signed-in members hold websockets on the websocket
+server (the topic's live socket), a member posts replies, which the HTTP server's workers
+(other processes) save, and channels-redis carries each event between them. Both go through
+nginx, as in production.
 
 Latency is measured per delivered event from the moment the reply's POST is sent (an upper
 bound: it includes the request itself) and from the reply's ``created_at`` as the server

@@ -27,3 +27,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False,
 # benchmark posts for approval. Rate limits and first-day caps stay as in production (the
 # write benchmark spreads its posts over many members).
 HEARTH_PREMODERATE = {key: "off" for key in HEARTH_PREMODERATE}  # noqa: F405
+
+# The fan-out's hundred listening members all connect from 127.0.0.1, where on the web each
+# has an address of their own: the per-address socket cap (60) would refuse 40 of them. The
+# per-session cap stays.
+HEARTH_WS_MAX_PER_ADDRESS = 1000

@@ -1,13 +1,13 @@
 """Soak: Hearth on the real stack under a mix of readers and writers for N minutes.
 
-    .venv/bin/python -m bench.soak [--minutes 10] [--readers 6] [--writers 6] [--workers 2]
+    .venv/bin/python -m bench.soak [--minutes 10] [--readers 6] [--writers 6] [--workers 3]
 
-Runs what production runs: gunicorn with N uvicorn workers (gunicorn.conf.py, as bin/run-stack
-starts it), two Celery worker nodes and Celery beat, on PostgreSQL (database `hearth_soak`, recreated
-each run) and Redis (db 6); override with DATABASE_URL / REDIS_URL. Readers fetch the forum,
-topics, ideas and product pages anonymously; writers are signed-in members who start topics,
-reply, like and unlike, support and withdraw, and review products, through the same HTML
-forms a browser posts. At the end it checks:
+Runs what production runs: nginx before gunicorn's N sync workers and the websocket server
+(as bin/run-stack starts them), two Celery worker nodes and Celery beat, on PostgreSQL
+(database `hearth_soak`, recreated each run) and Redis (db 6); override with DATABASE_URL /
+REDIS_URL. Readers fetch the forum, topics, ideas and product pages anonymously; writers are
+signed-in members who start topics, reply, like and unlike, support and withdraw, and review
+products, through the same HTML forms a browser posts. At the end it checks:
 
 * zero 5xx responses (and no transport errors);
 * no lost writes: what the clients were told was saved equals the rows in the database
@@ -60,7 +60,8 @@ def parse_args():
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--readers", type=int, default=6)
     parser.add_argument("--writers", type=int, default=4)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn's uvicorn workers")
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) + 1,
+                        help="the HTTP server's sync workers (gunicorn.conf.py's default)")
     parser.add_argument("--port", type=int, default=8610)
     parser.add_argument("--think", type=float, default=0.1, help="seconds each client waits between requests")
     parser.add_argument("--sentiment", default="lexicon", help="HEARTH_SENTIMENT_BACKEND for the worker")
@@ -86,13 +87,10 @@ def flush_redis(url: str) -> None:
 
 
 def start_processes(args, log_dir: Path) -> dict[str, subprocess.Popen]:
-    from bench.server import server_command
+    from bench.server import start_stack, stop_stack
 
-    web_command, web_env = server_command(args.port, args.workers)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "HEARTH_SENTIMENT_BACKEND": args.sentiment,
-           **web_env}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "HEARTH_SENTIMENT_BACKEND": args.sentiment}
     commands = {
-        "web": web_command,
         # Two worker nodes on one queue, as when workers scale out: each message goes to one.
         **{f"worker-{node}": [sys.executable, "-m", "celery", "-A", "config", "worker",
                               "-n", f"soak-{node}@%h", "--concurrency=1", "--without-heartbeat",
@@ -106,29 +104,20 @@ def start_processes(args, log_dir: Path) -> dict[str, subprocess.Popen]:
         log = open(log_dir / f"{name}.log", "w")  # noqa: SIM115 - kept open for the run
         processes[name] = subprocess.Popen(command, cwd=ROOT, env=env,
                                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{args.port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/bench/baseline", timeout=2).status_code == 200:
-                return processes
-        except requests.RequestException:
-            time.sleep(0.5)
-    stop_processes(processes)
-    raise SystemExit("the soak server did not start; see the logs in " + str(log_dir))
+    try:
+        # nginx, the HTTP server and the websocket server, as bin/run-stack starts them.
+        processes.update(start_stack(args.port, args.workers, env=env, log_dir=log_dir))
+    except BaseException:
+        stop_stack(processes)
+        raise
+    return processes
 
 
 def stop_processes(processes: dict[str, subprocess.Popen]) -> None:
-    for process in processes.values():
-        process.terminate()
-    for process in processes.values():
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    from bench.server import stop_stack
 
+    stop_stack(processes)
 
-# --- memory ----------------------------------------------------------------------------------
 
 def _children() -> dict[int, list[int]]:
     tree = defaultdict(list)
@@ -503,7 +492,8 @@ def main() -> None:
     duration = args.minutes * 60
     samples: list[tuple[float, dict[str, int]]] = []
     print(f"soaking for {args.minutes:g} min: {args.readers} readers, {args.writers} writers, "
-          f"{args.workers} ASGI processes, {len(WORKER_NODES)} Celery worker nodes, beat")
+          f"nginx before {args.workers} HTTP workers and a websocket server, "
+          f"{len(WORKER_NODES)} Celery worker nodes, beat")
     started = time.monotonic()
     follower = threading.Thread(target=follow_new_topics, args=(world, stop), daemon=True)
     try:
@@ -545,7 +535,8 @@ def build_report(args, tally: Tally, writes: dict, memory: dict, seconds: float)
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "load_average_at_end": os.getloadavg()},
         "settings": {"minutes": args.minutes, "readers": args.readers, "writers": args.writers,
-                     "asgi_processes": args.workers, "celery_worker_nodes": len(WORKER_NODES),
+                     "http_workers": args.workers, "server": "nginx+sync",
+                     "celery_worker_nodes": len(WORKER_NODES),
                      "think_seconds": args.think,
                      "sentiment": args.sentiment, "memory_growth_bound": MEMORY_GROWTH_BOUND},
         "requests": total, "requests_per_second": round(total / seconds, 1),

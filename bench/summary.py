@@ -33,11 +33,18 @@ def _signed_in_as(report: dict) -> list[str]:
                    if "supporter" in who else "") + "."]
 
 
+def _server(settings: dict) -> str:
+    # Runs before 2026-12-07 served pages from uvicorn workers, with no proxy in front.
+    if settings.get("server") == "nginx+sync":
+        return f"nginx before {settings['workers']} gunicorn sync workers"
+    return f"{settings['workers']} uvicorn workers under gunicorn"
+
+
 def _pages(report: dict) -> list[str]:
     baseline = report["baseline"]
     settings = report["settings"]
     lines = [f"Baseline (bare view, same server and middleware): {baseline['rps']:.0f} req/s, "
-             f"p99 {baseline['p99_ms']:.1f} ms. {settings['workers']} uvicorn workers under gunicorn, "
+             f"p99 {baseline['p99_ms']:.1f} ms. {_server(settings)}, "
              f"{settings['connections']} connections, {settings['seconds']} s per page. Queries: what "
              "rendering the page costs / what it costs with the anonymous page cache on (members "
              "are never served from it).", *_signed_in_as(report), "",

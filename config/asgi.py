@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, websockets through Channels with the session user.
 
-Served by gunicorn's uvicorn workers on the real stack (gunicorn.conf.py) and by one uvicorn
-server in `manage.py serve` (the embedded demo)."""
+On the real stack it serves the websockets (gunicorn-sockets.conf.py: gunicorn's uvicorn
+workers, which nginx sends /ws/ to) and HTTP goes to config.wsgi; in the embedded demo one
+uvicorn server in `manage.py serve` serves both from here."""
 
 import os
 import warnings

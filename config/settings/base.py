@@ -140,7 +140,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 CSRF_FAILURE_VIEW = "community.error_pages.csrf_failure"
 ASGI_APPLICATION = "config.asgi.application"
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

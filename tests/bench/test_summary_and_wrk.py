@@ -61,6 +61,10 @@ def test_the_summary_marks_each_target_met_or_missed_and_checks_constant_queries
     assert "| 3 / 0 |" in lines["| topic first anonymous"]
     assert "Topic page queries, anonymous: first page 3, last page 3: the same." in text
     assert "Topic page queries, member: first page 8, last page 9: NOT the same." in text
+    assert "2 uvicorn workers under gunicorn" in text  # how runs before the proxy were served
+
+    report["settings"].update(workers=3, server="nginx+sync")
+    assert "nginx before 3 gunicorn sync workers" in summary.markdown(report)
 
 
 def test_a_part_not_run_reuses_its_latest_result_of_the_run_make_bench_makes(tmp_path, monkeypatch):

@@ -1,5 +1,6 @@
-"""How Hearth is served: gunicorn supervising uvicorn workers on the real stack
-(gunicorn.conf.py, bin/run-stack), one uvicorn server in `manage.py serve` for the demo."""
+"""How Hearth is served. On the real stack (bin/run-stack): nginx (deploy/nginx.conf) in front
+of gunicorn supervising sync workers for HTTP (gunicorn.conf.py) and uvicorn workers for
+websockets (gunicorn-sockets.conf.py). In the demo: one uvicorn server in `manage.py serve`."""
 
 import contextlib
 import os
@@ -21,34 +22,48 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOT_SECONDS = 90  # a worker imports Django, Wagtail and every app; the machine may be busy
 
 
-def gunicorn_settings(**env: str) -> dict[str, str]:
-    """The settings gunicorn itself reads from gunicorn.conf.py under ``env``."""
+def gunicorn_settings(config: str = "gunicorn.conf.py", **env: str) -> dict[str, str]:
+    """The settings gunicorn itself reads from ``config`` under ``env``."""
     result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--print-config"],
+        [sys.executable, "-m", "gunicorn", "-c", config, "--print-config"],
         cwd=ROOT, env={"PATH": os.environ["PATH"], **env}, capture_output=True, text=True,
         check=True, timeout=60)
     return dict(re.findall(r"^(\w+)\s+= (.*)$", result.stdout, re.MULTILINE))
 
 
-def test_gunicorn_supervises_uvicorn_workers_with_timeouts_and_recycling_by_default():
+def test_the_http_server_supervises_sync_workers_with_timeouts_and_recycling_by_default():
     config = gunicorn_settings()
-    assert config["wsgi_app"] == "config.asgi:application"
-    assert config["worker_class"] == "uvicorn_worker.UvicornWorker"
-    assert config["bind"] == "['127.0.0.1:8000']"
-    assert int(config["workers"]) == (os.cpu_count() or 2)
+    assert config["wsgi_app"] == "config.wsgi:application"
+    assert config["worker_class"] == "sync"
+    assert config["bind"] == "['127.0.0.1:8001']"
+    assert int(config["workers"]) == (os.cpu_count() or 2) + 1
     assert (config["timeout"], config["graceful_timeout"]) == ("30", "30")
     assert (config["max_requests"], config["max_requests_jitter"]) == ("50000", "5000")
     assert config["forwarded_allow_ips"] == "[]"  # Hearth decides the client address itself
 
 
-def test_gunicorn_takes_processes_port_timeouts_and_recycling_from_the_environment():
-    config = gunicorn_settings(WEB_PROCESSES="5", HOST="0.0.0.0", PORT="9001", WEB_TIMEOUT="12",  # noqa: S104
+def test_the_http_server_takes_processes_port_timeouts_and_recycling_from_the_environment():
+    config = gunicorn_settings(WEB_PROCESSES="5", HOST="0.0.0.0", WEB_PORT="9001", WEB_TIMEOUT="12",  # noqa: S104
                                WEB_GRACEFUL_TIMEOUT="7", WEB_MAX_REQUESTS="300",
                                WEB_PIDFILE="/run/hearth-web.pid")
     assert config["workers"] == "5" and config["bind"] == "['0.0.0.0:9001']"
     assert (config["timeout"], config["graceful_timeout"]) == ("12", "7")
     assert (config["max_requests"], config["max_requests_jitter"]) == ("300", "30")
     assert config["pidfile"] == "/run/hearth-web.pid"
+
+
+def test_the_websocket_server_runs_uvicorn_workers_with_the_http_servers_supervision():
+    config = gunicorn_settings("gunicorn-sockets.conf.py", SOCKET_PORT="9002", SOCKET_PROCESSES="2",
+                               WEB_TIMEOUT="12", WEB_MAX_REQUESTS="300",
+                               SOCKET_PIDFILE="/run/hearth-sockets.pid")
+    assert config["wsgi_app"] == "config.asgi:application"
+    assert config["worker_class"] == "uvicorn_worker.UvicornWorker"
+    assert config["bind"] == "['127.0.0.1:9002']" and config["workers"] == "2"
+    assert (config["timeout"], config["graceful_timeout"]) == ("12", "30")
+    assert (config["max_requests"], config["max_requests_jitter"]) == ("300", "30")
+    assert config["pidfile"] == "/run/hearth-sockets.pid"
+    assert config["forwarded_allow_ips"] == "[]"
+    assert gunicorn_settings("gunicorn-sockets.conf.py")["workers"] == "1"
 
 
 def _free_port() -> int:
@@ -94,7 +109,7 @@ def test_a_dead_worker_is_replaced_and_hup_swaps_workers_without_stopping_the_se
     log = tmp_path / "gunicorn.log"
     env = {key: value for key, value in os.environ.items()
            if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings.base", PORT=str(port), WEB_PROCESSES="1",
+    env.update(DJANGO_SETTINGS_MODULE="config.settings.base", WEB_PORT=str(port), WEB_PROCESSES="1",
                WEB_GRACEFUL_TIMEOUT="5", HEARTH_SQLITE_PATH=str(tmp_path / "db.sqlite3"),
                HEARTH_MEDIA_ROOT=str(tmp_path / "media"))
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],  # noqa: S603
@@ -145,3 +160,58 @@ def test_serve_runs_one_uvicorn_server_and_the_periodic_jobs_in_embedded_mode(se
 def test_serve_has_no_process_supervision_of_its_own():
     with pytest.raises(CommandError, match="unrecognized arguments: --workers"):
         call_command("serve", "--workers", "2")
+
+
+def _handshake_status(port: int, path: str) -> bytes:
+    """The status line a websocket handshake for ``path`` gets through 127.0.0.1:``port``."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                     f"Sec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:{port}\r\n\r\n".encode())
+        return conn.recv(4096).split(b"\r\n", 1)[0]
+
+
+def test_nginx_sends_websockets_to_the_socket_server_and_the_rest_to_the_http_server(tmp_path):
+    """deploy/nginx.conf rendered as bin/run-stack renders it, in front of both servers: a
+    page comes from the sync workers, a websocket handshake is completed by the uvicorn
+    worker (the WSGI server could only answer it with a page)."""
+    ports = {"PORT": _free_port(), "WEB_PORT": _free_port(), "SOCKET_PORT": _free_port()}
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update({name: str(port) for name, port in ports.items()},
+               HOST="127.0.0.1", RUN_DIR=str(tmp_path), WEB_PROCESSES="1",
+               DJANGO_SETTINGS_MODULE="config.settings.base", WEB_GRACEFUL_TIMEOUT="5",
+               HEARTH_SQLITE_PATH=str(tmp_path / "db.sqlite3"), HEARTH_MEDIA_ROOT=str(tmp_path / "media"))
+    config = subprocess.run(["envsubst", "${HOST} ${PORT} ${WEB_PORT} ${SOCKET_PORT} ${RUN_DIR}"],
+                            input=(ROOT / "deploy" / "nginx.conf").read_text(), env=env,
+                            capture_output=True, text=True, check=True).stdout
+    (tmp_path / "nginx.conf").write_text(config)
+    commands = {
+        "http": [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        "sockets": [sys.executable, "-m", "gunicorn", "-c", "gunicorn-sockets.conf.py"],
+        "nginx": ["/usr/sbin/nginx", "-c", str(tmp_path / "nginx.conf"), "-e", "stderr", "-g", "daemon off;"],
+    }
+    servers = {name: subprocess.Popen(command, cwd=ROOT, env=env, stdout=(tmp_path / f"{name}.log").open("w"),  # noqa: S603
+                                      stderr=subprocess.STDOUT)
+               for name, command in commands.items()}
+    proxy = f"http://127.0.0.1:{ports['PORT']}"
+    try:
+        for name in ("http", "sockets"):
+            port = ports["WEB_PORT" if name == "http" else "SOCKET_PORT"]
+            _wait_for(lambda port=port: _status(f"http://127.0.0.1:{port}/healthz") == 200,
+                      f"the {name} server", servers[name], tmp_path / f"{name}.log")
+        _wait_for(lambda: _status(proxy + "/healthz") == 200, "nginx", servers["nginx"],
+                  tmp_path / "nginx.log")
+        with urllib.request.urlopen(proxy + "/healthz", timeout=5) as response:  # noqa: S310
+            assert response.headers["Server"] == "nginx"  # no version on show
+        assert _handshake_status(ports["PORT"], "/ws/ideas/") == b"HTTP/1.1 101 Switching Protocols"
+        assert _handshake_status(ports["WEB_PORT"], "/ws/ideas/") != b"HTTP/1.1 101 Switching Protocols"
+    finally:
+        for server in servers.values():
+            server.terminate()
+        for server in servers.values():
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()

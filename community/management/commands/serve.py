@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Serve Hearth over ASGI (HTTP and websockets) in this one process with uvicorn: the "
         "embedded demo (`make run`). Without a task broker this process also runs the periodic "
-        "jobs. Production runs gunicorn with uvicorn workers instead (gunicorn.conf.py)."
+        "jobs. Production runs nginx before gunicorn's HTTP and websocket servers instead "
+        "(bin/run-stack)."
     )
 
     def add_arguments(self, parser):
